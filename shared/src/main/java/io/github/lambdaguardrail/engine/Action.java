@@ -1,0 +1,52 @@
+package io.github.lambdaguardrail.engine;
+
+import java.util.List;
+
+/** A planned action. The engine only plans; the guard functions carry actions out. */
+public sealed interface Action {
+
+    /** The action type as it appears in JSON output and logs. */
+    String type();
+
+    /**
+     * Remove the statement the event added, and nothing else. The executor first confirms the
+     * live policy (same qualifier) still holds exactly this statement and removes it guarded by
+     * the policy's revision id.
+     *
+     * @param statementId       the Sid the event added
+     * @param expectedStatement the statement as CloudTrail recorded it
+     * @param functionUrlPair   the statement is half of a public function URL: the other half,
+     *                          if present in the live policy with the same shape, goes too
+     */
+    record RemovePermission(FunctionRef function, String statementId, String expectedStatement,
+                            boolean functionUrlPair) implements Action {
+        public String type() {
+            return "REMOVE_PERMISSION";
+        }
+    }
+
+    /** Set reserved concurrency to 0 and tag the function with the reason and how to undo it. */
+    record Quarantine(FunctionRef function, List<RuleId> reasons) implements Action {
+        public Quarantine {
+            reasons = List.copyOf(reasons);
+        }
+
+        public String type() {
+            return "QUARANTINE";
+        }
+    }
+
+    /** Put back the last known-good subnets and security groups. */
+    record RestoreVpcConfig(FunctionRef function, VpcConfig knownGood) implements Action {
+        public String type() {
+            return "RESTORE_VPC_CONFIG";
+        }
+    }
+
+    /** Tell operators (SNS). */
+    record Notify() implements Action {
+        public String type() {
+            return "NOTIFY";
+        }
+    }
+}

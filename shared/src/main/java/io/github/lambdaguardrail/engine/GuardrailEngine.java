@@ -1,0 +1,166 @@
+package io.github.lambdaguardrail.engine;
+
+import io.github.lambdaguardrail.engine.internal.Glob;
+import io.github.lambdaguardrail.engine.rules.Rule;
+import io.github.lambdaguardrail.engine.rules.RuleContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Evaluates Lambda changes against a {@link Policy} and plans what to do about them. It never
+ * performs an action. Immutable and thread-safe: build one per policy and share it.
+ *
+ * <pre>{@code
+ * GuardrailEngine engine = new GuardrailEngine(policy, Set.of(guardRoleArn));
+ * CloudTrailReader.read(in, record -> { ... engine.evaluate(record, FunctionFacts.NONE) ... });
+ * }</pre>
+ */
+public final class GuardrailEngine {
+
+    private final Policy policy;
+    private final Set<String> selfRoleArns;
+    private final List<Rule> rules = Rule.all();
+    private final List<Pattern> functionExemptions;
+    private final List<Pattern> actorExemptions;
+
+    /**
+     * @param selfRoleArns the guard's own IAM role ARNs: changes they made are never evaluated
+     *                     again (no loops)
+     */
+    public GuardrailEngine(Policy policy, Set<String> selfRoleArns) {
+        this.policy = policy;
+        this.selfRoleArns = Set.copyOf(selfRoleArns);
+        this.functionExemptions = policy.exemptions().functionNamePatterns().stream().map(Glob::compile).toList();
+        this.actorExemptions = policy.exemptions().actorArnPatterns().stream().map(Glob::compile).toList();
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /**
+     * The verdict for any parsed record: Lambda records that are not evaluated become
+     * {@link Decision#SKIP}; records from other services and invalid ones have no verdict.
+     */
+    public Optional<Verdict> evaluate(ParsedRecord record, FunctionFacts facts) {
+        if (record instanceof ParsedRecord.Watched watched) {
+            return Optional.of(evaluate(watched.event(), facts));
+        }
+        if (record instanceof ParsedRecord.Ignored ignored) {
+            return Optional.of(Verdict.skipped(ignored.header(), Optional.empty(), ignored.reason()));
+        }
+        return Optional.empty();
+    }
+
+    /** Evaluates one change with what the caller knows about the function. */
+    public Verdict evaluate(LambdaEvent event, FunctionFacts facts) {
+        RecordHeader header = event.header();
+        FunctionRef function = event.change().function();
+        Optional<String> self = event.header().actor().identities().stream().filter(selfRoleArns::contains).findFirst();
+        if (self.isPresent()) {
+            return Verdict.skipped(header, Optional.of(function), "change made by the guard itself (" + self.get() + ")");
+        }
+        RuleContext context = new RuleContext(policy, header.account());
+        Map<String, String> tags = tags(event.change(), facts);
+        List<RuleResult> results = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>();
+        for (Rule rule : rules) {
+            Mode mode = policy.modeFor(rule.id());
+            if (mode == Mode.OFF) {
+                results.add(RuleResult.skip(rule.id(), "policy", "rule is off"));
+                continue;
+            }
+            for (RuleResult result : rule.evaluate(event.change(), context)) {
+                results.add(result);
+                if (result.status() == RuleStatus.FAIL) {
+                    findings.add(new Finding(rule.id(), rule.id().severity(), result.subject() + ": " + result.evidence(),
+                            result.subject(), result.evidence(), result.origin(), mode,
+                            exemption(rule.id(), function, header.actor(), tags)));
+                }
+            }
+        }
+        List<Finding> active = findings.stream().filter(f -> !f.isExempted()).toList();
+        if (active.isEmpty()) {
+            return new Verdict(header, Decision.ALLOW, Optional.empty(), Optional.of(function), findings, results, List.of());
+        }
+        List<Finding> toRollBack = active.stream()
+                .filter(f -> f.mode() == Mode.ROLLBACK && f.origin() == Origin.INTRODUCED).toList();
+        Plan plan = toRollBack.isEmpty() ? Plan.NONE : rollback(event, toRollBack, facts);
+        List<Action> actions = new ArrayList<>(plan.actions());
+        actions.add(new Action.Notify());
+        Decision decision = plan.actions().isEmpty() ? Decision.NOTIFY : Decision.ROLLBACK;
+        return new Verdict(header, decision, plan.note(), Optional.of(function), findings, results, actions);
+    }
+
+    /** The rollback actions for the findings, or a note saying why there are none. */
+    private Plan rollback(LambdaEvent event, List<Finding> findings, FunctionFacts facts) {
+        if (!event.header().isActionable()) {
+            return Plan.withheld("rollback withheld: account id or region of the record is not well formed");
+        }
+        LambdaChange change = event.change();
+        if (change instanceof LambdaChange.PermissionGranted granted) {
+            if (!(granted.statement() instanceof PolicyStatement.Parsed statement)) {
+                return Plan.withheld("rollback withheld: the statement could not be parsed, so it cannot be matched safely");
+            }
+            boolean urlPair = findings.stream().anyMatch(f -> f.ruleId() == RuleId.FUNCTION_URL_PUBLIC);
+            return new Plan(List.of(new Action.RemovePermission(granted.function(), statement.sid(), statement.raw(), urlPair)),
+                    Optional.empty());
+        }
+        if (change instanceof LambdaChange.FunctionConfigured configured) {
+            FunctionRef unqualified = new FunctionRef(configured.function().name(), Optional.empty(), configured.function().arn());
+            if (!configured.created() && facts.lastKnownGoodVpc().isPresent()) {
+                return new Plan(List.of(new Action.RestoreVpcConfig(unqualified, facts.lastKnownGoodVpc().get())), Optional.empty());
+            }
+            List<RuleId> reasons = List.copyOf(new LinkedHashSet<>(findings.stream().map(Finding::ruleId).toList()));
+            return new Plan(List.of(new Action.Quarantine(unqualified, reasons)), Optional.empty());
+        }
+        return Plan.withheld("no automatic rollback for " + event.api().baseName() + ": notify only");
+    }
+
+    private Optional<String> exemption(RuleId rule, FunctionRef function, Actor actor, Map<String, String> tags) {
+        String tagKey = policy.exemptions().tagKey();
+        String tagValue = tags.get(tagKey);
+        if (tagValue != null) {
+            String trimmed = tagValue.trim();
+            if ("*".equals(trimmed) || List.of(trimmed.split("\\s*,\\s*")).contains(rule.name())) {
+                return Optional.of("tag " + tagKey + "=" + trimmed);
+            }
+        }
+        for (int i = 0; i < functionExemptions.size(); i++) {
+            if (functionExemptions.get(i).matcher(function.name()).matches()) {
+                return Optional.of("function name matches '" + policy.exemptions().functionNamePatterns().get(i) + "'");
+            }
+        }
+        for (int i = 0; i < actorExemptions.size(); i++) {
+            Pattern pattern = actorExemptions.get(i);
+            if (actor.identities().stream().anyMatch(id -> pattern.matcher(id).matches())) {
+                return Optional.of("actor matches '" + policy.exemptions().actorArnPatterns().get(i) + "'");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The function's known tags, overlaid with the tags the call itself set. */
+    private static Map<String, String> tags(LambdaChange change, FunctionFacts facts) {
+        if (change instanceof LambdaChange.FunctionConfigured configured && !configured.tags().isEmpty()) {
+            Map<String, String> merged = new HashMap<>(facts.tags());
+            merged.putAll(configured.tags());
+            return merged;
+        }
+        return facts.tags();
+    }
+
+    private record Plan(List<Action> actions, Optional<String> note) {
+        static final Plan NONE = new Plan(List.of(), Optional.empty());
+
+        static Plan withheld(String note) {
+            return new Plan(List.of(), Optional.of(note));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.lambdaguardrail.engine;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What a successful, watched Lambda API call changed. */
+public sealed interface LambdaChange {
+
+    /** The function (and qualifier) the call changed. */
+    FunctionRef function();
+
+    /**
+     * {@code CreateFunction} or {@code UpdateFunctionConfiguration}.
+     *
+     * @param created      true for {@code CreateFunction}
+     * @param requestedVpc the {@code vpcConfig} of the request; empty when the call did not touch
+     *                     the VPC settings (an update without {@code vpcConfig})
+     * @param resultingVpc the VPC config after the call, from the response (or the request when
+     *                     the response has none); {@link VpcConfig#NONE} outside any VPC
+     * @param tags         tags set by the call ({@code CreateFunction} only); never logged
+     */
+    record FunctionConfigured(FunctionRef function, boolean created, Optional<VpcConfig> requestedVpc,
+                              VpcConfig resultingVpc, Map<String, String> tags) implements LambdaChange {
+
+        public FunctionConfigured {
+            tags = Map.copyOf(tags);
+        }
+
+        /** Whether the call itself set the VPC config (a create always does). */
+        public boolean touchedVpc() {
+            return created || requestedVpc.isPresent();
+        }
+    }
+
+    /** {@code AddPermission}: one statement added to the function's (or qualifier's) policy. */
+    record PermissionGranted(FunctionRef function, PolicyStatement statement) implements LambdaChange {
+    }
+
+    /**
+     * {@code PutResourcePolicy}: the whole resource policy replaced by a new document.
+     *
+     * @param statements every statement of the new document, in order (Sids may repeat or be absent)
+     */
+    record ResourcePolicyReplaced(FunctionRef function, List<PolicyStatement> statements) implements LambdaChange {
+
+        public ResourcePolicyReplaced {
+            statements = List.copyOf(statements);
+        }
+    }
+
+    /**
+     * {@code CreateFunctionUrlConfig} or {@code UpdateFunctionUrlConfig}.
+     *
+     * @param authType {@code NONE} or {@code AWS_IAM} as recorded
+     */
+    record FunctionUrlConfigured(FunctionRef function, String authType) implements LambdaChange {
+    }
+}

@@ -1,0 +1,6 @@
+package io.github.lambdaguardrail.engine;
+
+/** The result of one rule on one subject. */
+public enum RuleStatus {
+    PASS, FAIL, SKIP
+}

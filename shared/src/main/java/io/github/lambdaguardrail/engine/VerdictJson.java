@@ -1,0 +1,69 @@
+package io.github.lambdaguardrail.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The JSON form of a verdict (DESIGN §6): one object per record, used for the command line's
+ * JSON Lines, structured logs and the machine-readable SNS message. Thread-safe.
+ */
+public final class VerdictJson {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private VerdictJson() {
+    }
+
+    public static ObjectNode toJson(Verdict verdict) {
+        RecordHeader h = verdict.header();
+        ObjectNode out = JSON.createObjectNode();
+        out.put("eventId", h.eventId());
+        out.put("eventName", h.eventName());
+        out.put("eventTime", h.eventTime());
+        out.put("account", h.account());
+        out.put("region", h.region());
+        out.put("function", verdict.function().map(FunctionRef::qualifiedArn).orElse(""));
+        out.put("actor", h.actor().arn());
+        out.put("decision", verdict.decision().name());
+        verdict.note().ifPresent(note -> out.put("note", note));
+        ArrayNode findings = out.putArray("findings");
+        for (Finding f : verdict.findings()) {
+            ObjectNode finding = findings.addObject();
+            finding.put("ruleId", f.ruleId().name());
+            finding.put("severity", f.severity().name());
+            finding.put("message", f.message());
+            finding.put("origin", f.origin().name());
+            f.exemption().ifPresent(e -> finding.put("exemption", e));
+        }
+        ArrayNode actions = out.putArray("actions");
+        verdict.actions().forEach(a -> actions.add(toJson(a)));
+        return out;
+    }
+
+    public static ObjectNode toJson(Action action) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("type", action.type());
+        if (action instanceof Action.RemovePermission remove) {
+            function(out, remove.function());
+            out.put("statementId", remove.statementId());
+            out.put("functionUrlPair", remove.functionUrlPair());
+        } else if (action instanceof Action.Quarantine quarantine) {
+            function(out, quarantine.function());
+            ArrayNode reasons = out.putArray("reasons");
+            quarantine.reasons().forEach(r -> reasons.add(r.name()));
+        } else if (action instanceof Action.RestoreVpcConfig restore) {
+            function(out, restore.function());
+            ArrayNode subnets = out.putArray("subnetIds");
+            restore.knownGood().subnetIds().forEach(subnets::add);
+            ArrayNode groups = out.putArray("securityGroupIds");
+            restore.knownGood().securityGroupIds().forEach(groups::add);
+        }
+        return out;
+    }
+
+    private static void function(ObjectNode out, FunctionRef function) {
+        out.put("function", function.arn());
+        function.qualifier().ifPresent(q -> out.put("qualifier", q));
+    }
+}

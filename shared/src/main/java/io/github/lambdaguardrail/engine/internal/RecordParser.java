@@ -1,0 +1,220 @@
+package io.github.lambdaguardrail.engine.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.lambdaguardrail.engine.Actor;
+import io.github.lambdaguardrail.engine.FunctionRef;
+import io.github.lambdaguardrail.engine.LambdaChange;
+import io.github.lambdaguardrail.engine.LambdaEvent;
+import io.github.lambdaguardrail.engine.ParsedRecord;
+import io.github.lambdaguardrail.engine.PolicyStatement;
+import io.github.lambdaguardrail.engine.RecordHeader;
+import io.github.lambdaguardrail.engine.VpcConfig;
+import io.github.lambdaguardrail.engine.WatchedApi;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns one JSON value (EventBridge envelope or bare CloudTrail record) into a
+ * {@link ParsedRecord}. Every input is treated as hostile: wrong types and missing fields give
+ * {@link ParsedRecord.Invalid} with the reason, never an exception. Thread-safe.
+ */
+public final class RecordParser {
+
+    static final String CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail";
+    static final String LAMBDA_SOURCE = "lambda.amazonaws.com";
+
+    private RecordParser() {
+    }
+
+    public static ParsedRecord parse(JsonNode node, int index) {
+        try {
+            return parseOrThrow(node, index);
+        } catch (BadRecord e) {
+            return new ParsedRecord.Invalid(index, e.getMessage());
+        }
+    }
+
+    private static ParsedRecord parseOrThrow(JsonNode node, int index) {
+        if (node == null || !node.isObject()) {
+            throw new BadRecord("not a JSON object");
+        }
+        JsonNode record = node;
+        Optional<String> envelopeAccount = Optional.empty();
+        Optional<String> envelopeRegion = Optional.empty();
+        if (node.has("detail-type")) {
+            String detailType = text(node, "detail-type").orElse("");
+            if (!CLOUDTRAIL_DETAIL_TYPE.equals(detailType)) {
+                throw new BadRecord("EventBridge event of type '" + detailType + "' is not '" + CLOUDTRAIL_DETAIL_TYPE + "'");
+            }
+            record = node.get("detail");
+            if (record == null || !record.isObject()) {
+                throw new BadRecord("EventBridge event has no detail object");
+            }
+            envelopeAccount = text(node, "account");
+            envelopeRegion = text(node, "region");
+        }
+        String eventSource = text(record, "eventSource")
+                .orElseThrow(() -> new BadRecord("not a CloudTrail record: no eventSource"));
+        if (!LAMBDA_SOURCE.equals(eventSource)) {
+            return new ParsedRecord.OtherService(index, eventSource);
+        }
+        RecordHeader header = header(record, envelopeAccount, envelopeRegion);
+        Optional<String> errorCode = text(record, "errorCode");
+        if (errorCode.isPresent()) {
+            return new ParsedRecord.Ignored(index, header, "failed call (" + errorCode.get() + ")");
+        }
+        Optional<WatchedApi> api = WatchedApi.forEventName(header.eventName());
+        if (api.isEmpty()) {
+            return new ParsedRecord.Ignored(index, header, "not a watched event");
+        }
+        JsonNode request = object(record, "requestParameters");
+        JsonNode response = record.get("responseElements");
+        LambdaChange change = switch (api.get()) {
+            case CREATE_FUNCTION, UPDATE_FUNCTION_CONFIGURATION ->
+                    functionConfigured(header, api.get() == WatchedApi.CREATE_FUNCTION, request, response);
+            case ADD_PERMISSION -> permissionGranted(header, request, response);
+            case PUT_RESOURCE_POLICY -> resourcePolicyReplaced(header, request);
+            case CREATE_FUNCTION_URL_CONFIG, UPDATE_FUNCTION_URL_CONFIG -> functionUrlConfigured(header, request, response);
+        };
+        return new ParsedRecord.Watched(index, new LambdaEvent(header, api.get(), change));
+    }
+
+    private static RecordHeader header(JsonNode record, Optional<String> envelopeAccount, Optional<String> envelopeRegion) {
+        String eventId = text(record, "eventID").orElseThrow(() -> new BadRecord("record has no eventID"));
+        String eventName = text(record, "eventName").orElseThrow(() -> new BadRecord("record has no eventName"));
+        String eventTime = text(record, "eventTime").orElseThrow(() -> new BadRecord("record has no eventTime"));
+        JsonNode identity = object(record, "userIdentity");
+        String account = text(record, "recipientAccountId").or(() -> envelopeAccount)
+                .or(() -> text(identity, "accountId"))
+                .orElseThrow(() -> new BadRecord("record names no account (recipientAccountId)"));
+        String region = text(record, "awsRegion").or(() -> envelopeRegion)
+                .orElseThrow(() -> new BadRecord("record has no awsRegion"));
+        return new RecordHeader(eventId, eventName, eventTime, account, region, actor(identity));
+    }
+
+    private static Actor actor(JsonNode identity) {
+        Optional<String> invokedBy = text(identity, "invokedBy");
+        String arn = text(identity, "arn").or(() -> text(identity, "principalId")).or(() -> invokedBy)
+                .orElseThrow(() -> new BadRecord("userIdentity has no arn or principalId"));
+        Optional<String> roleArn = text(identity.path("sessionContext").path("sessionIssuer"), "arn");
+        return new Actor(arn, text(identity, "type").orElse("Unknown"), roleArn, invokedBy);
+    }
+
+    private static LambdaChange.FunctionConfigured functionConfigured(RecordHeader header, boolean created,
+                                                                      JsonNode request, JsonNode response) {
+        boolean hasResponse = response != null && response.isObject();
+        String nameOrArn = (hasResponse ? text(response, "functionArn") : Optional.<String>empty())
+                .or(() -> text(request, "functionName"))
+                .orElseThrow(() -> new BadRecord("requestParameters has no functionName"));
+        FunctionRef function = Functions.ref(nameOrArn, Optional.empty(), header);
+        Optional<VpcConfig> requested = request.has("vpcConfig") ? Optional.of(vpcConfig(request.get("vpcConfig"), "requestParameters.vpcConfig")) : Optional.empty();
+        VpcConfig resulting;
+        if (hasResponse && response.has("vpcConfig")) {
+            resulting = vpcConfig(response.get("vpcConfig"), "responseElements.vpcConfig");
+        } else if (hasResponse || created || requested.isPresent()) {
+            resulting = requested.orElse(VpcConfig.NONE);
+        } else {
+            throw new BadRecord("responseElements missing: the resulting VPC config is unknown");
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        JsonNode tagNode = request.get("tags");
+        if (tagNode != null && tagNode.isObject()) {
+            tagNode.fields().forEachRemaining(e -> {
+                if (e.getValue().isTextual()) {
+                    tags.put(e.getKey(), e.getValue().textValue());
+                }
+            });
+        }
+        return new LambdaChange.FunctionConfigured(function, created, requested, resulting, tags);
+    }
+
+    private static LambdaChange.PermissionGranted permissionGranted(RecordHeader header, JsonNode request, JsonNode response) {
+        String functionName = text(request, "functionName")
+                .orElseThrow(() -> new BadRecord("requestParameters has no functionName"));
+        FunctionRef function = Functions.ref(functionName, text(request, "qualifier"), header);
+        String statementId = text(request, "statementId")
+                .orElseThrow(() -> new BadRecord("requestParameters has no statementId"));
+        Optional<String> statementText = response != null && response.isObject()
+                ? text(response, "statement") : Optional.empty();
+        PolicyStatement statement = statementText
+                .map(t -> StatementParser.parse(t, statementId))
+                .orElseGet(() -> new PolicyStatement.Unparseable(statementId,
+                        "responseElements.statement is missing", ""));
+        return new LambdaChange.PermissionGranted(function, statement);
+    }
+
+    private static LambdaChange.ResourcePolicyReplaced resourcePolicyReplaced(RecordHeader header, JsonNode request) {
+        String resourceArn = text(request, "resourceArn")
+                .orElseThrow(() -> new BadRecord("requestParameters has no resourceArn"));
+        FunctionRef function = Functions.ref(resourceArn, Optional.empty(), header);
+        List<PolicyStatement> statements = text(request, "policy")
+                .map(StatementParser::parseDocument)
+                .orElseGet(() -> List.of(new PolicyStatement.Unparseable("", "requestParameters.policy is missing", "")));
+        return new LambdaChange.ResourcePolicyReplaced(function, statements);
+    }
+
+    private static LambdaChange.FunctionUrlConfigured functionUrlConfigured(RecordHeader header, JsonNode request,
+                                                                            JsonNode response) {
+        String functionName = text(request, "functionName")
+                .orElseThrow(() -> new BadRecord("requestParameters has no functionName"));
+        FunctionRef function = Functions.ref(functionName, text(request, "qualifier"), header);
+        String authType = (response != null && response.isObject() ? text(response, "authType") : Optional.<String>empty())
+                .or(() -> text(request, "authType"))
+                .orElseThrow(() -> new BadRecord("record has no authType"));
+        return new LambdaChange.FunctionUrlConfigured(function, authType);
+    }
+
+    private static VpcConfig vpcConfig(JsonNode node, String field) {
+        if (node == null || node.isNull()) {
+            return VpcConfig.NONE;
+        }
+        if (!node.isObject()) {
+            throw new BadRecord(field + " is not an object");
+        }
+        return new VpcConfig(strings(node, "subnetIds", field), strings(node, "securityGroupIds", field),
+                text(node, "vpcId"));
+    }
+
+    private static List<String> strings(JsonNode node, String name, String parent) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw new BadRecord(parent + "." + name + " is not an array");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw new BadRecord(parent + "." + name + " holds a value that is not a string");
+            }
+            out.add(item.textValue());
+        }
+        return out;
+    }
+
+    private static JsonNode object(JsonNode parent, String field) {
+        JsonNode value = parent.get(field);
+        if (value == null || !value.isObject()) {
+            throw new BadRecord("record has no " + field + " object");
+        }
+        return value;
+    }
+
+    /** The non-empty text of a field, if the field is a string. */
+    static Optional<String> text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() && !value.textValue().isEmpty()
+                ? Optional.of(value.textValue()) : Optional.empty();
+    }
+
+    /** Thrown inside the parser only; it becomes {@link ParsedRecord.Invalid}. */
+    static final class BadRecord extends RuntimeException {
+        BadRecord(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

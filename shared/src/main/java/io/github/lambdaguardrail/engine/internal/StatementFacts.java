@@ -1,0 +1,134 @@
+package io.github.lambdaguardrail.engine.internal;
+
+import io.github.lambdaguardrail.engine.Condition;
+import io.github.lambdaguardrail.engine.PolicyStatement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What a parsed statement's conditions really restrict. Conditions can only narrow a grant, so
+ * anything not understood is counted as narrowing nothing (fail closed): unknown keys, negated
+ * or {@code IfExists} operators, and wildcard values, which match everything.
+ *
+ * @param sourceAccounts concrete {@code aws:SourceAccount} values
+ * @param sourceArnAccounts accounts named by concrete {@code aws:SourceArn} values
+ * @param specificSourceArn some {@code aws:SourceArn} pins a concrete source (with or without an account)
+ * @param orgIds concrete {@code aws:PrincipalOrgID} values
+ * @param eventSourceToken an {@code lambda:EventSourceToken} pins a caller (Alexa skill)
+ * @param urlAuthTypeNone {@code lambda:FunctionUrlAuthType} is {@code NONE}
+ * @param invokedViaUrl {@code lambda:InvokedViaFunctionUrl} is {@code true}
+ * @param ignored conditions that narrow nothing, with the reason, for evidence
+ */
+public record StatementFacts(List<String> sourceAccounts, List<String> sourceArnAccounts, boolean specificSourceArn,
+                             List<String> orgIds, boolean eventSourceToken, boolean urlAuthTypeNone,
+                             boolean invokedViaUrl, List<String> ignored) {
+
+    static final String SOURCE_ACCOUNT = "aws:sourceaccount";
+    static final String SOURCE_ARN = "aws:sourcearn";
+    static final String PRINCIPAL_ORG_ID = "aws:principalorgid";
+    static final String EVENT_SOURCE_TOKEN = "lambda:eventsourcetoken";
+    static final String URL_AUTH_TYPE = "lambda:functionurlauthtype";
+    static final String INVOKED_VIA_URL = "lambda:invokedviafunctionurl";
+
+    private static final Set<String> POSITIVE_OPERATORS = Set.of(
+            "stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "bool");
+    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+
+    public static StatementFacts of(PolicyStatement.Parsed statement) {
+        List<String> sourceAccounts = new ArrayList<>();
+        List<String> sourceArnAccounts = new ArrayList<>();
+        List<String> orgIds = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
+        boolean specificArn = false;
+        boolean token = false;
+        boolean authNone = false;
+        boolean viaUrl = false;
+        for (Condition c : statement.conditions()) {
+            String op = c.operator().toLowerCase(Locale.ROOT);
+            String label = c.operator() + " " + c.key();
+            if (!POSITIVE_OPERATORS.contains(op)) {
+                ignored.add(label + " (operator narrows nothing)");
+                continue;
+            }
+            if (c.values().isEmpty() || c.values().stream().anyMatch(StatementFacts::isMatchAll)) {
+                ignored.add(label + " (wildcard value narrows nothing)");
+                continue;
+            }
+            switch (c.key()) {
+                case SOURCE_ACCOUNT -> {
+                    if (c.values().stream().allMatch(v -> ACCOUNT_ID.matcher(v).matches())) {
+                        sourceAccounts.addAll(c.values());
+                    } else {
+                        ignored.add(label + " (value is not a concrete account id)");
+                    }
+                }
+                case SOURCE_ARN -> {
+                    List<SourceArn> arns = c.values().stream().map(SourceArn::parse).toList();
+                    if (arns.stream().allMatch(SourceArn::isSpecific)) {
+                        specificArn = true;
+                        arns.stream().map(SourceArn::account).filter(a -> !a.isEmpty()).forEach(sourceArnAccounts::add);
+                    } else {
+                        ignored.add(label + " (ARN pins neither an account nor a resource)");
+                    }
+                }
+                case PRINCIPAL_ORG_ID -> {
+                    if (c.values().stream().noneMatch(StatementFacts::hasWildcard)) {
+                        orgIds.addAll(c.values());
+                    } else {
+                        ignored.add(label + " (wildcard value narrows nothing)");
+                    }
+                }
+                case EVENT_SOURCE_TOKEN -> token = c.values().stream().noneMatch(StatementFacts::hasWildcard);
+                case URL_AUTH_TYPE -> authNone = c.values().stream().anyMatch("NONE"::equals);
+                case INVOKED_VIA_URL -> viaUrl = c.values().stream().anyMatch("true"::equalsIgnoreCase);
+                default -> ignored.add(label + " (unknown condition key narrows nothing)");
+            }
+        }
+        return new StatementFacts(List.copyOf(sourceAccounts), List.copyOf(sourceArnAccounts), specificArn,
+                List.copyOf(orgIds), token, authNone, viaUrl, List.copyOf(ignored));
+    }
+
+    /** Whether anything restricts who may call through this statement. */
+    public boolean narrowsCaller() {
+        return !sourceAccounts.isEmpty() || specificSourceArn || !orgIds.isEmpty() || eventSourceToken;
+    }
+
+    /** Whether a source account or a specific source ARN pins the calling resource (confused deputy). */
+    public boolean pinsSource() {
+        return !sourceAccounts.isEmpty() || specificSourceArn;
+    }
+
+    private static boolean isMatchAll(String value) {
+        return value.chars().allMatch(ch -> ch == '*' || ch == '?') || value.isEmpty();
+    }
+
+    static boolean hasWildcard(String value) {
+        return value.indexOf('*') >= 0 || value.indexOf('?') >= 0;
+    }
+
+    /** An {@code aws:SourceArn} value split into its account and resource parts. */
+    record SourceArn(String account, String resource, boolean wellFormed) {
+
+        static SourceArn parse(String value) {
+            String[] parts = value.split(":", 6);
+            if (parts.length < 6 || !"arn".equals(parts[0])) {
+                return new SourceArn("", value, false);
+            }
+            return new SourceArn(parts[4], parts[5], true);
+        }
+
+        /** A concrete account, or (S3 and other account-less ARNs) a resource without wildcards. */
+        boolean isSpecific() {
+            if (!wellFormed) {
+                return false;
+            }
+            if (!account.isEmpty()) {
+                return ACCOUNT_ID.matcher(account).matches();
+            }
+            return !resource.isEmpty() && !hasWildcard(resource);
+        }
+    }
+}

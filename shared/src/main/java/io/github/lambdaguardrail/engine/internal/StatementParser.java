@@ -1,0 +1,171 @@
+package io.github.lambdaguardrail.engine.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.lambdaguardrail.engine.Condition;
+import io.github.lambdaguardrail.engine.PolicyStatement;
+import io.github.lambdaguardrail.engine.Principal;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses resource-policy statements as Lambda renders them. Thread-safe. */
+public final class StatementParser {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern IAM_ARN_ACCOUNT = Pattern.compile("arn:aws[a-z-]*:(iam|sts)::(\\d+):.*");
+    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+
+    private StatementParser() {
+    }
+
+    /** Parses a statement from its JSON text (AddPermission's {@code responseElements.statement}). */
+    public static PolicyStatement parse(String text, String fallbackSid) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            return new PolicyStatement.Unparseable(fallbackSid, "statement is not JSON: " + e.getOriginalMessage(), text);
+        }
+        return parse(node, fallbackSid, text);
+    }
+
+    /** Parses every statement of a policy document ({@code {"Statement": [...]}} or one object). */
+    public static List<PolicyStatement> parseDocument(String text) {
+        JsonNode doc;
+        try {
+            doc = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            return List.of(new PolicyStatement.Unparseable("", "policy is not JSON: " + e.getOriginalMessage(), text));
+        }
+        JsonNode statements = doc == null ? null : doc.get("Statement");
+        if (statements == null) {
+            return List.of(new PolicyStatement.Unparseable("", "policy has no Statement", text));
+        }
+        List<PolicyStatement> out = new ArrayList<>();
+        for (JsonNode s : statements.isArray() ? statements : List.of(statements)) {
+            out.add(parse(s, "", s.toString()));
+        }
+        return out;
+    }
+
+    private static PolicyStatement parse(JsonNode node, String fallbackSid, String raw) {
+        if (node == null || !node.isObject()) {
+            return new PolicyStatement.Unparseable(fallbackSid, "statement is not a JSON object", raw);
+        }
+        String sid = node.path("Sid").isTextual() ? node.get("Sid").textValue() : fallbackSid;
+        try {
+            String effect = requiredText(node, "Effect");
+            Principal principal = principal(node.get("Principal"));
+            List<String> actions = strings(node.get("Action"), "Action");
+            String resource = node.path("Resource").isTextual() ? node.get("Resource").textValue() : "";
+            List<Condition> conditions = conditions(node.get("Condition"));
+            return new PolicyStatement.Parsed(sid, "Allow".equals(effect), principal, actions, resource, conditions, raw);
+        } catch (IllegalArgumentException e) {
+            return new PolicyStatement.Unparseable(sid, e.getMessage(), raw);
+        }
+    }
+
+    private static String requiredText(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new IllegalArgumentException("statement has no " + field);
+        }
+        return value.textValue();
+    }
+
+    private static Principal principal(JsonNode node) {
+        if (node == null || node.isNull()) {
+            throw new IllegalArgumentException("statement has no Principal");
+        }
+        if (node.isTextual()) {
+            if ("*".equals(node.textValue())) {
+                return new Principal(true, List.of(), List.of(), List.of());
+            }
+            throw new IllegalArgumentException("Principal '" + node.textValue() + "' is neither * nor an object");
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("Principal is neither * nor an object");
+        }
+        boolean anyone = false;
+        List<String> accounts = new ArrayList<>();
+        List<String> services = new ArrayList<>();
+        List<String> other = new ArrayList<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            List<String> values = strings(field.getValue(), "Principal." + field.getKey());
+            switch (field.getKey()) {
+                case "AWS" -> {
+                    for (String v : values) {
+                        if ("*".equals(v)) {
+                            anyone = true;
+                        } else {
+                            accountOf(v).ifPresentOrElse(accounts::add, () -> other.add(v));
+                        }
+                    }
+                }
+                case "Service" -> services.addAll(values);
+                default -> values.forEach(v -> other.add(field.getKey() + ":" + v));
+            }
+        }
+        return new Principal(anyone, accounts, services, other);
+    }
+
+    private static java.util.Optional<String> accountOf(String awsPrincipal) {
+        if (ACCOUNT_ID.matcher(awsPrincipal).matches()) {
+            return java.util.Optional.of(awsPrincipal);
+        }
+        Matcher m = IAM_ARN_ACCOUNT.matcher(awsPrincipal);
+        return m.matches() ? java.util.Optional.of(m.group(2)) : java.util.Optional.empty();
+    }
+
+    private static List<Condition> conditions(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("Condition is not an object");
+        }
+        List<Condition> out = new ArrayList<>();
+        Iterator<Map.Entry<String, JsonNode>> operators = node.fields();
+        while (operators.hasNext()) {
+            Map.Entry<String, JsonNode> op = operators.next();
+            if (!op.getValue().isObject()) {
+                throw new IllegalArgumentException("Condition." + op.getKey() + " is not an object");
+            }
+            Iterator<Map.Entry<String, JsonNode>> keys = op.getValue().fields();
+            while (keys.hasNext()) {
+                Map.Entry<String, JsonNode> key = keys.next();
+                out.add(new Condition(op.getKey(), key.getKey(),
+                        strings(key.getValue(), "Condition." + op.getKey() + "." + key.getKey())));
+            }
+        }
+        return out;
+    }
+
+    /** A string, or an array of strings (booleans and numbers as their text, as IAM reads them). */
+    private static List<String> strings(JsonNode node, String field) {
+        if (node == null || node.isNull()) {
+            throw new IllegalArgumentException("statement has no " + field);
+        }
+        if (node.isValueNode()) {
+            return List.of(node.asText());
+        }
+        if (!node.isArray()) {
+            throw new IllegalArgumentException(field + " is neither a string nor an array");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : node) {
+            if (!item.isValueNode()) {
+                throw new IllegalArgumentException(field + " holds a value that is not a string");
+            }
+            out.add(item.asText());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,24 @@
+package io.github.lambdaguardrail.engine.rules;
+
+import io.github.lambdaguardrail.engine.LambdaChange;
+import io.github.lambdaguardrail.engine.RuleId;
+import io.github.lambdaguardrail.engine.RuleResult;
+import java.util.List;
+
+/**
+ * One named rule. Implementations are stateless and thread-safe; a rule returns no result for a
+ * change it does not apply to, and one result per subject (VPC config or statement) otherwise.
+ */
+public interface Rule {
+
+    RuleId id();
+
+    List<RuleResult> evaluate(LambdaChange change, RuleContext context);
+
+    /** Every rule, in the order of DESIGN §3. */
+    static List<Rule> all() {
+        return List.of(new NotInVpcRule(), new VpcNotAllowedRule(), new PublicPermissionRule(),
+                new UntrustedAccountRule(), new ServiceWithoutSourceRule(), new WildcardActionRule(),
+                new PublicFunctionUrlRule());
+    }
+}

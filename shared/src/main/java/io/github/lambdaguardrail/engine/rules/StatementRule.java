@@ -1,0 +1,72 @@
+package io.github.lambdaguardrail.engine.rules;
+
+import io.github.lambdaguardrail.engine.LambdaChange;
+import io.github.lambdaguardrail.engine.PolicyStatement;
+import io.github.lambdaguardrail.engine.RuleResult;
+import io.github.lambdaguardrail.engine.internal.StatementFacts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** A rule over resource-policy statements: each statement the change granted is judged on its own. */
+abstract class StatementRule implements Rule {
+
+    @Override
+    public List<RuleResult> evaluate(LambdaChange change, RuleContext context) {
+        List<PolicyStatement> statements;
+        if (change instanceof LambdaChange.PermissionGranted granted) {
+            statements = List.of(granted.statement());
+        } else if (change instanceof LambdaChange.ResourcePolicyReplaced replaced) {
+            statements = replaced.statements();
+        } else {
+            statements = List.of();
+        }
+        List<RuleResult> results = new ArrayList<>(statements.size());
+        for (int i = 0; i < statements.size(); i++) {
+            PolicyStatement statement = statements.get(i);
+            String subject = subject(statement, i, statements.size());
+            if (statement instanceof PolicyStatement.Parsed parsed) {
+                results.add(parsed.allow()
+                        ? check(parsed, StatementFacts.of(parsed), subject, context)
+                        : RuleResult.skip(id(), subject, "Deny statement grants nothing"));
+            } else {
+                results.add(unparseable((PolicyStatement.Unparseable) statement, subject));
+            }
+        }
+        return results;
+    }
+
+    abstract RuleResult check(PolicyStatement.Parsed statement, StatementFacts facts, String subject, RuleContext context);
+
+    /** Most rules leave an unparseable statement to {@link PublicPermissionRule}, which fails closed on it. */
+    RuleResult unparseable(PolicyStatement.Unparseable statement, String subject) {
+        return RuleResult.skip(id(), subject, "statement could not be parsed (reported by PERMISSION_PUBLIC)");
+    }
+
+    private static String subject(PolicyStatement statement, int index, int count) {
+        String sid = statement.sid().isEmpty() ? "#" + (index + 1) + " (no Sid)" : "'" + statement.sid() + "'";
+        return count > 1 && !statement.sid().isEmpty() ? "statement " + sid + " (#" + (index + 1) + ")" : "statement " + sid;
+    }
+
+    static boolean hasAction(PolicyStatement.Parsed statement, String action) {
+        String wanted = action.toLowerCase(Locale.ROOT);
+        return statement.actions().stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).equals(wanted));
+    }
+
+    /**
+     * Either half of a public function URL: principal {@code *}, nothing narrowing the caller, and
+     * {@code lambda:InvokeFunctionUrl} with auth type {@code NONE}, or {@code lambda:InvokeFunction}
+     * restricted only by {@code lambda:InvokedViaFunctionUrl}.
+     */
+    static boolean isPublicUrlHalf(PolicyStatement.Parsed statement, StatementFacts facts) {
+        if (!statement.principal().anyone() || facts.narrowsCaller()) {
+            return false;
+        }
+        return (hasAction(statement, "lambda:InvokeFunctionUrl") && facts.urlAuthTypeNone())
+                || (hasAction(statement, "lambda:InvokeFunction") && facts.invokedViaUrl());
+    }
+
+    static String ignoredConditions(StatementFacts facts) {
+        return facts.ignored().isEmpty() ? "" : "; ignored: " + String.join(", ", facts.ignored());
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.lambdaguardrail.engine.rules;
+
+import io.github.lambdaguardrail.engine.LambdaChange;
+import io.github.lambdaguardrail.engine.Origin;
+import io.github.lambdaguardrail.engine.Policy;
+import io.github.lambdaguardrail.engine.RuleId;
+import io.github.lambdaguardrail.engine.RuleResult;
+import io.github.lambdaguardrail.engine.VpcConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code LAMBDA_VPC_NOT_ALLOWED}: VPC, subnet or security group outside a non-empty allow-list,
+ * or a denied security group.
+ */
+final class VpcNotAllowedRule implements Rule {
+
+    @Override
+    public RuleId id() {
+        return RuleId.LAMBDA_VPC_NOT_ALLOWED;
+    }
+
+    @Override
+    public List<RuleResult> evaluate(LambdaChange change, RuleContext context) {
+        if (!(change instanceof LambdaChange.FunctionConfigured configured)) {
+            return List.of();
+        }
+        VpcConfig vpc = configured.resultingVpc();
+        if (!vpc.isAttached()) {
+            return List.of(RuleResult.skip(id(), NotInVpcRule.SUBJECT, "not in a VPC (see LAMBDA_NOT_IN_VPC)"));
+        }
+        Policy.Vpc rules = context.policy().vpc();
+        List<String> problems = new ArrayList<>();
+        vpc.vpcId().filter(id -> !rules.allowedVpcIds().isEmpty() && !rules.allowedVpcIds().contains(id))
+                .ifPresent(id -> problems.add("VPC " + id + " not allowed"));
+        outside("subnet(s)", vpc.subnetIds(), rules.allowedSubnetIds(), problems);
+        outside("security group(s)", vpc.securityGroupIds(), rules.allowedSecurityGroupIds(), problems);
+        List<String> denied = vpc.securityGroupIds().stream().filter(rules.deniedSecurityGroupIds()::contains).toList();
+        if (!denied.isEmpty()) {
+            problems.add("denied security group(s) " + denied);
+        }
+        if (problems.isEmpty()) {
+            return List.of(RuleResult.pass(id(), NotInVpcRule.SUBJECT,
+                    "subnets " + vpc.subnetIds() + " and security groups " + vpc.securityGroupIds() + " allowed"));
+        }
+        Origin origin = configured.touchedVpc() ? Origin.INTRODUCED : Origin.PRE_EXISTING;
+        return List.of(RuleResult.fail(id(), NotInVpcRule.SUBJECT, String.join("; ", problems), origin));
+    }
+
+    private static void outside(String what, List<String> actual, List<String> allowed, List<String> problems) {
+        if (allowed.isEmpty()) {
+            return;
+        }
+        List<String> outside = actual.stream().filter(v -> !allowed.contains(v)).toList();
+        if (!outside.isEmpty()) {
+            problems.add(what + " " + outside + " not allowed");
+        }
+    }
+}

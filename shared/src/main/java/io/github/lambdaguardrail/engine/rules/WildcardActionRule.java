@@ -1,0 +1,34 @@
+package io.github.lambdaguardrail.engine.rules;
+
+import io.github.lambdaguardrail.engine.Origin;
+import io.github.lambdaguardrail.engine.PolicyStatement;
+import io.github.lambdaguardrail.engine.RuleId;
+import io.github.lambdaguardrail.engine.RuleResult;
+import io.github.lambdaguardrail.engine.internal.StatementFacts;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code PERMISSION_WILDCARD_ACTION}: an action other than the allowed ones (actions are case-insensitive). */
+final class WildcardActionRule extends StatementRule {
+
+    @Override
+    public RuleId id() {
+        return RuleId.PERMISSION_WILDCARD_ACTION;
+    }
+
+    @Override
+    RuleResult check(PolicyStatement.Parsed statement, StatementFacts facts, String subject, RuleContext context) {
+        List<String> allowed = context.policy().permissions().allowedActions().stream()
+                .map(a -> a.toLowerCase(Locale.ROOT)).toList();
+        List<String> extra = statement.actions().stream()
+                .filter(a -> !allowed.contains(a.toLowerCase(Locale.ROOT))).toList();
+        if (statement.actions().isEmpty()) {
+            return RuleResult.fail(id(), subject, "statement names no action", Origin.INTRODUCED);
+        }
+        if (extra.isEmpty()) {
+            return RuleResult.pass(id(), subject, "actions " + statement.actions() + " are allowed");
+        }
+        return RuleResult.fail(id(), subject, "action(s) " + extra + " beyond the allowed "
+                + context.policy().permissions().allowedActions(), Origin.INTRODUCED);
+    }
+}
