@@ -36,8 +36,12 @@ public sealed interface Action {
         }
     }
 
-    /** Put back the last known-good subnets and security groups. */
-    record RestoreVpcConfig(FunctionRef function, VpcConfig knownGood) implements Action {
+    /**
+     * Put back the last known-good subnets and security groups.
+     *
+     * @param replaced the config the change left, which the restore replaces (for the undo command)
+     */
+    record RestoreVpcConfig(FunctionRef function, VpcConfig knownGood, VpcConfig replaced) implements Action {
         public String type() {
             return "RESTORE_VPC_CONFIG";
         }

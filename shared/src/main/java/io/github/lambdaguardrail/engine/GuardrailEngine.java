@@ -115,7 +115,8 @@ public final class GuardrailEngine {
         if (change instanceof LambdaChange.FunctionConfigured configured) {
             FunctionRef unqualified = new FunctionRef(configured.function().name(), Optional.empty(), configured.function().arn());
             if (!configured.created() && facts.lastKnownGoodVpc().isPresent()) {
-                return new Plan(List.of(new Action.RestoreVpcConfig(unqualified, facts.lastKnownGoodVpc().get())), Optional.empty());
+                return new Plan(List.of(new Action.RestoreVpcConfig(unqualified, facts.lastKnownGoodVpc().get(),
+                        configured.resultingVpc())), Optional.empty());
             }
             List<RuleId> reasons = List.copyOf(new LinkedHashSet<>(findings.stream().map(Finding::ruleId).toList()));
             return new Plan(List.of(new Action.Quarantine(unqualified, reasons)), Optional.empty());

@@ -2,11 +2,11 @@ package io.github.lambdaguardrail.engine.rules;
 
 import io.github.lambdaguardrail.engine.LambdaChange;
 import io.github.lambdaguardrail.engine.PolicyStatement;
+import io.github.lambdaguardrail.engine.ResourcePolicy;
 import io.github.lambdaguardrail.engine.RuleResult;
 import io.github.lambdaguardrail.engine.internal.StatementFacts;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /** A rule over resource-policy statements: each statement the change granted is judged on its own. */
 abstract class StatementRule implements Rule {
@@ -49,21 +49,12 @@ abstract class StatementRule implements Rule {
     }
 
     static boolean hasAction(PolicyStatement.Parsed statement, String action) {
-        String wanted = action.toLowerCase(Locale.ROOT);
-        return statement.actions().stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).equals(wanted));
+        return ResourcePolicy.hasAction(statement, action);
     }
 
-    /**
-     * Either half of a public function URL: principal {@code *}, nothing narrowing the caller, and
-     * {@code lambda:InvokeFunctionUrl} with auth type {@code NONE}, or {@code lambda:InvokeFunction}
-     * restricted only by {@code lambda:InvokedViaFunctionUrl}.
-     */
-    static boolean isPublicUrlHalf(PolicyStatement.Parsed statement, StatementFacts facts) {
-        if (!statement.principal().anyone() || facts.narrowsCaller()) {
-            return false;
-        }
-        return (hasAction(statement, "lambda:InvokeFunctionUrl") && facts.urlAuthTypeNone())
-                || (hasAction(statement, "lambda:InvokeFunction") && facts.invokedViaUrl());
+    /** Either half of a public function URL (see {@link ResourcePolicy#publicUrlHalf}). */
+    static boolean isPublicUrlHalf(PolicyStatement.Parsed statement) {
+        return ResourcePolicy.publicUrlHalf(statement) != ResourcePolicy.UrlHalf.NONE;
     }
 
     static String ignoredConditions(StatementFacts facts) {

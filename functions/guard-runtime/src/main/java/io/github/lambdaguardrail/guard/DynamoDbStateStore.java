@@ -1,0 +1,115 @@
+package io.github.lambdaguardrail.guard;
+
+import io.github.lambdaguardrail.engine.VpcConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+
+/**
+ * {@link StateStore} on one DynamoDB table with the string partition key {@code pk}:
+ * {@code event#<eventID>} items (status, lease, TTL attribute {@code expiresAt}) and
+ * {@code vpc#<functionArn>} items (the last known-good VPC config). Claims are conditional
+ * writes, so concurrent duplicate deliveries race safely. Thread-safe.
+ */
+public final class DynamoDbStateStore implements StateStore {
+
+    /** How long a claim blocks duplicates before another invocation may take over (above the function timeout). */
+    static final Duration LEASE = Duration.ofMinutes(5);
+    /** CloudTrail and EventBridge redeliver within a day; a week of memory is plenty. */
+    static final Duration RETENTION = Duration.ofDays(7);
+    private static final String IN_PROGRESS = "IN_PROGRESS";
+    private static final String DONE = "DONE";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    public DynamoDbStateStore(DynamoDbClient dynamo, String table) {
+        this(dynamo, table, Clock.systemUTC());
+    }
+
+    DynamoDbStateStore(DynamoDbClient dynamo, String table, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean claim(String eventId) {
+        long now = clock.instant().getEpochSecond();
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(Map.of(
+                            "pk", s("event#" + eventId),
+                            "status", s(IN_PROGRESS),
+                            "leaseUntil", n(now + LEASE.toSeconds()),
+                            "expiresAt", n(now + RETENTION.toSeconds())))
+                    .conditionExpression("attribute_not_exists(pk) OR (#status = :inProgress AND leaseUntil < :now)")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":inProgress", s(IN_PROGRESS), ":now", n(now))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void complete(String eventId) {
+        dynamo.updateItem(b -> b.tableName(table).key(Map.of("pk", s("event#" + eventId)))
+                .updateExpression("SET #status = :done REMOVE leaseUntil")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(":done", s(DONE))));
+    }
+
+    @Override
+    public void release(String eventId) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", s("event#" + eventId)))
+                    .conditionExpression("#status = :inProgress")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":inProgress", s(IN_PROGRESS))));
+        } catch (ConditionalCheckFailedException e) {
+            // Completed meanwhile: keep the record.
+        }
+    }
+
+    @Override
+    public Optional<VpcConfig> lastKnownGoodVpc(String functionArn) {
+        GetItemResponse item = dynamo.getItem(b -> b.tableName(table).key(Map.of("pk", s("vpc#" + functionArn)))
+                .consistentRead(true));
+        if (!item.hasItem() || !item.item().containsKey("subnetIds")) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> v = item.item();
+        return Optional.of(new VpcConfig(v.get("subnetIds").ss(), v.containsKey("securityGroupIds")
+                ? v.get("securityGroupIds").ss() : List.of(),
+                Optional.ofNullable(v.get("vpcId")).map(AttributeValue::s)));
+    }
+
+    @Override
+    public void rememberKnownGoodVpc(String functionArn, VpcConfig vpc) {
+        // String sets cannot be empty; a config without subnets is never "known good".
+        Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of(
+                "pk", s("vpc#" + functionArn),
+                "subnetIds", AttributeValue.fromSs(vpc.subnetIds()),
+                "updatedAt", s(clock.instant().toString())));
+        if (!vpc.securityGroupIds().isEmpty()) {
+            item.put("securityGroupIds", AttributeValue.fromSs(vpc.securityGroupIds()));
+        }
+        vpc.vpcId().ifPresent(id -> item.put("vpcId", s(id)));
+        dynamo.putItem(b -> b.tableName(table).item(item));
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

@@ -1,0 +1,58 @@
+package io.github.lambdaguardrail.guard;
+
+import io.github.lambdaguardrail.engine.Policy;
+import io.github.lambdaguardrail.engine.PolicyException;
+import io.github.lambdaguardrail.engine.PolicyLoader;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A guard function's configuration, read once at cold start from its environment and validated
+ * completely: a bad value stops the function from starting, naming the variable.
+ *
+ * @param topicArn     SNS topic for alerts ({@code GUARDRAIL_TOPIC_ARN})
+ * @param stateTable   DynamoDB table for idempotency and known-good VPC configs ({@code GUARDRAIL_STATE_TABLE})
+ * @param selfRoleArns the guard's own role ARNs: their changes are never acted on ({@code GUARDRAIL_SELF_ROLE_ARNS})
+ * @param dryRun       evaluate and notify "would roll back", but change nothing ({@code GUARDRAIL_DRY_RUN})
+ */
+public record GuardConfig(Policy policy, String topicArn, String stateTable, List<String> selfRoleArns, boolean dryRun) {
+
+    private static final Pattern TOPIC_ARN = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.-]{1,256}");
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
+
+    public GuardConfig {
+        selfRoleArns = List.copyOf(selfRoleArns);
+    }
+
+    public static GuardConfig fromEnvironment(Map<String, String> env) {
+        Policy policy = PolicyLoader.fromEnvironment(env);
+        String topic = required(env, "GUARDRAIL_TOPIC_ARN", TOPIC_ARN, "an SNS topic ARN");
+        String table = required(env, "GUARDRAIL_STATE_TABLE", TABLE_NAME, "a DynamoDB table name");
+        String roles = env.getOrDefault("GUARDRAIL_SELF_ROLE_ARNS", "");
+        List<String> selfRoles = Arrays.stream(roles.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (String role : selfRoles) {
+            if (!ROLE_ARN.matcher(role).matches()) {
+                throw new PolicyException("GUARDRAIL_SELF_ROLE_ARNS", "'" + role + "' is not an IAM role ARN");
+            }
+        }
+        String dryRun = env.getOrDefault("GUARDRAIL_DRY_RUN", "false").trim();
+        if (!dryRun.equals("true") && !dryRun.equals("false") && !dryRun.isEmpty()) {
+            throw new PolicyException("GUARDRAIL_DRY_RUN", "'" + dryRun + "' is not true or false");
+        }
+        return new GuardConfig(policy, topic, table, selfRoles, dryRun.equals("true"));
+    }
+
+    private static String required(Map<String, String> env, String name, Pattern pattern, String expected) {
+        String value = env.getOrDefault(name, "").trim();
+        if (value.isEmpty()) {
+            throw new PolicyException(name, "is required");
+        }
+        if (!pattern.matcher(value).matches()) {
+            throw new PolicyException(name, "'" + value + "' is not " + expected);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,60 @@
+package io.github.lambdaguardrail.guard;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import io.github.lambdaguardrail.engine.WatchedApi;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * What a guard function's handler does, so handlers only name their APIs: configuration and
+ * clients built once at cold start, then per invocation the guard loop, a report in the log,
+ * CloudWatch metrics (Embedded Metric Format) and the report as the function's result.
+ */
+public final class GuardFunction {
+
+    static final String NAMESPACE = "LambdaGuardrail";
+
+    private final Guard guard;
+    private final JsonLog log;
+
+    public GuardFunction(Guard guard, JsonLog log) {
+        this.guard = guard;
+        this.log = log;
+    }
+
+    /** Reads and validates the environment; a bad value fails the cold start, naming the variable. */
+    public static GuardFunction fromEnvironment(Map<String, String> env, List<WatchedApi> apis) {
+        JsonLog log = new JsonLog(System.out);
+        GuardConfig config = GuardConfig.fromEnvironment(env);
+        return new GuardFunction(Guard.create(config, apis, AwsClients.fromEnvironment(), log), log);
+    }
+
+    public void handle(InputStream input, OutputStream output, Context context) throws IOException {
+        GuardReport report = guard.handle(input);
+        log.info("invocation done", f -> f.put("requestId", context == null ? "" : context.getAwsRequestId())
+                .set("report", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(Map.of(
+                        "records", report.records(), "evaluated", report.evaluated(), "skipped", report.skipped(),
+                        "invalid", report.invalid(), "duplicates", report.duplicates(), "findings", report.findings(),
+                        "rollbacks", report.rollbacks(), "notificationFailures", report.notificationFailures()))));
+        publishMetrics(report);
+        output.write(report.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void publishMetrics(GuardReport report) {
+        Metrics metrics = MetricsFactory.getMetricsInstance();
+        metrics.setNamespace(System.getenv().getOrDefault("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE));
+        metrics.addMetric("Findings", report.findings(), MetricUnit.COUNT);
+        metrics.addMetric("Rollbacks", report.rollbacks(), MetricUnit.COUNT);
+        metrics.addMetric("Skips", report.skipped() + report.duplicates(), MetricUnit.COUNT);
+        metrics.addMetric("InvalidEvents", report.invalid(), MetricUnit.COUNT);
+        metrics.addMetric("NotificationFailures", report.notificationFailures(), MetricUnit.COUNT);
+        metrics.flush();
+    }
+}

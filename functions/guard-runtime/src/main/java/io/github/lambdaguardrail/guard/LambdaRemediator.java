@@ -1,0 +1,183 @@
+package io.github.lambdaguardrail.guard;
+
+import io.github.lambdaguardrail.engine.Action;
+import io.github.lambdaguardrail.engine.FunctionRef;
+import io.github.lambdaguardrail.engine.PolicyStatement;
+import io.github.lambdaguardrail.engine.ResourcePolicy;
+import io.github.lambdaguardrail.engine.RuleId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
+import software.amazon.awssdk.services.lambda.model.GetPolicyResponse;
+import software.amazon.awssdk.services.lambda.model.PreconditionFailedException;
+import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.lambda.model.VpcConfig;
+
+/** {@link Remediator} on the Lambda API. Thread-safe; reuses one client. */
+public final class LambdaRemediator implements Remediator {
+
+    static final String TAG_QUARANTINE = "guardrail:quarantine";
+    static final String TAG_PREVIOUS_CONCURRENCY = "guardrail:previous-concurrency";
+    static final List<String> QUARANTINE_TAGS = List.of(TAG_QUARANTINE, TAG_PREVIOUS_CONCURRENCY);
+    /** Re-read and re-decide this often when the policy changes under us, then notify only. */
+    static final int MAX_ATTEMPTS = 3;
+    private static final String UNRESERVED = "unreserved";
+
+    private final LambdaClient lambda;
+
+    public LambdaRemediator(LambdaClient lambda) {
+        this.lambda = lambda;
+    }
+
+    @Override
+    public ActionOutcome removePermission(Action.RemovePermission action) {
+        FunctionRef function = action.function();
+        List<String> undo = new ArrayList<>();
+        Removal main = removeStatement(function, action.statementId(),
+                live -> ResourcePolicy.sameStatement(live.raw(), action.expectedStatement()), undo);
+        if (main != Removal.REMOVED && main != Removal.ALREADY_GONE) {
+            return new ActionOutcome(action.type(), ActionOutcome.Status.LEFT_ALONE, main.detail(action.statementId()), undo);
+        }
+        List<String> details = new ArrayList<>();
+        details.add(main.detail(action.statementId()));
+        boolean changed = main == Removal.REMOVED;
+        if (action.functionUrlPair()) {
+            ResourcePolicy.UrlHalf half = ResourcePolicy.publicUrlHalf(ResourcePolicy.statement(action.expectedStatement()));
+            for (String companion : companions(function, action.statementId(), half)) {
+                Removal other = removeStatement(function, companion,
+                        live -> ResourcePolicy.publicUrlHalf(live) == otherHalf(half), undo);
+                details.add(other.detail(companion) + " (other half of the public function URL)");
+                changed |= other == Removal.REMOVED;
+            }
+        }
+        return new ActionOutcome(action.type(), changed ? ActionOutcome.Status.DONE : ActionOutcome.Status.ALREADY_DONE,
+                String.join("; ", details), undo);
+    }
+
+    /** How one removal ended. */
+    private enum Removal {
+        REMOVED, ALREADY_GONE, CHANGED, CONTENDED;
+
+        String detail(String sid) {
+            return switch (this) {
+                case REMOVED -> "removed statement '" + sid + "'";
+                case ALREADY_GONE -> "statement '" + sid + "' was already gone";
+                case CHANGED -> "statement '" + sid + "' differs from what the event added; left alone";
+                case CONTENDED -> "policy kept changing (" + MAX_ATTEMPTS + " attempts); statement '" + sid + "' left alone";
+            };
+        }
+    }
+
+    /**
+     * Reads the live policy, checks the statement is still the one to remove, and removes it
+     * guarded by the revision id; re-reads and re-decides when the policy changed in between.
+     */
+    private Removal removeStatement(FunctionRef function, String sid,
+                                    java.util.function.Predicate<PolicyStatement> stillTheOne, List<String> undo) {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Optional<GetPolicyResponse> policy = policy(function);
+            Optional<PolicyStatement> live = policy.flatMap(p -> ResourcePolicy.statements(p.policy()).stream()
+                    .filter(s -> s.sid().equals(sid)).findFirst());
+            if (live.isEmpty()) {
+                return Removal.ALREADY_GONE;
+            }
+            if (!stillTheOne.test(live.get())) {
+                return Removal.CHANGED;
+            }
+            try {
+                lambda.removePermission(b -> b.functionName(function.arn()).statementId(sid)
+                        .qualifier(function.qualifier().orElse(null)).revisionId(policy.get().revisionId()));
+                if (live.get() instanceof PolicyStatement.Parsed parsed) {
+                    undo.add(UndoCommands.addPermission(function, parsed));
+                }
+                return Removal.REMOVED;
+            } catch (PreconditionFailedException e) {
+                // The policy changed since we read it: read it again and decide again.
+            } catch (ResourceNotFoundException e) {
+                return Removal.ALREADY_GONE;
+            }
+        }
+        return Removal.CONTENDED;
+    }
+
+    private List<String> companions(FunctionRef function, String removedSid, ResourcePolicy.UrlHalf half) {
+        ResourcePolicy.UrlHalf wanted = otherHalf(half);
+        return policy(function).map(p -> ResourcePolicy.statements(p.policy()).stream()
+                .filter(s -> !s.sid().isEmpty() && !s.sid().equals(removedSid))
+                .filter(s -> ResourcePolicy.publicUrlHalf(s) == wanted)
+                .map(PolicyStatement::sid).toList()).orElse(List.of());
+    }
+
+    private static ResourcePolicy.UrlHalf otherHalf(ResourcePolicy.UrlHalf half) {
+        return switch (half) {
+            case INVOKE_FUNCTION_URL -> ResourcePolicy.UrlHalf.INVOKE_FUNCTION_VIA_URL;
+            case INVOKE_FUNCTION_VIA_URL -> ResourcePolicy.UrlHalf.INVOKE_FUNCTION_URL;
+            case NONE -> ResourcePolicy.UrlHalf.NONE;
+        };
+    }
+
+    private Optional<GetPolicyResponse> policy(FunctionRef function) {
+        try {
+            return Optional.of(lambda.getPolicy(b -> b.functionName(function.arn()).qualifier(function.qualifier().orElse(null))));
+        } catch (ResourceNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public ActionOutcome quarantine(Action.Quarantine action, String eventId) {
+        FunctionRef function = action.function();
+        GetFunctionResponse current;
+        try {
+            current = lambda.getFunction(b -> b.functionName(function.arn()));
+        } catch (ResourceNotFoundException e) {
+            return ActionOutcome.of(action.type(), ActionOutcome.Status.ALREADY_DONE, "function no longer exists");
+        }
+        Map<String, String> tags = current.tags() == null ? Map.of() : current.tags();
+        // A retry or duplicate must not record the guard's own 0 as the previous concurrency.
+        String previous = tags.getOrDefault(TAG_PREVIOUS_CONCURRENCY,
+                Optional.ofNullable(current.concurrency()).map(c -> c.reservedConcurrentExecutions())
+                        .map(String::valueOf).orElse(UNRESERVED));
+        Integer reserved = current.concurrency() == null ? null : current.concurrency().reservedConcurrentExecutions();
+        boolean alreadyQuarantined = tags.containsKey(TAG_QUARANTINE) && reserved != null && reserved == 0;
+        Optional<Integer> previousConcurrency = UNRESERVED.equals(previous) ? Optional.empty() : Optional.of(Integer.valueOf(previous));
+        List<String> undo = List.of(UndoCommands.liftQuarantine(function, previousConcurrency));
+        if (alreadyQuarantined) {
+            return new ActionOutcome(action.type(), ActionOutcome.Status.ALREADY_DONE, "function was already quarantined", undo);
+        }
+        Map<String, String> guardTags = new LinkedHashMap<>();
+        guardTags.put(TAG_QUARANTINE, truncate(action.reasons().stream().map(RuleId::name).collect(Collectors.joining(" "))
+                + " event " + eventId + " undo: restore concurrency and remove these tags"));
+        guardTags.put(TAG_PREVIOUS_CONCURRENCY, previous);
+        // Tag first: the record of the previous concurrency must exist before it is overwritten.
+        lambda.tagResource(b -> b.resource(function.arn()).tags(guardTags));
+        lambda.putFunctionConcurrency(b -> b.functionName(function.arn()).reservedConcurrentExecutions(0));
+        return new ActionOutcome(action.type(), ActionOutcome.Status.DONE,
+                "reserved concurrency set to 0 (was " + previous + "); tagged " + TAG_QUARANTINE, undo);
+    }
+
+    @Override
+    public ActionOutcome restoreVpcConfig(Action.RestoreVpcConfig action) {
+        FunctionRef function = action.function();
+        io.github.lambdaguardrail.engine.VpcConfig good = action.knownGood();
+        try {
+            lambda.updateFunctionConfiguration(b -> b.functionName(function.arn())
+                    .vpcConfig(VpcConfig.builder().subnetIds(good.subnetIds()).securityGroupIds(good.securityGroupIds()).build()));
+        } catch (ResourceNotFoundException e) {
+            return ActionOutcome.of(action.type(), ActionOutcome.Status.ALREADY_DONE, "function no longer exists");
+        }
+        return new ActionOutcome(action.type(), ActionOutcome.Status.DONE,
+                "restored subnets " + good.subnetIds() + " and security groups " + good.securityGroupIds(),
+                List.of(UndoCommands.setVpcConfig(function, action.replaced())));
+    }
+
+    private static String truncate(String tagValue) {
+        String allowed = tagValue.replaceAll("[^\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]", " ");
+        return allowed.length() <= 256 ? allowed : allowed.substring(0, 256);
+    }
+}

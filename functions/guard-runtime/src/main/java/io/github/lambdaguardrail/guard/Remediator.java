@@ -1,0 +1,27 @@
+package io.github.lambdaguardrail.guard;
+
+import io.github.lambdaguardrail.engine.Action;
+
+/**
+ * Rolls back a change. Every method is idempotent and undoes only what the engine identified.
+ * Transient AWS failures propagate after the SDK's retries, so Lambda retries the event.
+ *
+ * <p>IAM: {@code lambda:GetPolicy}, {@code lambda:RemovePermission}, {@code lambda:GetFunction},
+ * {@code lambda:PutFunctionConcurrency}, {@code lambda:TagResource},
+ * {@code lambda:UpdateFunctionConfiguration} (plus the EC2 network-interface permissions Lambda
+ * checks for the restored VPC config).
+ */
+public interface Remediator {
+
+    /**
+     * Removes the statement the event added, guarded by the policy's revision id, with the other
+     * half of a public function URL when {@link Action.RemovePermission#functionUrlPair()}.
+     */
+    ActionOutcome removePermission(Action.RemovePermission action);
+
+    /** Sets reserved concurrency to 0 and tags the function with the reason and how to undo it. */
+    ActionOutcome quarantine(Action.Quarantine action, String eventId);
+
+    /** Puts back the last known-good subnets and security groups. */
+    ActionOutcome restoreVpcConfig(Action.RestoreVpcConfig action);
+}

@@ -1,0 +1,50 @@
+package io.github.lambdaguardrail.guard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+
+/**
+ * {@link Notifier} on SNS: {@code MessageStructure=json} gives email subscribers the text and
+ * SQS, Lambda and HTTPS subscribers the JSON document; message attributes let operators filter
+ * subscriptions by severity, rule, decision, account and region. Thread-safe.
+ */
+public final class SnsNotifier implements Notifier {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SnsClient sns;
+    private final String topicArn;
+
+    public SnsNotifier(SnsClient sns, String topicArn) {
+        this.sns = sns;
+        this.topicArn = topicArn;
+    }
+
+    @Override
+    public void publish(Alert alert) {
+        String document = alert.document().toString();
+        ObjectNode message = JSON.createObjectNode();
+        message.put("default", alert.text());
+        message.put("email", alert.text());
+        message.put("email-json", document);
+        message.put("sqs", document);
+        message.put("lambda", document);
+        message.put("http", document);
+        message.put("https", document);
+        sns.publish(b -> b.topicArn(topicArn).subject(alert.subject()).messageStructure("json")
+                .message(message.toString()).messageAttributes(Map.of(
+                        "severity", string(alert.severity().name()),
+                        "ruleIds", MessageAttributeValue.builder().dataType("String.Array")
+                                .stringValue(JSON.valueToTree(alert.ruleIds()).toString()).build(),
+                        "decision", string(alert.decision()),
+                        "account", string(alert.account()),
+                        "region", string(alert.region()))));
+    }
+
+    private static MessageAttributeValue string(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+}

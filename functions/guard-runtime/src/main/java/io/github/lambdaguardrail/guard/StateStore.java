@@ -1,0 +1,29 @@
+package io.github.lambdaguardrail.guard;
+
+import io.github.lambdaguardrail.engine.VpcConfig;
+import java.util.Optional;
+
+/**
+ * The guard's memory: which CloudTrail events it has handled (idempotency under duplicate
+ * delivery) and each function's last known-good VPC config.
+ * IAM: {@code dynamodb:PutItem}, {@code dynamodb:UpdateItem}, {@code dynamodb:DeleteItem},
+ * {@code dynamodb:GetItem} on the state table.
+ */
+public interface StateStore {
+
+    /**
+     * Claims an event for handling. False when it was handled already or another invocation is
+     * handling it now (its lease has not run out).
+     */
+    boolean claim(String eventId);
+
+    /** Marks a claimed event handled; later deliveries of it are duplicates. */
+    void complete(String eventId);
+
+    /** Gives up a claim after a failure, so Lambda's retry can handle the event. */
+    void release(String eventId);
+
+    Optional<VpcConfig> lastKnownGoodVpc(String functionArn);
+
+    void rememberKnownGoodVpc(String functionArn, VpcConfig vpc);
+}

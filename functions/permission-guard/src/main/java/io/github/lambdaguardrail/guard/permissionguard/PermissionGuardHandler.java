@@ -1,0 +1,32 @@
+package io.github.lambdaguardrail.guard.permissionguard;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.github.lambdaguardrail.engine.WatchedApi;
+import io.github.lambdaguardrail.guard.GuardFunction;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * permission-guard: {@code AddPermission}, {@code PutResourcePolicy} and function URL config
+ * events; overly broad statements are removed (the function-URL pair together) or reported.
+ */
+public final class PermissionGuardHandler implements RequestStreamHandler {
+
+    private final GuardFunction function;
+
+    /** Used by Lambda: configuration and clients from the environment, once per container. */
+    public PermissionGuardHandler() {
+        this(GuardFunction.fromEnvironment(System.getenv(), WatchedApi.resourcePolicy()));
+    }
+
+    PermissionGuardHandler(GuardFunction function) {
+        this.function = function;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        function.handle(input, output, context);
+    }
+}
