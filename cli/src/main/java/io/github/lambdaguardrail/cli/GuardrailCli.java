@@ -1,0 +1,104 @@
+package io.github.lambdaguardrail.cli;
+
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * {@code ./guardrail}: the top command. It only dispatches to its subcommands ({@code evaluate});
+ * run without one it prints its usage and exits 2.
+ *
+ * <p>Exit status of every subcommand: 0 no findings, 1 findings, 2 unusable input or arguments.
+ * A {@link CommandLine} from {@link #commandLine()} runs one invocation at a time: not thread-safe.
+ */
+@Command(name = "guardrail",
+        mixinStandardHelpOptions = true,
+        versionProvider = GuardrailCli.Version.class,
+        description = "Guardrail for AWS Lambda: evaluates CloudTrail records against the guardrail policy.",
+        subcommands = {EvaluateCommand.class},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:no findings", "1:findings (not exempted)", "2:unusable input or arguments"})
+public final class GuardrailCli implements Callable<Integer> {
+
+    /** Exit status: no findings. */
+    static final int OK = 0;
+    /** Exit status: at least one finding that is not exempted. */
+    static final int FINDINGS = 1;
+    /** Exit status: unusable input or arguments (wins over {@link #FINDINGS}). */
+    static final int UNUSABLE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new BufferedWriter(
+                new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16));
+        PrintWriter err = new PrintWriter(
+                new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
+        int status = commandLine().setOut(out).setErr(err).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(status);
+    }
+
+    /**
+     * The command line as {@link #main} runs it; tests call {@code setOut}/{@code setErr} and
+     * {@code execute} on it.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new GuardrailCli());
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setParameterExceptionHandler(GuardrailCli::badArguments);
+        cmd.setExecutionExceptionHandler((ex, failed, parsed) -> {
+            PrintWriter err = failed.getErr();
+            err.println("guardrail: internal error: " + ex);
+            ex.printStackTrace(err);
+            err.flush();
+            return UNUSABLE;
+        });
+        return cmd;
+    }
+
+    /** No subcommand given. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing command (one of " + spec.subcommands().keySet() + ")");
+    }
+
+    private static int badArguments(ParameterException ex, String[] args) {
+        CommandLine failed = ex.getCommandLine();
+        PrintWriter err = failed.getErr();
+        err.println("guardrail: " + ex.getMessage());
+        UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return UNUSABLE;
+    }
+
+    /** The project version, filtered into {@code version.properties} at build time. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = GuardrailCli.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] {"guardrail " + properties.getProperty("version", "(unknown version)")};
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.github.lambdaguardrail.cli;
+
+import io.github.lambdaguardrail.engine.Action;
+import io.github.lambdaguardrail.engine.Decision;
+import io.github.lambdaguardrail.engine.Finding;
+import io.github.lambdaguardrail.engine.FunctionRef;
+import io.github.lambdaguardrail.engine.Origin;
+import io.github.lambdaguardrail.engine.RuleId;
+import io.github.lambdaguardrail.engine.Verdict;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Output for people: one line per verdict (decision, rule ids, function, actor, source), the
+ * findings and planned actions indented below it, and a summary at the end. No colours.
+ *
+ * <pre>
+ * ROLLBACK  PERMISSION_PUBLIC  arn:aws:lambda:us-east-1:111122223333:function:x  by arn:aws:iam::111122223333:user/dana  (events/x.json)
+ *           CRITICAL PERMISSION_PUBLIC  statement allow-anyone: principal * with no condition
+ *           → REMOVE_PERMISSION statement 'allow-anyone'
+ *           → NOTIFY operators
+ * </pre>
+ *
+ * The source names the record number only in files with more than one record; to know that, the
+ * verdict of a file's first record is held until the next record or the end of the file.
+ */
+final class TextPrinter implements VerdictPrinter {
+
+    private static final String INDENT = " ".repeat("ROLLBACK  ".length());
+
+    private final PrintWriter out;
+    private Path pendingFile;
+    private Verdict pendingVerdict;
+    private boolean severalRecords;
+
+    TextPrinter(PrintWriter out) {
+        this.out = out;
+    }
+
+    @Override
+    public void nextRecord(int index) {
+        if (index > 0) {
+            severalRecords = true;
+            flushPending();
+        }
+    }
+
+    @Override
+    public void verdict(Path file, int index, Verdict verdict) {
+        if (index == 0 && !severalRecords) {
+            pendingFile = file;
+            pendingVerdict = verdict;
+        } else {
+            print(file + ", record " + (index + 1), verdict);
+        }
+    }
+
+    @Override
+    public void endFile() {
+        flushPending();
+        severalRecords = false;
+    }
+
+    private void flushPending() {
+        if (pendingVerdict != null) {
+            print(severalRecords ? pendingFile + ", record 1" : pendingFile.toString(), pendingVerdict);
+            pendingFile = null;
+            pendingVerdict = null;
+        }
+    }
+
+    private void print(String source, Verdict verdict) {
+        String actor = "by " + verdict.header().actor().arn() + "  (" + source + ")";
+        String function = verdict.function().map(FunctionRef::qualifiedArn).orElse("");
+        if (verdict.decision() == Decision.SKIP) {
+            out.println(line(verdict.decision(), verdict.header().eventName(), function, actor));
+            out.println(INDENT + "skipped: " + verdict.note().orElse(""));
+            return;
+        }
+        List<Finding> active = verdict.activeFindings();
+        String rules = active.isEmpty() ? "-"
+                : active.stream().map(f -> f.ruleId().name()).distinct().collect(Collectors.joining(","));
+        out.println(line(verdict.decision(), rules, function, actor));
+        for (Finding finding : verdict.findings()) {
+            out.println(INDENT + finding.severity() + " " + finding.ruleId() + "  " + finding.message() + tags(finding));
+        }
+        verdict.note().ifPresent(note -> out.println(INDENT + "note: " + note));
+        for (Action action : verdict.actions()) {
+            out.println(INDENT + "→ " + describe(action));
+        }
+    }
+
+    private static String line(Decision decision, String... columns) {
+        StringBuilder line = new StringBuilder(String.format("%-8s", decision));
+        for (String column : columns) {
+            if (!column.isEmpty()) {
+                line.append("  ").append(column);
+            }
+        }
+        return line.toString();
+    }
+
+    private static String tags(Finding finding) {
+        StringBuilder tags = new StringBuilder();
+        if (finding.origin() == Origin.PRE_EXISTING) {
+            tags.append("  [pre-existing: notify only]");
+        }
+        finding.exemption().ifPresent(why -> tags.append("  [exempted: ").append(why).append(']'));
+        return tags.toString();
+    }
+
+    static String describe(Action action) {
+        if (action instanceof Action.RemovePermission remove) {
+            String statement = remove.statementId().isEmpty() ? "the statement (no Sid)" : "statement '" + remove.statementId() + "'";
+            return action.type() + " " + statement
+                    + remove.function().qualifier().map(q -> " (qualifier " + q + ")").orElse("")
+                    + (remove.functionUrlPair() ? ", with the other half of the public function URL" : "");
+        }
+        if (action instanceof Action.Quarantine quarantine) {
+            return action.type() + " reserved concurrency 0, tagged with the reason ("
+                    + quarantine.reasons().stream().map(RuleId::name).collect(Collectors.joining(", ")) + ")";
+        }
+        if (action instanceof Action.RestoreVpcConfig restore) {
+            return action.type() + " subnets " + String.join(", ", restore.knownGood().subnetIds())
+                    + "; security groups " + String.join(", ", restore.knownGood().securityGroupIds());
+        }
+        if (action instanceof Action.Notify) {
+            return action.type() + " operators";
+        }
+        return action.type();
+    }
+
+    @Override
+    public void summary(Tally tally, int errors) {
+        out.println();
+        out.println("Summary");
+        row("files read", tally.files, "");
+        row("records read", tally.records, "");
+        row("Lambda records", tally.lambdaRecords, "");
+        row("other services (skipped)", tally.otherServices, "");
+        row("Lambda records skipped", tally.skipped(), "(failed " + tally.skippedFailed + ", unwatched "
+                + tally.skippedUnwatched + ", self " + tally.skippedSelf + ")");
+        row("verdicts", tally.decisions.values().stream().mapToInt(Integer::intValue).sum(),
+                List.of(Decision.ROLLBACK, Decision.NOTIFY, Decision.ALLOW, Decision.SKIP).stream()
+                        .map(d -> d + " " + tally.decisions.getOrDefault(d, 0)).collect(Collectors.joining(", ")));
+        row("findings", tally.activeFindings(), "");
+        tally.findings.forEach((rule, count) -> out.printf("    %-33s %7d%n", rule, count));
+        if (!tally.exempted.isEmpty()) {
+            row("exempted findings", tally.exempted.values().stream().mapToInt(Integer::intValue).sum(), "");
+            tally.exempted.forEach((rule, count) -> out.printf("    %-33s %7d%n", rule, count));
+        }
+        row("errors", errors, errors > 0 ? "(see stderr)" : "");
+    }
+
+    private void row(String label, int count, String detail) {
+        out.println(String.format("  %-35s %7d  %s", label, count, detail).stripTrailing());
+    }
+}

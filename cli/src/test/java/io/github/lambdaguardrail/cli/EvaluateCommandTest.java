@@ -1,0 +1,525 @@
+package io.github.lambdaguardrail.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Runs {@code guardrail evaluate} in-process over {@code events/} and over broken files made here. */
+class EvaluateCommandTest {
+
+    private static final Path EVENTS = Path.of("..", "events");
+    private static final Path COMPLIANT = EVENTS.resolve("createfunction-in-vpc.json");
+    private static final Path VIOLATING = EVENTS.resolve("createfunction-no-vpc.json");
+    private static final Path PUBLIC_PERMISSION = EVENTS.resolve("addpermission-public-principal.json");
+    private static final Path MIXED_LOG = EVENTS.resolve("cloudtrail-logfile-mixed.json");
+    private static final String COMPLIANT_FUNCTION = "arn:aws:lambda:us-east-1:111122223333:function:orders-db-writer";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private record Run(int status, String out, String err) {
+        List<String> errorLines() {
+            return err.lines().toList();
+        }
+
+        /** The one stderr line about {@code file}; fails unless there is exactly one. */
+        String errorAbout(Path file) {
+            List<String> lines = err.lines().filter(l -> l.startsWith("guardrail: " + file + ":")).toList();
+            assertEquals(1, lines.size(), () -> "one error line about " + file + " in:\n" + err);
+            return lines.get(0);
+        }
+    }
+
+    private static Run run(Object... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = GuardrailCli.commandLine();
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        int status = cmd.execute(Arrays.stream(args).map(String::valueOf).toArray(String[]::new));
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    private Path write(String name, String content) throws IOException {
+        return write(name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Path write(String name, byte[] content) throws IOException {
+        Path file = tmp.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.write(file, content);
+        return file;
+    }
+
+    private Path gzip(String name, Path source) throws IOException {
+        Path file = tmp.resolve(name);
+        Files.createDirectories(file.getParent());
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            Files.copy(source, out);
+        }
+        return file;
+    }
+
+    private static ObjectNode event(Path file) throws IOException {
+        return (ObjectNode) JSON.readTree(file.toFile());
+    }
+
+    /** The compliant event was still evaluated (and allowed) despite the other, bad input. */
+    private static void assertCompliantEventStillEvaluated(Run run) {
+        assertTrue(run.out().contains("ALLOW     -  " + COMPLIANT_FUNCTION), () -> "verdict for the good file in:\n" + run.out());
+    }
+
+    /** The value of a summary row such as {@code "  files read   22"}. */
+    private static String summary(Run run, String label) {
+        return run.out().lines().filter(l -> l.startsWith("  " + label + " ")).findFirst()
+                .map(l -> l.substring(label.length() + 2).trim())
+                .orElseThrow(() -> new AssertionError("no summary row '" + label + "' in:\n" + run.out()));
+    }
+
+    @Nested
+    class ExitStatus {
+
+        @Test
+        void isZeroForACompliantEvent() {
+            Run run = run("evaluate", COMPLIANT);
+
+            assertEquals(0, run.status(), run.err());
+            assertCompliantEventStillEvaluated(run);
+            assertEquals("", run.err());
+        }
+
+        @Test
+        void isOneForAnEventThatIntroducesAViolation() {
+            Run run = run("evaluate", VIOLATING);
+
+            assertEquals(1, run.status(), run.err());
+            assertTrue(run.out().startsWith("NOTIFY    LAMBDA_NOT_IN_VPC  arn:aws:lambda:us-east-1:111122223333:function:data-scraper"
+                    + "  by arn:aws:iam::111122223333:user/dana.dev  (" + VIOLATING + ")"), run.out());
+            assertTrue(run.out().contains("MEDIUM LAMBDA_NOT_IN_VPC  vpcConfig: function created without VPC config"), run.out());
+            assertEquals("", run.err());
+        }
+
+        @Test
+        void isZeroWhenTheOnlyFindingIsExempted() {
+            Run run = run("evaluate", EVENTS.resolve("createfunction-exempted-by-tag.json"));
+
+            assertEquals(0, run.status(), run.err());
+            assertTrue(run.out().contains("[exempted: tag guardrail:exempt=LAMBDA_NOT_IN_VPC]"), run.out());
+        }
+
+        @Test
+        void isTwoForBadInputEvenWhenAnotherFileHasFindings() throws IOException {
+            Path bad = write("bad.json", "{\"Records\": [");
+
+            Run run = run("evaluate", VIOLATING, bad);
+
+            assertEquals(2, run.status());
+            assertTrue(run.out().contains("NOTIFY    LAMBDA_NOT_IN_VPC"), run.out());
+            run.errorAbout(bad);
+        }
+
+        @Test
+        void isOneForTheWholeEventsFolder() throws IOException {
+            Run run = run("evaluate", EVENTS);
+
+            assertEquals(1, run.status(), run.err());
+            assertEquals("", run.err());
+            try (var files = Files.list(EVENTS)) {
+                assertEquals(String.valueOf(files.filter(f -> f.toString().endsWith(".json")).count()),
+                        summary(run, "files read"));
+            }
+        }
+    }
+
+    @Nested
+    class BadInput {
+
+        @Test
+        void truncatedJsonIsReportedWithTheFileAndTheOtherFilesAreEvaluated() throws IOException {
+            String whole = Files.readString(VIOLATING);
+            Path truncated = write("truncated.json", whole.substring(0, whole.length() / 2));
+
+            Run run = run("evaluate", truncated, COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertTrue(run.errorAbout(truncated).contains("not valid JSON"), run.err());
+            assertCompliantEventStillEvaluated(run);
+        }
+
+        @Test
+        void truncatedLogFileNamesTheRecordWhereItBrokeOffAfterEvaluatingTheRecordsBefore() throws IOException {
+            String whole = Files.readString(MIXED_LOG);
+            int eighthRecord = whole.indexOf("\"CreateFunction20150331\"");
+            Path truncated = write("truncated-log.json", whole.substring(0, eighthRecord));
+
+            Run run = run("evaluate", truncated, COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertTrue(run.errorAbout(truncated).startsWith("guardrail: " + truncated + ": record 8: "), run.err());
+            assertTrue(run.out().contains("(" + truncated + ", record 7)"), run.out());
+            assertCompliantEventStillEvaluated(run);
+        }
+
+        @Test
+        void textThatIsNotJsonIsReportedWithTheFile() throws IOException {
+            Path notJson = write("notes.json", "Dear operator, this is not JSON.\n");
+
+            Run run = run("evaluate", notJson, COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertTrue(run.errorAbout(notJson).contains("not valid JSON"), run.err());
+            assertCompliantEventStillEvaluated(run);
+        }
+
+        @Test
+        void emptyFileIsReportedWithTheFile() throws IOException {
+            Path empty = write("empty.json", "");
+
+            Run run = run("evaluate", empty, COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertEquals("guardrail: " + empty + ": input is empty", run.errorAbout(empty));
+            assertCompliantEventStillEvaluated(run);
+        }
+
+        @Test
+        void binaryFileIsReportedOnOneLineWithTheFile() throws IOException {
+            byte[] bytes = new byte[4096];
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = (byte) (i * 31 + 7);
+            }
+            Path binary = write("image.json", bytes);
+
+            Run run = run("evaluate", binary, COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertEquals(1, run.errorLines().size(), run.err());
+            run.errorAbout(binary);
+            assertCompliantEventStillEvaluated(run);
+        }
+
+        @Test
+        void corruptGzipFileIsReportedWithTheFile() throws IOException {
+            byte[] bytes = {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+            Path corrupt = write("log.json.gz", bytes);
+
+            Run run = run("evaluate", corrupt, COMPLIANT);
+
+            assertEquals(2, run.status());
+            run.errorAbout(corrupt);
+            assertCompliantEventStillEvaluated(run);
+        }
+
+        @Test
+        void jsonThatIsNotAnEventIsReportedWithTheFileAndRecord() throws IOException {
+            Path notEvent = write("package.json", "{\"name\": \"left-pad\", \"version\": \"1.3.0\"}");
+
+            Run run = run("evaluate", notEvent, COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertEquals("guardrail: " + notEvent + ": record 1: not a CloudTrail record: no eventSource",
+                    run.errorAbout(notEvent));
+            assertCompliantEventStillEvaluated(run);
+        }
+
+        @Test
+        void recordWithMissingFieldsIsReportedWithTheFileAndRecord() throws IOException {
+            ObjectNode event = event(PUBLIC_PERMISSION);
+            ((ObjectNode) event.path("detail").path("requestParameters")).remove("functionName");
+            Path missing = write("missing-function-name.json", event.toString());
+
+            Run run = run("evaluate", missing, COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertEquals("guardrail: " + missing + ": record 1: requestParameters has no functionName",
+                    run.errorAbout(missing));
+            assertCompliantEventStillEvaluated(run);
+        }
+
+        @Test
+        void statementThatIsNotJsonIsReportedAndStillFailsClosed() throws IOException {
+            ObjectNode event = event(PUBLIC_PERMISSION);
+            ((ObjectNode) event.path("detail").path("responseElements")).put("statement", "{\"Sid\": \"allow-anyone\", \"Eff");
+            Path badStatement = write("bad-statement.json", event.toString());
+
+            Run run = run("evaluate", badStatement, COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertTrue(run.errorAbout(badStatement).startsWith(
+                    "guardrail: " + badStatement + ": record 1: statement 'allow-anyone': statement is not JSON"), run.err());
+            String verdict = run.out().lines().filter(l -> l.contains("function:invoice-renderer")).findFirst().orElse("");
+            assertTrue(verdict.startsWith("NOTIFY "), run.out());
+            assertCompliantEventStillEvaluated(run);
+        }
+
+        @Test
+        void missingPathIsReportedAndTheOtherPathsAreEvaluated() {
+            Path missing = tmp.resolve("no-such-dir");
+
+            Run run = run("evaluate", missing, COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertEquals("guardrail: " + missing + ": no such file or directory", run.errorAbout(missing));
+            assertCompliantEventStillEvaluated(run);
+        }
+
+        @Test
+        void directoryWithoutLogFilesIsReported() throws IOException {
+            Path dir = write("docs/readme.md", "# not a log").getParent();
+
+            Run run = run("evaluate", dir, COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertTrue(run.errorAbout(dir).contains("no *.json or *.json.gz files"), run.err());
+            assertCompliantEventStillEvaluated(run);
+        }
+
+        @Test
+        void policyWithAnUnknownKeyIsRejectedNamingTheFileAndTheKeyBeforeReadingAnything() throws IOException {
+            Path policy = write("policy.json", "{\"vpc\": {\"required\": true, \"colour\": \"blue\"}}");
+
+            Run run = run("evaluate", "--policy", policy, COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertTrue(run.errorAbout(policy).startsWith("guardrail: " + policy + ": vpc.colour: unknown key"), run.err());
+            assertEquals("", run.out());
+        }
+
+        @Test
+        void missingPolicyFileIsRejectedNamingTheFile() {
+            Path policy = tmp.resolve("policy.json");
+
+            Run run = run("evaluate", "--policy", policy, COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertEquals("guardrail: " + policy + ": no such file or directory", run.errorAbout(policy));
+        }
+
+        @Test
+        void unknownModeIsRejectedNamingTheOption() {
+            Run run = run("evaluate", "--mode", "destroy", COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertEquals(List.of("guardrail: --mode: 'destroy' is not one of notify, rollback"), run.errorLines());
+            assertEquals("", run.out());
+        }
+
+        @Test
+        void unknownFormatIsRejectedNamingTheOption() {
+            Run run = run("evaluate", "--format", "xml", COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertTrue(run.err().startsWith("guardrail: Invalid value for option '--format'"), run.err());
+            assertEquals("", run.out());
+        }
+
+        @Test
+        void noPathIsRejected() {
+            Run run = run("evaluate");
+
+            assertEquals(2, run.status());
+            assertTrue(run.err().contains("PATH"), run.err());
+        }
+    }
+
+    @Nested
+    class Output {
+
+        @Test
+        void jsonFormatPrintsOnlyJsonLinesWithTheDesignFields() throws IOException {
+            Run run = run("evaluate", "--format", "json", EVENTS);
+
+            assertEquals(1, run.status(), run.err());
+            assertEquals("", run.err());
+            List<String> lines = run.out().lines().toList();
+            assertEquals(summary(run("evaluate", EVENTS), "Lambda records"), String.valueOf(lines.size()),
+                    "one line per Lambda record");
+            for (String line : lines) {
+                JsonNode verdict = JSON.readTree(line);
+                for (String field : List.of("eventId", "eventName", "eventTime", "account", "region", "function", "actor", "decision")) {
+                    assertTrue(verdict.path(field).isTextual(), () -> field + " in " + line);
+                }
+                assertTrue(verdict.path("findings").isArray(), line);
+                assertTrue(verdict.path("actions").isArray(), line);
+                for (JsonNode finding : verdict.path("findings")) {
+                    for (String field : List.of("ruleId", "severity", "message")) {
+                        assertTrue(finding.path(field).isTextual(), () -> field + " in " + line);
+                    }
+                }
+                verdict.path("actions").forEach(action -> assertTrue(action.path("type").isTextual(), line));
+            }
+        }
+
+        @Test
+        void jsonFormatPrintsSkipVerdictsForIgnoredLambdaRecordsAndNothingForOtherServices() throws IOException {
+            Run run = run("evaluate", "--format", "json", MIXED_LOG);
+
+            List<String> decisions = new ArrayList<>();
+            for (String line : run.out().lines().toList()) {
+                decisions.add(JSON.readTree(line).path("decision").textValue());
+            }
+            assertEquals(List.of("SKIP", "SKIP", "SKIP", "ALLOW", "NOTIFY"), decisions);
+        }
+
+        @Test
+        void jsonFormatKeepsErrorsOffStdout() throws IOException {
+            Path bad = write("bad.json", "{\"eventSource\": \"lambda.amazonaws.com\"}");
+
+            Run run = run("evaluate", "--format", "json", bad, COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertEquals(1, run.out().lines().count(), run.out());
+            assertEquals("ALLOW", JSON.readTree(run.out()).path("decision").textValue());
+            assertTrue(run.errorAbout(bad).contains("record 1: record has no eventID"), run.err());
+        }
+
+        @Test
+        void textSummaryCountsTheMixedLogFile() {
+            Run run = run("evaluate", MIXED_LOG);
+
+            assertEquals(1, run.status(), run.err());
+            assertEquals("1", summary(run, "files read"));
+            assertEquals("8", summary(run, "records read"));
+            assertEquals("5", summary(run, "Lambda records"));
+            assertEquals("3", summary(run, "other services (skipped)"));
+            assertEquals("3  (failed 1, unwatched 2, self 0)", summary(run, "Lambda records skipped"));
+            assertEquals("5  ROLLBACK 0, NOTIFY 1, ALLOW 1, SKIP 3", summary(run, "verdicts"));
+            assertEquals("1", summary(run, "findings"));
+            assertTrue(run.out().contains("\n    LAMBDA_NOT_IN_VPC                       1\n"), run.out());
+            assertEquals("0", summary(run, "errors"));
+        }
+
+        @Test
+        void textNamesTheRecordNumberOnlyInFilesWithSeveralRecords() {
+            Run run = run("evaluate", MIXED_LOG, VIOLATING);
+
+            assertTrue(run.out().contains("function:adhoc-csv-import  by "), run.out());
+            assertTrue(run.out().contains("  (" + MIXED_LOG + ", record 8)\n"), run.out());
+            assertTrue(run.out().contains("  (" + MIXED_LOG + ", record 4)\n          skipped: failed call (AccessDenied)\n"), run.out());
+            assertTrue(run.out().contains("  (" + VIOLATING + ")\n"), run.out());
+        }
+
+        @Test
+        void directoriesAreSearchedRecursivelyForJsonAndGzippedJsonInSortedOrder() throws IOException {
+            gzip("logs/2026/11/b-no-vpc.json.gz", VIOLATING);
+            Files.copy(COMPLIANT, tmp.resolve("logs/a-in-vpc.json"));
+            write("logs/2026/notes.txt", "not read");
+            write("logs/2026/11/README.md", "not read");
+
+            Run run = run("evaluate", tmp.resolve("logs"));
+
+            assertEquals(1, run.status(), run.err());
+            List<String> sources = run.out().lines().filter(l -> !l.startsWith(" ") && l.contains("  ("))
+                    .map(l -> l.substring(l.lastIndexOf("  (") + 3, l.length() - 1)).toList();
+            assertEquals(List.of(tmp.resolve("logs/2026/11/b-no-vpc.json.gz").toString(),
+                    tmp.resolve("logs/a-in-vpc.json").toString()), sources);
+            assertEquals("2", summary(run, "files read"));
+            assertEquals("", run.err());
+        }
+
+        @Test
+        void fileNamedExplicitlyIsReadWhateverItsName() throws IOException {
+            Path renamed = gzip("export.bin", VIOLATING);
+
+            Run run = run("evaluate", renamed);
+
+            assertEquals(1, run.status(), run.err());
+            assertTrue(run.out().startsWith("NOTIFY    LAMBDA_NOT_IN_VPC"), run.out());
+        }
+
+        @Test
+        void rollbackModeTurnsNotifyIntoRollbackForAnIntroducedViolation() {
+            Run notify = run("evaluate", PUBLIC_PERMISSION);
+            Run rollback = run("evaluate", "--mode", "rollback", PUBLIC_PERMISSION);
+
+            assertTrue(notify.out().startsWith("NOTIFY    PERMISSION_PUBLIC"), notify.out());
+            assertTrue(rollback.out().startsWith("ROLLBACK  PERMISSION_PUBLIC  "
+                    + "arn:aws:lambda:us-east-1:111122223333:function:invoice-renderer"), rollback.out());
+            assertTrue(rollback.out().contains("          → REMOVE_PERMISSION statement 'allow-anyone'\n"), rollback.out());
+            assertEquals(1, rollback.status());
+        }
+
+        @Test
+        void rollbackModeRemovesAPermissionWithItsQualifier() {
+            Run run = run("evaluate", "--mode", "rollback", EVENTS.resolve("addpermission-qualified-alias-public.json"));
+
+            assertTrue(run.out().contains("→ REMOVE_PERMISSION statement 'public-live-alias' (qualifier live)"), run.out());
+        }
+
+        @Test
+        void rollbackModeOnlyNotifiesAPreExistingViolation() {
+            Run run = run("evaluate", "--mode", "rollback", EVENTS.resolve("updatefunctionconfiguration-memory-only-no-vpc.json"));
+
+            assertTrue(run.out().startsWith("NOTIFY    LAMBDA_NOT_IN_VPC"), run.out());
+            assertTrue(run.out().contains("[pre-existing: notify only]"), run.out());
+        }
+
+        @Test
+        void policyFileTrustingTheAccountAllowsTheCrossAccountGrant() throws IOException {
+            Path policy = write("policy.json", "{\"permissions\": {\"trustedAccountIds\": [\"444455556666\"]}}");
+
+            Run run = run("evaluate", "--policy", policy, EVENTS.resolve("addpermission-cross-account-trusted.json"));
+
+            assertEquals(0, run.status(), run.err());
+            assertTrue(run.out().startsWith("ALLOW "), run.out());
+        }
+
+        @Test
+        void modeOptionOverridesThePolicyFilesMode() throws IOException {
+            Path policy = write("policy.json", "{\"mode\": \"rollback\"}");
+
+            Run run = run("evaluate", "--policy", policy, "--mode", "notify", VIOLATING);
+
+            assertTrue(run.out().startsWith("NOTIFY "), run.out());
+        }
+    }
+
+    @Nested
+    class TopCommand {
+
+        @Test
+        void withoutSubcommandExitsTwoNamingTheCommands() {
+            Run run = run();
+
+            assertEquals(2, run.status());
+            assertTrue(run.err().contains("evaluate"), run.err());
+        }
+
+        @Test
+        void versionPrintsTheProjectVersion() {
+            Run run = run("--version");
+
+            assertEquals(0, run.status());
+            assertTrue(run.out().matches("guardrail \\d+\\.\\d+\\.\\d+.*\\R"), run.out());
+        }
+
+        @Test
+        void helpListsTheEvaluateSubcommand() {
+            Run run = run("--help");
+
+            assertEquals(0, run.status());
+            assertTrue(run.out().contains("evaluate"), run.out());
+            assertFalse(run.out().isEmpty());
+        }
+    }
+}
