@@ -7,12 +7,22 @@ export MOTO_PORT
 export AWS_EMF_ENVIRONMENT := Local
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: test build venv bench clean
+.PHONY: test java-tests template-checks build venv bench clean
 
-## test: every test: engine, CLI and functions (against moto server on 127.0.0.1)
-test: venv
+## test: every test: engine, CLI, functions (against moto server on 127.0.0.1) and the template
+test: java-tests template-checks
+
+java-tests: venv
 	tools/moto-start
 	trap 'tools/moto-stop' EXIT; $(MVN) install -Dmoto.endpoint=http://127.0.0.1:$(MOTO_PORT)
+
+## template-checks: the real tools on template.yaml: cfn-lint, sam validate --lint, checkov, sam build
+template-checks: venv
+	tools/venv scan
+	.venv/bin/cfn-lint template.yaml
+	.venv/bin/sam validate --lint --region us-east-1
+	BC_SKIP_MAPPING=TRUE .venv-scan/bin/checkov --file template.yaml --framework cloudformation --quiet --compact --skip-download
+	.venv/bin/sam build
 
 ## build: compile and package every module without running tests
 build:

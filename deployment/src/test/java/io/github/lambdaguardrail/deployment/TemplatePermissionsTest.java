@@ -1,0 +1,103 @@
+package io.github.lambdaguardrail.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.lambdaguardrail.engine.WatchedApi;
+import io.github.lambdaguardrail.guard.GuardPermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Each guard's role grants exactly the IAM actions its code calls ({@link GuardPermissions}),
+ * plus the few the platform needs on its behalf, and never an action that could widen access
+ * or destroy a function.
+ */
+class TemplatePermissionsTest {
+
+    /** Granted for the platform, not called by the code: each with its reason. */
+    private static final Map<String, String> PLATFORM_ACTIONS = Map.of(
+            "logs:CreateLogStream", "Lambda writes the function's logs",
+            "logs:PutLogEvents", "Lambda writes the function's logs",
+            "kms:GenerateDataKey", "publishing to the KMS-encrypted topic and failure queue",
+            "kms:Decrypt", "publishing to the KMS-encrypted topic and failure queue",
+            "sqs:SendMessage", "Lambda's on-failure destination sends as the function's role");
+    /** Lambda checks the caller may see the subnets and groups it attaches (vpc-guard's restore). */
+    private static final Set<String> RESTORE_VPC_PLATFORM_ACTIONS = Set.of(
+            "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs");
+    private static final Set<String> NEVER_GRANTED = Set.of(
+            "lambda:AddPermission", "lambda:PutResourcePolicy", "lambda:UpdateFunctionCode",
+            "lambda:DeleteFunction", "lambda:InvokeFunction", "iam:PassRole", "lambda:*", "*");
+
+    private static Template template;
+
+    @BeforeAll
+    static void load() throws Exception {
+        template = Template.load();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"VpcGuardFunction, VpcGuardRole, functionConfiguration", "PermissionGuardFunction, PermissionGuardRole, resourcePolicy"})
+    void roleGrantsExactlyWhatTheGuardCallsPlusPlatformNeeds(String function, String role, String apis) {
+        assertEquals(Map.of("Fn::GetAtt", List.of(role, "Arn")), template.properties(function).get("Role"));
+        List<WatchedApi> watched = apis.equals("functionConfiguration") ? WatchedApi.functionConfiguration() : WatchedApi.resourcePolicy();
+        Set<String> expected = new TreeSet<>(GuardPermissions.forApis(watched));
+        expected.addAll(PLATFORM_ACTIONS.keySet());
+        if (GuardPermissions.actionTypes(watched).contains("RESTORE_VPC_CONFIG")) {
+            expected.addAll(RESTORE_VPC_PLATFORM_ACTIONS);
+        }
+        assertEquals(expected, grantedActions(role));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"VpcGuardRole", "PermissionGuardRole"})
+    void roleNeverGrantsActionsThatWidenAccessOrDestroy(String role) {
+        Set<String> granted = grantedActions(role);
+        for (String forbidden : NEVER_GRANTED) {
+            assertFalse(granted.contains(forbidden), role + " grants " + forbidden);
+        }
+        assertTrue(granted.stream().noneMatch(a -> a.endsWith("*")), role + " grants a wildcard action: " + granted);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"VpcGuardRole", "PermissionGuardRole"})
+    void everyStatementHasASidAndOnlyEc2DescribeUsesAWildcardResource(String role) {
+        for (Map<String, Object> statement : statements(role)) {
+            assertTrue(statement.containsKey("Sid"), role + ": statement without Sid: " + statement);
+            assertEquals("Allow", statement.get("Effect"));
+            if ("*".equals(statement.get("Resource"))) {
+                assertTrue(RESTORE_VPC_PLATFORM_ACTIONS.containsAll(actions(statement)),
+                        role + ": Resource '*' is only for ec2:Describe*, which supports no resource ARNs: " + statement);
+            }
+        }
+    }
+
+    private static Set<String> grantedActions(String role) {
+        Set<String> granted = new TreeSet<>();
+        statements(role).forEach(s -> granted.addAll(actions(s)));
+        return granted;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> statements(String role) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        List<Map<String, Object>> policies = (List<Map<String, Object>>) template.properties(role).get("Policies");
+        for (Map<String, Object> policy : policies) {
+            out.addAll(Template.at(policy, "PolicyDocument", "Statement"));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> actions(Map<String, Object> statement) {
+        Object action = statement.get("Action");
+        return action instanceof List<?> list ? (List<String>) list : List.of((String) action);
+    }
+}
