@@ -74,6 +74,9 @@ public final class PolicyLoader {
         JsonObject perms = top.object("permissions");
         perms.allowOnly("trustedAccountIds", "trustedOrgIds", "allowedActions",
                 "requireSourceForServicePrincipals", "allowPublicFunctionUrls");
+        if (perms.has("allowedActions") && perms.strings("allowedActions", ACTION, "").isEmpty()) {
+            throw new PolicyException("permissions.allowedActions", "must name at least one action");
+        }
         Policy.Permissions permissionRules = new Policy.Permissions(
                 perms.strings("trustedAccountIds", ACCOUNT_ID, "a 12-digit account id"),
                 perms.strings("trustedOrgIds", ORG_ID, "an organisation id (o-...)"),
@@ -124,6 +127,9 @@ public final class PolicyLoader {
                 e.list("GUARDRAIL_ALLOWED_SECURITY_GROUP_IDS", SECURITY_GROUP_ID, "a security group id (sg-...)"),
                 e.list("GUARDRAIL_DENIED_SECURITY_GROUP_IDS", SECURITY_GROUP_ID, "a security group id (sg-...)"));
         List<String> actions = e.list("GUARDRAIL_ALLOWED_ACTIONS", ACTION, "an action such as lambda:InvokeFunction");
+        if (e.isSet("GUARDRAIL_ALLOWED_ACTIONS") && actions.isEmpty()) {
+            throw new PolicyException("GUARDRAIL_ALLOWED_ACTIONS", "must name at least one action");
+        }
         Policy.Permissions perms = new Policy.Permissions(
                 e.list("GUARDRAIL_TRUSTED_ACCOUNT_IDS", ACCOUNT_ID, "a 12-digit account id"),
                 e.list("GUARDRAIL_TRUSTED_ORG_IDS", ORG_ID, "an organisation id (o-...)"),

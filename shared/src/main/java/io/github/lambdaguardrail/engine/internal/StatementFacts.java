@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * @param orgIds concrete {@code aws:PrincipalOrgID} values
  * @param eventSourceToken an {@code lambda:EventSourceToken} pins a caller (Alexa skill)
  * @param urlAuthTypeNone {@code lambda:FunctionUrlAuthType} is {@code NONE}
- * @param invokedViaUrl {@code lambda:InvokedViaFunctionUrl} is {@code true}
+ * @param invokedViaUrl {@code lambda:InvokedViaFunctionUrl} is {@code true} (every value: {@code ["true","false"]}
+ *                      restricts nothing)
  * @param ignored conditions that narrow nothing, with the reason, for evidence
  */
 public record StatementFacts(List<String> sourceAccounts, List<String> sourceArnAccounts, boolean specificSourceArn,
@@ -83,7 +84,7 @@ public record StatementFacts(List<String> sourceAccounts, List<String> sourceArn
                 }
                 case EVENT_SOURCE_TOKEN -> token = c.values().stream().noneMatch(StatementFacts::hasWildcard);
                 case URL_AUTH_TYPE -> authNone = c.values().stream().anyMatch("NONE"::equals);
-                case INVOKED_VIA_URL -> viaUrl = c.values().stream().anyMatch("true"::equalsIgnoreCase);
+                case INVOKED_VIA_URL -> viaUrl = c.values().stream().allMatch("true"::equalsIgnoreCase);
                 default -> ignored.add(label + " (unknown condition key narrows nothing)");
             }
         }
@@ -96,9 +97,12 @@ public record StatementFacts(List<String> sourceAccounts, List<String> sourceArn
         return !sourceAccounts.isEmpty() || specificSourceArn || !orgIds.isEmpty() || eventSourceToken;
     }
 
-    /** Whether a source account or a specific source ARN pins the calling resource (confused deputy). */
+    /**
+     * Whether a source account, a specific source ARN or an event-source token (Alexa skills)
+     * pins the calling resource (confused deputy).
+     */
     public boolean pinsSource() {
-        return !sourceAccounts.isEmpty() || specificSourceArn;
+        return !sourceAccounts.isEmpty() || specificSourceArn || eventSourceToken;
     }
 
     private static boolean isMatchAll(String value) {

@@ -60,6 +60,9 @@ public final class StatementParser {
         String sid = node.path("Sid").isTextual() ? node.get("Sid").textValue() : fallbackSid;
         try {
             String effect = requiredText(node, "Effect");
+            if (!"Allow".equals(effect) && !"Deny".equals(effect)) {
+                throw new IllegalArgumentException("Effect '" + effect + "' is neither Allow nor Deny");
+            }
             Principal principal = principal(node.get("Principal"));
             List<String> actions = strings(node.get("Action"), "Action");
             String resource = node.path("Resource").isTextual() ? node.get("Resource").textValue() : "";

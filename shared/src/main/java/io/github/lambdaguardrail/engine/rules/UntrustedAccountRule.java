@@ -25,6 +25,11 @@ final class UntrustedAccountRule extends StatementRule {
         Set<String> accounts = new LinkedHashSet<>(statement.principal().accountIds());
         accounts.addAll(facts.sourceAccounts());
         accounts.addAll(facts.sourceArnAccounts());
+        if (!statement.principal().other().isEmpty()) {
+            // Federated users, canonical users, unique ids: nothing here proves them trusted.
+            return RuleResult.fail(id(), subject, "principal(s) " + statement.principal().other()
+                    + " not understood; cannot prove them trusted (fail closed)", Origin.INTRODUCED);
+        }
         if (accounts.isEmpty() && facts.orgIds().isEmpty()) {
             return RuleResult.skip(id(), subject, "names no account or organisation");
         }

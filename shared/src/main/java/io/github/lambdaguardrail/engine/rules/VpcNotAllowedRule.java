@@ -31,8 +31,16 @@ final class VpcNotAllowedRule implements Rule {
         }
         Policy.Vpc rules = context.policy().vpc();
         List<String> problems = new ArrayList<>();
-        vpc.vpcId().filter(id -> !rules.allowedVpcIds().isEmpty() && !rules.allowedVpcIds().contains(id))
-                .ifPresent(id -> problems.add("VPC " + id + " not allowed"));
+        if (!rules.allowedVpcIds().isEmpty()) {
+            // Requests carry no VPC id; without the response's, the allow-list cannot be checked.
+            vpc.vpcId().ifPresentOrElse(
+                    id -> {
+                        if (!rules.allowedVpcIds().contains(id)) {
+                            problems.add("VPC " + id + " not allowed");
+                        }
+                    },
+                    () -> problems.add("VPC id unknown, so the VPC allow-list cannot be checked (fail closed)"));
+        }
         outside("subnet(s)", vpc.subnetIds(), rules.allowedSubnetIds(), problems);
         outside("security group(s)", vpc.securityGroupIds(), rules.allowedSecurityGroupIds(), problems);
         List<String> denied = vpc.securityGroupIds().stream().filter(rules.deniedSecurityGroupIds()::contains).toList();

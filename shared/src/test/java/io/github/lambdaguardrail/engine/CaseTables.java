@@ -1,0 +1,118 @@
+package io.github.lambdaguardrail.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The named case tables under {@code src/test/resources}, read once. */
+final class CaseTables {
+
+    /**
+     * One resource-policy statement and what each rule must conclude about it.
+     *
+     * @param account   the function's own account (default {@code 111122223333})
+     * @param statement a statement object, or the statement text exactly as Lambda recorded it
+     * @param policy    policy overrides, or {@code null} for the defaults
+     */
+    record StatementCase(String name, String account, JsonNode statement, JsonNode policy, Map<RuleId, RuleStatus> expect) {
+
+        boolean compliant() {
+            return !expect.containsValue(RuleStatus.FAIL);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /**
+     * One function configuration change and what the VPC rules must conclude.
+     *
+     * @param requestVpc  {@code requestParameters.vpcConfig}, empty when the key is absent
+     * @param responseVpc {@code responseElements.vpcConfig}, empty when the key is absent
+     * @param origin      the origin of the failures, when a rule fails
+     */
+    record VpcCase(String name, WatchedApi api, Optional<JsonNode> requestVpc, Optional<JsonNode> responseVpc,
+                   boolean hasResponse, JsonNode policy, Map<RuleId, RuleStatus> expect, Optional<Origin> origin,
+                   Decision rollbackDecision) {
+
+        boolean compliant() {
+            return !expect.containsValue(RuleStatus.FAIL);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static final List<StatementCase> STATEMENT_CASES = loadStatementCases();
+    private static final List<VpcCase> VPC_CASES = loadVpcCases();
+
+    private CaseTables() {
+    }
+
+    static List<StatementCase> statementCases() {
+        return STATEMENT_CASES;
+    }
+
+    static List<VpcCase> vpcCases() {
+        return VPC_CASES;
+    }
+
+    /** Every expectation of both tables, rule by rule. */
+    static List<Map<RuleId, RuleStatus>> allExpectations() {
+        List<Map<RuleId, RuleStatus>> out = new ArrayList<>();
+        STATEMENT_CASES.forEach(c -> out.add(c.expect()));
+        VPC_CASES.forEach(c -> out.add(c.expect()));
+        return out;
+    }
+
+    private static List<StatementCase> loadStatementCases() {
+        List<StatementCase> out = new ArrayList<>();
+        for (JsonNode c : read("/statement-cases.json")) {
+            out.add(new StatementCase(c.get("name").textValue(), c.path("account").asText(TestRecords.OWN),
+                    c.get("statement"), c.get("policy"), expect(c)));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private static List<VpcCase> loadVpcCases() {
+        List<VpcCase> out = new ArrayList<>();
+        for (JsonNode c : read("/vpc-cases.json")) {
+            WatchedApi api = WatchedApi.forEventName(c.get("api").textValue()).orElseThrow();
+            out.add(new VpcCase(c.get("name").textValue(), api, Optional.ofNullable(c.get("requestVpcConfig")),
+                    Optional.ofNullable(c.get("responseVpcConfig")), !c.has("responseElements"), c.get("policy"),
+                    expect(c), Optional.ofNullable(c.get("origin")).map(o -> Origin.valueOf(o.textValue())),
+                    Decision.valueOf(c.get("rollbackDecision").textValue())));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private static Map<RuleId, RuleStatus> expect(JsonNode c) {
+        Map<RuleId, RuleStatus> expect = new EnumMap<>(RuleId.class);
+        c.get("expect").fields().forEachRemaining(e -> expect.put(
+                RuleId.parse(e.getKey()).orElseThrow(() -> new IllegalArgumentException(c.get("name") + ": no rule " + e.getKey())),
+                RuleStatus.valueOf(e.getValue().textValue())));
+        return Collections.unmodifiableMap(expect);
+    }
+
+    private static JsonNode read(String resource) {
+        try (InputStream in = CaseTables.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + resource);
+            }
+            return TestRecords.JSON.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

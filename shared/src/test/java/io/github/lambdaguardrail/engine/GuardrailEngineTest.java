@@ -1,0 +1,484 @@
+package io.github.lambdaguardrail.engine;
+
+import static io.github.lambdaguardrail.engine.TestRecords.OWN;
+import static io.github.lambdaguardrail.engine.TestRecords.SG;
+import static io.github.lambdaguardrail.engine.TestRecords.SUBNET_A;
+import static io.github.lambdaguardrail.engine.TestRecords.SUBNET_B;
+import static io.github.lambdaguardrail.engine.TestRecords.VPC;
+import static io.github.lambdaguardrail.engine.TestRecords.describe;
+import static io.github.lambdaguardrail.engine.TestRecords.evaluate;
+import static io.github.lambdaguardrail.engine.TestRecords.policy;
+import static io.github.lambdaguardrail.engine.TestRecords.vpcConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** Decisions, modes, exemptions and planned actions. */
+class GuardrailEngineTest {
+
+    private static final String PUBLIC = "{\"Sid\":\"allow-anyone\",\"Effect\":\"Allow\",\"Principal\":\"*\","
+            + "\"Action\":\"lambda:InvokeFunction\",\"Resource\":\"arn:aws:lambda:us-east-1:111122223333:function:invoice-renderer\"}";
+    private static final String S3_NO_SOURCE = "{\"Sid\":\"s3-invoke\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"s3.amazonaws.com\"},"
+            + "\"Action\":\"lambda:InvokeFunction\",\"Resource\":\"arn:aws:lambda:us-east-1:111122223333:function:image-thumbnailer\"}";
+    private static final Policy ROLLBACK = Policy.defaults().withMode(Mode.ROLLBACK);
+
+    private static ObjectNode publicGrant() {
+        return TestRecords.addPermission(OWN, "invoice-renderer", "allow-anyone", PUBLIC);
+    }
+
+    private static ObjectNode createdOutsideVpc(String name, Map<String, String> tags) {
+        return TestRecords.createFunction(name, null, null, tags);
+    }
+
+    private static ObjectNode vpcRemoved() {
+        return TestRecords.updateFunctionConfiguration("payments-worker", vpcConfig(List.of(), List.of(), null),
+                vpcConfig(List.of(), List.of(), ""));
+    }
+
+    @Nested
+    class Modes {
+
+        @Test
+        void publicGrantIsNotifiedInNotifyMode() {
+            Verdict v = evaluate(publicGrant(), Policy.defaults());
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertEquals("NOTIFY", describe(v.actions()));
+            assertEquals(List.of(RuleId.PERMISSION_PUBLIC), v.findings().stream().map(Finding::ruleId).toList());
+            assertEquals(Mode.NOTIFY, v.findings().get(0).mode());
+            assertEquals(Severity.CRITICAL, v.findings().get(0).severity());
+        }
+
+        @Test
+        void publicGrantIsRolledBackInRollbackMode() {
+            Verdict v = evaluate(publicGrant(), ROLLBACK);
+            assertEquals(Decision.ROLLBACK, v.decision());
+            assertEquals("REMOVE_PERMISSION(allow-anyone) NOTIFY", describe(v.actions()));
+            assertEquals(Optional.empty(), v.note());
+        }
+
+        @Test
+        void compliantGrantIsAllowedWithoutActions() {
+            String own = "{\"Sid\":\"own\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},"
+                    + "\"Action\":\"lambda:InvokeFunction\",\"Resource\":\"arn:aws:lambda:us-east-1:111122223333:function:f\"}";
+            Verdict v = evaluate(TestRecords.addPermission(OWN, "f", "own", own), ROLLBACK);
+            assertEquals(Decision.ALLOW, v.decision());
+            assertEquals(List.of(), v.findings());
+            assertEquals(List.of(), v.actions());
+            assertFalse(v.results().isEmpty(), "PASS and SKIP results are kept as evidence");
+        }
+
+        @Test
+        void ruleOverriddenToNotifyIsNotifiedInRollbackMode() {
+            ObjectNode record = TestRecords.addPermission(OWN, "image-thumbnailer", "s3-invoke", S3_NO_SOURCE);
+            Verdict v = evaluate(record, policy("{\"mode\":\"rollback\",\"rules\":{\"PERMISSION_SERVICE_WITHOUT_SOURCE\":\"notify\"}}"));
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertEquals(Mode.NOTIFY, v.findings().get(0).mode());
+            assertEquals("NOTIFY", describe(v.actions()));
+        }
+
+        @Test
+        void ruleOverriddenToRollbackIsRolledBackInNotifyMode() {
+            ObjectNode record = TestRecords.addPermission(OWN, "image-thumbnailer", "s3-invoke", S3_NO_SOURCE);
+            Verdict v = evaluate(record, policy("{\"rules\":{\"PERMISSION_SERVICE_WITHOUT_SOURCE\":\"rollback\"}}"));
+            assertEquals(Decision.ROLLBACK, v.decision());
+            assertEquals("REMOVE_PERMISSION(s3-invoke) NOTIFY", describe(v.actions()));
+        }
+
+        @Test
+        void ruleTurnedOffGivesNoFindingAndAllows() {
+            ObjectNode record = TestRecords.addPermission(OWN, "image-thumbnailer", "s3-invoke", S3_NO_SOURCE);
+            Verdict v = evaluate(record, policy("{\"mode\":\"rollback\",\"rules\":{\"PERMISSION_SERVICE_WITHOUT_SOURCE\":\"off\"}}"));
+            assertEquals(Decision.ALLOW, v.decision());
+            assertEquals(List.of(), v.findings());
+            assertEquals(List.of(RuleStatus.SKIP), TestRecords.statuses(v, RuleId.PERMISSION_SERVICE_WITHOUT_SOURCE));
+        }
+
+        @Test
+        void otherRulesStillFireWhenOneRuleIsOff() {
+            Verdict v = evaluate(publicGrant(), policy("{\"mode\":\"rollback\",\"rules\":{\"PERMISSION_WILDCARD_ACTION\":\"off\"}}"));
+            assertEquals(Decision.ROLLBACK, v.decision());
+        }
+    }
+
+    @Nested
+    class Exemptions {
+
+        @Test
+        void createFunctionTagStarExemptsEveryRuleButKeepsTheFinding() {
+            Verdict v = evaluate(createdOutsideVpc("legacy-report", Map.of("guardrail:exempt", "*")), ROLLBACK);
+            assertEquals(Decision.ALLOW, v.decision());
+            assertEquals(List.of(), v.actions());
+            assertEquals(1, v.findings().size());
+            Finding f = v.findings().get(0);
+            assertEquals(RuleId.LAMBDA_NOT_IN_VPC, f.ruleId());
+            assertTrue(f.isExempted());
+            assertTrue(f.exemption().orElseThrow().contains("guardrail:exempt"), f.exemption()::get);
+            assertEquals(List.of(), v.activeFindings());
+        }
+
+        @Test
+        void createFunctionTagWithCommaListNamingTheRuleExemptsIt() {
+            Verdict v = evaluate(createdOutsideVpc("relay", Map.of("guardrail:exempt", "PERMISSION_PUBLIC , LAMBDA_NOT_IN_VPC")), ROLLBACK);
+            assertEquals(Decision.ALLOW, v.decision());
+            assertTrue(v.findings().get(0).isExempted());
+        }
+
+        @Test
+        void createFunctionTagNamingOtherRulesDoesNotExempt() {
+            Verdict v = evaluate(createdOutsideVpc("relay", Map.of("guardrail:exempt", "PERMISSION_PUBLIC,LAMBDA_VPC_NOT_ALLOWED")), ROLLBACK);
+            assertEquals(Decision.ROLLBACK, v.decision());
+            assertFalse(v.findings().get(0).isExempted());
+        }
+
+        @Test
+        void tagUnderAnotherKeyDoesNotExemptWithTheDefaultTagKey() {
+            Verdict v = evaluate(createdOutsideVpc("relay", Map.of("exempt", "*")), Policy.defaults());
+            assertEquals(Decision.NOTIFY, v.decision());
+        }
+
+        @Test
+        void customTagKeyFromPolicyExempts() {
+            Verdict v = evaluate(createdOutsideVpc("relay", Map.of("security/skip", "LAMBDA_NOT_IN_VPC")),
+                    policy("{\"exemptions\":{\"tagKey\":\"security/skip\"}}"));
+            assertEquals(Decision.ALLOW, v.decision());
+        }
+
+        @Test
+        void functionFactsTagExemptsAnAddPermission() {
+            FunctionFacts facts = new FunctionFacts(Map.of("guardrail:exempt", "PERMISSION_PUBLIC"), Optional.empty());
+            Verdict v = evaluate(publicGrant(), ROLLBACK, facts, Set.of());
+            assertEquals(Decision.ALLOW, v.decision());
+            assertTrue(v.findings().get(0).isExempted());
+        }
+
+        @Test
+        void createFunctionTagsOverrideFunctionFactsTags() {
+            FunctionFacts facts = new FunctionFacts(Map.of("guardrail:exempt", "*"), Optional.empty());
+            Verdict v = evaluate(createdOutsideVpc("relay", Map.of("guardrail:exempt", "PERMISSION_PUBLIC")), ROLLBACK, facts, Set.of());
+            assertEquals(Decision.ROLLBACK, v.decision());
+        }
+
+        @Test
+        void functionNameGlobExempts() {
+            Policy p = policy("{\"mode\":\"rollback\",\"exemptions\":{\"functionNamePatterns\":[\"sandbox-*\",\"legacy-??\"]}}");
+            assertEquals(Decision.ALLOW, evaluate(createdOutsideVpc("sandbox-scraper", Map.of()), p).decision());
+            assertEquals(Decision.ALLOW, evaluate(createdOutsideVpc("legacy-01", Map.of()), p).decision());
+            assertEquals(Decision.ROLLBACK, evaluate(createdOutsideVpc("legacy-001", Map.of()), p).decision());
+            assertEquals(Decision.ROLLBACK, evaluate(createdOutsideVpc("prod-sandbox-scraper", Map.of()), p).decision());
+        }
+
+        @Test
+        void actorGlobMatchingTheSessionIssuerRoleArnExempts() {
+            ObjectNode record = publicGrant();
+            record.set("userIdentity", TestRecords.assumedRole(OWN, "break-glass-admin", "oncall@example.com"));
+            Policy p = policy("{\"mode\":\"rollback\",\"exemptions\":{\"actorArnPatterns\":[\"arn:aws:iam::111122223333:role/break-glass-*\"]}}");
+            Verdict v = evaluate(record, p);
+            assertEquals(Decision.ALLOW, v.decision());
+            assertTrue(v.findings().get(0).exemption().orElseThrow().contains("break-glass"));
+        }
+
+        @Test
+        void actorGlobNotMatchingTheCallerDoesNotExempt() {
+            ObjectNode record = publicGrant();
+            record.set("userIdentity", TestRecords.assumedRole(OWN, "developer", "dana"));
+            Policy p = policy("{\"mode\":\"rollback\",\"exemptions\":{\"actorArnPatterns\":[\"arn:aws:iam::111122223333:role/break-glass-*\"]}}");
+            assertEquals(Decision.ROLLBACK, evaluate(record, p).decision());
+        }
+
+        @Test
+        void exemptedFindingDoesNotHideAnotherActiveFinding() {
+            String both = "{\"Sid\":\"both\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:*\","
+                    + "\"Resource\":\"arn:aws:lambda:us-east-1:111122223333:function:f\"}";
+            FunctionFacts facts = new FunctionFacts(Map.of("guardrail:exempt", "PERMISSION_PUBLIC"), Optional.empty());
+            Verdict v = evaluate(TestRecords.addPermission(OWN, "f", "both", both), ROLLBACK, facts, Set.of());
+            assertEquals(Decision.ROLLBACK, v.decision());
+            assertEquals(2, v.findings().size());
+            assertEquals(List.of(RuleId.PERMISSION_WILDCARD_ACTION), v.activeFindings().stream().map(Finding::ruleId).toList());
+        }
+    }
+
+    @Nested
+    class SelfRole {
+
+        @Test
+        void changeByTheGuardRoleIsSkipped() {
+            ObjectNode record = vpcRemoved();
+            record.set("userIdentity", TestRecords.assumedRole(OWN, "lambda-guardrail-VpcGuardRole-EXAMPLE", "guard"));
+            String self = "arn:aws:iam::111122223333:role/lambda-guardrail-VpcGuardRole-EXAMPLE";
+            Verdict v = evaluate(record, ROLLBACK, FunctionFacts.NONE, Set.of(self));
+            assertEquals(Decision.SKIP, v.decision());
+            assertTrue(v.note().orElseThrow().contains(self));
+            assertEquals(List.of(), v.results());
+            assertEquals(List.of(), v.actions());
+        }
+
+        @Test
+        void changeByAnotherRoleIsEvaluatedWhenASelfRoleIsSet() {
+            ObjectNode record = vpcRemoved();
+            Verdict v = evaluate(record, ROLLBACK, FunctionFacts.NONE,
+                    Set.of("arn:aws:iam::111122223333:role/lambda-guardrail-VpcGuardRole-EXAMPLE"));
+            assertEquals(Decision.ROLLBACK, v.decision());
+        }
+    }
+
+    @Nested
+    class PlannedActions {
+
+        @Test
+        void removePermissionKeepsTheQualifierAndStatementId() {
+            String stmt = "{\"Sid\":\"public-live-alias\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunction\","
+                    + "\"Resource\":\"arn:aws:lambda:us-east-1:111122223333:function:orders-api:live\"}";
+            ObjectNode record = TestRecords.addPermission(OWN, "orders-api", "public-live-alias", stmt);
+            ((ObjectNode) record.get("requestParameters")).put("qualifier", "live");
+            Verdict v = evaluate(record, ROLLBACK);
+            Action.RemovePermission remove = assertInstanceOf(Action.RemovePermission.class, v.actions().get(0));
+            assertEquals("public-live-alias", remove.statementId());
+            assertEquals(Optional.of("live"), remove.function().qualifier());
+            assertEquals("orders-api", remove.function().name());
+            assertEquals("arn:aws:lambda:us-east-1:111122223333:function:orders-api", remove.function().arn());
+            assertEquals(stmt, remove.expectedStatement());
+            assertFalse(remove.functionUrlPair());
+            assertEquals(Optional.of("arn:aws:lambda:us-east-1:111122223333:function:orders-api:live"),
+                    v.function().map(FunctionRef::qualifiedArn));
+        }
+
+        @Test
+        void qualifierInAFunctionArnIsKeptForRemoval() {
+            ObjectNode record = TestRecords.addPermission(OWN, "arn:aws:lambda:us-east-1:111122223333:function:orders-api:7",
+                    "allow-anyone", PUBLIC);
+            Action.RemovePermission remove = assertInstanceOf(Action.RemovePermission.class, evaluate(record, ROLLBACK).actions().get(0));
+            assertEquals(Optional.of("7"), remove.function().qualifier());
+        }
+
+        @Test
+        void functionUrlHalfIsRemovedAsAPair() {
+            String half = "{\"Sid\":\"FunctionURLAllowPublicAccess\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunctionUrl\","
+                    + "\"Resource\":\"arn:aws:lambda:us-east-1:111122223333:function:public-webhook\","
+                    + "\"Condition\":{\"StringEquals\":{\"lambda:FunctionUrlAuthType\":\"NONE\"}}}";
+            Verdict v = evaluate(TestRecords.addPermission(OWN, "public-webhook", "FunctionURLAllowPublicAccess", half), ROLLBACK);
+            assertEquals(List.of(RuleId.FUNCTION_URL_PUBLIC), v.findings().stream().map(Finding::ruleId).toList());
+            assertEquals("REMOVE_PERMISSION(FunctionURLAllowPublicAccess,pair) NOTIFY", describe(v.actions()));
+        }
+
+        @Test
+        void createFunctionOutsideVpcIsQuarantinedEvenWithAKnownGoodConfig() {
+            FunctionFacts facts = new FunctionFacts(Map.of(), Optional.of(new VpcConfig(List.of(SUBNET_A), List.of(SG), Optional.of(VPC))));
+            Verdict v = evaluate(createdOutsideVpc("data-scraper", Map.of()), ROLLBACK, facts, Set.of());
+            Action.Quarantine q = assertInstanceOf(Action.Quarantine.class, v.actions().get(0));
+            assertEquals(List.of(RuleId.LAMBDA_NOT_IN_VPC), q.reasons());
+            assertEquals(Optional.empty(), q.function().qualifier());
+            assertEquals("QUARANTINE(LAMBDA_NOT_IN_VPC) NOTIFY", describe(v.actions()));
+        }
+
+        @Test
+        void vpcRemovalIsRestoredFromTheLastKnownGoodConfig() {
+            VpcConfig good = new VpcConfig(List.of(SUBNET_A, SUBNET_B), List.of(SG), Optional.of(VPC));
+            Verdict v = evaluate(vpcRemoved(), ROLLBACK, new FunctionFacts(Map.of(), Optional.of(good)), Set.of());
+            assertEquals(Decision.ROLLBACK, v.decision());
+            Action.RestoreVpcConfig restore = assertInstanceOf(Action.RestoreVpcConfig.class, v.actions().get(0));
+            assertEquals(good, restore.knownGood());
+            assertEquals("payments-worker", restore.function().name());
+        }
+
+        @Test
+        void vpcRemovalIsQuarantinedWithoutAKnownGoodConfig() {
+            Verdict v = evaluate(vpcRemoved(), ROLLBACK);
+            assertEquals("QUARANTINE(LAMBDA_NOT_IN_VPC) NOTIFY", describe(v.actions()));
+        }
+
+        @Test
+        void deniedSecurityGroupIsRestoredFromTheRealGetFunctionVpcConfig() throws Exception {
+            java.nio.file.Path sample = TestRecords.awsSamples().resolve("lambda-api-responses/c7n_function_resp_vpc_with_ipv6allowedfordualstack.json");
+            org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(sample), "aws-samples not present");
+            JsonNode api = TestRecords.JSON.readTree(sample.toFile()).at("/data/Configuration/VpcConfig");
+            VpcConfig good = new VpcConfig(strings(api.get("SubnetIds")), strings(api.get("SecurityGroupIds")),
+                    Optional.of(api.get("VpcId").textValue()));
+            ObjectNode record = TestRecords.updateFunctionConfiguration("ledger-sync",
+                    vpcConfig(List.of(SUBNET_A), List.of("sg-0badbadbadbad0001"), null),
+                    vpcConfig(List.of(SUBNET_A), List.of("sg-0badbadbadbad0001"), VPC));
+            Verdict v = evaluate(record, policy("{\"mode\":\"rollback\",\"vpc\":{\"deniedSecurityGroupIds\":[\"sg-0badbadbadbad0001\"]}}"),
+                    new FunctionFacts(Map.of(), Optional.of(good)), Set.of());
+            assertEquals("RESTORE_VPC_CONFIG(subnet-0ba582f1e2af5d98a,subnet-0395f575be6823738,subnet-0867db2dcb1462488) NOTIFY",
+                    describe(v.actions()));
+        }
+
+        private static List<String> strings(JsonNode array) {
+            List<String> out = new java.util.ArrayList<>();
+            array.forEach(n -> out.add(n.textValue()));
+            return out;
+        }
+    }
+
+    @Nested
+    class RollbackWithheld {
+
+        @Test
+        void malformedAccountIdWithholdsRollback() {
+            ObjectNode record = TestRecords.addPermission("000000000", "cloudtrail-events-test", "allow-anyone", PUBLIC);
+            Verdict v = evaluate(record, ROLLBACK);
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertEquals("NOTIFY", describe(v.actions()));
+            assertTrue(v.note().orElseThrow().contains("withheld"), v.note()::get);
+        }
+
+        @Test
+        void malformedRegionWithholdsRollback() {
+            ObjectNode record = publicGrant();
+            record.put("awsRegion", "ca-centralnorth-1r");
+            Verdict v = evaluate(record, ROLLBACK);
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertTrue(v.note().orElseThrow().contains("withheld"));
+        }
+
+        @Test
+        void unparseableStatementIsReportedAsPublicAndRollbackWithheld() {
+            ObjectNode record = TestRecords.addPermission(OWN, "invoice-renderer", "allow-anyone", "{\"Sid\":\"allow-anyone\",\"Effect\"");
+            Verdict v = evaluate(record, ROLLBACK);
+            assertEquals(List.of(RuleId.PERMISSION_PUBLIC), v.findings().stream().map(Finding::ruleId).toList());
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertTrue(v.note().orElseThrow().contains("could not be parsed"), v.note()::get);
+        }
+
+        @Test
+        void missingStatementIsReportedAsPublicAndRollbackWithheld() {
+            ObjectNode record = publicGrant();
+            record.putNull("responseElements");
+            Verdict v = evaluate(record, ROLLBACK);
+            assertEquals(List.of(RuleStatus.FAIL), TestRecords.statuses(v, RuleId.PERMISSION_PUBLIC));
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertTrue(v.note().isPresent());
+        }
+
+        @Test
+        void putResourcePolicyIsNotifiedNotRolledBack() {
+            String doc = "{\"Version\":\"2012-10-17\",\"Statement\":[" + PUBLIC + "]}";
+            Verdict v = evaluate(TestRecords.putResourcePolicy("invoice-renderer", doc), ROLLBACK);
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertEquals("NOTIFY", describe(v.actions()));
+            assertTrue(v.note().orElseThrow().contains("PutResourcePolicy"), v.note()::get);
+        }
+
+        @Test
+        void publicFunctionUrlConfigIsNotifiedNotRolledBack() {
+            Verdict v = evaluate(TestRecords.createFunctionUrlConfig("public-webhook", "NONE"), ROLLBACK);
+            assertEquals(List.of(RuleId.FUNCTION_URL_PUBLIC), v.findings().stream().map(Finding::ruleId).toList());
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertTrue(v.note().isPresent());
+        }
+
+        @Test
+        void iamFunctionUrlConfigIsAllowed() {
+            Verdict v = evaluate(TestRecords.createFunctionUrlConfig("private-api", "AWS_IAM"), ROLLBACK);
+            assertEquals(Decision.ALLOW, v.decision());
+        }
+
+        @Test
+        void publicFunctionUrlConfigIsAllowedWhenPublicUrlsAreAllowed() {
+            Verdict v = evaluate(TestRecords.createFunctionUrlConfig("public-webhook", "NONE"),
+                    policy("{\"permissions\":{\"allowPublicFunctionUrls\":true}}"));
+            assertEquals(Decision.ALLOW, v.decision());
+        }
+    }
+
+    @Nested
+    class PutResourcePolicy {
+
+        private static final String DOC = "{\"Version\":\"2012-10-17\",\"Statement\":["
+                + "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunction\"},"
+                + "{\"Sid\":\"dup\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":\"lambda:InvokeFunction\"},"
+                + "{\"Sid\":\"dup\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"999988887777\"},\"Action\":\"lambda:InvokeFunction\"},"
+                + "{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"s3.amazonaws.com\"},\"Action\":\"lambda:*\"},"
+                + "\"not a statement\","
+                + "{\"Sid\":\"deny\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"lambda:*\"}"
+                + "]}";
+
+        @Test
+        void everyStatementIsEvaluatedWithDistinctSubjectsDespiteMissingAndDuplicateSids() {
+            Verdict v = evaluate(TestRecords.putResourcePolicy("shared-fn", DOC), Policy.defaults());
+            for (RuleId rule : List.of(RuleId.PERMISSION_PUBLIC, RuleId.PERMISSION_UNTRUSTED_ACCOUNT,
+                    RuleId.PERMISSION_SERVICE_WITHOUT_SOURCE, RuleId.PERMISSION_WILDCARD_ACTION, RuleId.FUNCTION_URL_PUBLIC)) {
+                List<RuleResult> results = v.results().stream().filter(r -> r.rule() == rule).toList();
+                assertEquals(6, results.size(), rule::name);
+                assertEquals(6, new HashSet<>(results.stream().map(RuleResult::subject).toList()).size(),
+                        () -> "subjects must tell statements apart: " + results);
+            }
+            assertEquals(List.of(RuleStatus.FAIL, RuleStatus.SKIP, RuleStatus.SKIP, RuleStatus.SKIP, RuleStatus.FAIL, RuleStatus.SKIP),
+                    TestRecords.statuses(v, RuleId.PERMISSION_PUBLIC));
+            assertEquals(List.of(RuleStatus.SKIP, RuleStatus.PASS, RuleStatus.FAIL, RuleStatus.SKIP, RuleStatus.SKIP, RuleStatus.SKIP),
+                    TestRecords.statuses(v, RuleId.PERMISSION_UNTRUSTED_ACCOUNT));
+            assertEquals(List.of(RuleStatus.SKIP, RuleStatus.SKIP, RuleStatus.SKIP, RuleStatus.FAIL, RuleStatus.SKIP, RuleStatus.SKIP),
+                    TestRecords.statuses(v, RuleId.PERMISSION_SERVICE_WITHOUT_SOURCE));
+            assertEquals(List.of(RuleStatus.PASS, RuleStatus.PASS, RuleStatus.PASS, RuleStatus.FAIL, RuleStatus.SKIP, RuleStatus.SKIP),
+                    TestRecords.statuses(v, RuleId.PERMISSION_WILDCARD_ACTION));
+            assertEquals(Decision.NOTIFY, v.decision());
+        }
+
+        @Test
+        void policyThatIsNotJsonFailsClosed() {
+            Verdict v = evaluate(TestRecords.putResourcePolicy("shared-fn", "{\"Statement\": ["), Policy.defaults());
+            assertEquals(List.of(RuleStatus.FAIL), TestRecords.statuses(v, RuleId.PERMISSION_PUBLIC));
+        }
+
+        @Test
+        void policyWithoutStatementFailsClosed() {
+            Verdict v = evaluate(TestRecords.putResourcePolicy("shared-fn", "{\"Version\":\"2012-10-17\"}"), Policy.defaults());
+            assertEquals(List.of(RuleStatus.FAIL), TestRecords.statuses(v, RuleId.PERMISSION_PUBLIC));
+        }
+
+        @Test
+        void singleStatementObjectIsEvaluated() {
+            Verdict v = evaluate(TestRecords.putResourcePolicy("shared-fn", "{\"Statement\":" + PUBLIC + "}"), Policy.defaults());
+            assertEquals(List.of(RuleStatus.FAIL), TestRecords.statuses(v, RuleId.PERMISSION_PUBLIC));
+        }
+
+        @Test
+        void emptyStatementListReplacingThePolicyIsAllowed() {
+            Verdict v = evaluate(TestRecords.putResourcePolicy("shared-fn", "{\"Version\":\"2012-10-17\",\"Statement\":[]}"), ROLLBACK);
+            assertEquals(Decision.ALLOW, v.decision());
+        }
+
+        @Test
+        void realGetPolicyDocumentsAreEvaluatedStatementByStatement() throws Exception {
+            java.nio.file.Path dir = TestRecords.awsSamples().resolve("lambda-api-responses");
+            org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(dir), "aws-samples not present");
+            String mixed = TestRecords.JSON.readTree(dir.resolve("c7n_getpolicy_resp_public_plus_cross_account.json").toFile())
+                    .at("/data/Policy").textValue();
+            Verdict v = evaluate(TestRecords.putResourcePolicy("func-b", mixed), Policy.defaults());
+            assertEquals(List.of(RuleId.PERMISSION_PUBLIC, RuleId.PERMISSION_UNTRUSTED_ACCOUNT),
+                    v.findings().stream().map(Finding::ruleId).toList());
+
+            String iot = TestRecords.JSON.readTree(dir.resolve("c7n_getpolicy_resp_iot_sourceaccount_and_sourcearn.json").toFile())
+                    .at("/data/Policy").textValue();
+            ObjectNode record = TestRecords.putResourcePolicy("c7n-cleanup", iot);
+            record.put("recipientAccountId", "644160558196");
+            assertEquals(Decision.ALLOW, evaluate(record, Policy.defaults()).decision());
+        }
+    }
+
+    @Test
+    void verdictJsonCarriesTheDesignedFields() {
+        Verdict v = evaluate(publicGrant(), ROLLBACK);
+        JsonNode json = VerdictJson.toJson(v);
+        for (String field : List.of("eventId", "eventName", "eventTime", "account", "region", "function", "actor", "decision", "findings", "actions")) {
+            assertTrue(json.has(field), field);
+        }
+        assertEquals("ROLLBACK", json.get("decision").textValue());
+        assertEquals("PERMISSION_PUBLIC", json.at("/findings/0/ruleId").textValue());
+        assertEquals("CRITICAL", json.at("/findings/0/severity").textValue());
+        assertEquals("REMOVE_PERMISSION", json.at("/actions/0/type").textValue());
+        assertEquals("allow-anyone", json.at("/actions/0/statementId").textValue());
+        assertEquals("NOTIFY", json.at("/actions/1/type").textValue());
+        assertEquals("arn:aws:lambda:us-east-1:111122223333:function:invoice-renderer", json.get("function").textValue());
+    }
+}
