@@ -1,5 +1,8 @@
 package io.github.lambdaguardrail.guard;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lambdaguardrail.engine.Action;
 import io.github.lambdaguardrail.engine.FunctionRef;
 import io.github.lambdaguardrail.engine.PolicyStatement;
@@ -27,6 +30,7 @@ public final class LambdaRemediator implements Remediator {
     /** Re-read and re-decide this often when the policy changes under us, then notify only. */
     static final int MAX_ATTEMPTS = 3;
     private static final String UNRESERVED = "unreserved";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LambdaClient lambda;
 
@@ -61,7 +65,7 @@ public final class LambdaRemediator implements Remediator {
 
     /** How one removal ended. */
     private enum Removal {
-        REMOVED, ALREADY_GONE, CHANGED, CONTENDED;
+        REMOVED, ALREADY_GONE, CHANGED, CONTENDED, UNREADABLE;
 
         String detail(String sid) {
             return switch (this) {
@@ -69,6 +73,7 @@ public final class LambdaRemediator implements Remediator {
                 case ALREADY_GONE -> "statement '" + sid + "' was already gone";
                 case CHANGED -> "statement '" + sid + "' differs from what the event added; left alone";
                 case CONTENDED -> "policy kept changing (" + MAX_ATTEMPTS + " attempts); statement '" + sid + "' left alone";
+                case UNREADABLE -> "the live policy could not be read; statement '" + sid + "' left alone";
             };
         }
     }
@@ -81,6 +86,10 @@ public final class LambdaRemediator implements Remediator {
                                     java.util.function.Predicate<PolicyStatement> stillTheOne, List<String> undo) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Optional<GetPolicyResponse> policy = policy(function);
+            if (policy.isPresent() && !readable(policy.get().policy())) {
+                // A document that is not a policy cannot show the statement is gone.
+                return Removal.UNREADABLE;
+            }
             Optional<PolicyStatement> live = policy.flatMap(p -> ResourcePolicy.statements(p.policy()).stream()
                     .filter(s -> s.sid().equals(sid)).findFirst());
             if (live.isEmpty()) {
@@ -103,6 +112,18 @@ public final class LambdaRemediator implements Remediator {
             }
         }
         return Removal.CONTENDED;
+    }
+
+    private static boolean readable(String document) {
+        if (document == null) {
+            return false;
+        }
+        try {
+            JsonNode node = JSON.readTree(document);
+            return node != null && node.isObject() && node.has("Statement");
+        } catch (JsonProcessingException e) {
+            return false;
+        }
     }
 
     private List<String> companions(FunctionRef function, String removedSid, ResourcePolicy.UrlHalf half) {

@@ -1,0 +1,346 @@
+package io.github.lambdaguardrail.guard.faults;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import io.github.lambdaguardrail.engine.Action;
+import io.github.lambdaguardrail.engine.CloudTrailReader;
+import io.github.lambdaguardrail.engine.FunctionFacts;
+import io.github.lambdaguardrail.engine.GuardrailEngine;
+import io.github.lambdaguardrail.engine.Verdict;
+import io.github.lambdaguardrail.guard.AwsClients;
+import io.github.lambdaguardrail.guard.GuardConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/**
+ * What the fault tests share: one WireMock server on 127.0.0.1 standing in for the Lambda, SNS
+ * and DynamoDB endpoints, the real SDK v2 clients pointed at it (URL-connection HTTP client,
+ * {@link AwsClients#overrides()}: standard retry mode and the production timeouts), the sample
+ * events of {@code events/}, the fixtures of {@code src/test/resources/faults/} (origins in its
+ * README) and a guard configuration in rollback mode.
+ */
+final class FaultFixtures {
+
+    static final String ACCOUNT = "111122223333";
+    static final String TOPIC_ARN = "arn:aws:sns:us-east-1:111122223333:alerts";
+    static final String TABLE = "guardrail-state";
+    static final Map<String, String> ENV = Map.of(
+            "GUARDRAIL_MODE", "rollback",
+            "GUARDRAIL_TOPIC_ARN", TOPIC_ARN,
+            "GUARDRAIL_STATE_TABLE", TABLE);
+
+    /** The module runs its tests from {@code functions/guard-runtime}. */
+    static final Path EVENTS = Path.of("..", "..", "events");
+
+    static final String JSON_1_0 = "application/x-amz-json-1.0";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final StaticCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
+
+    private FaultFixtures() {
+    }
+
+    /** A fresh server per test class; the extension resets stubs, scenarios and the request log before each test. */
+    static WireMockExtension wireMock() {
+        return WireMockExtension.newInstance()
+                .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+                .build();
+    }
+
+    static GuardConfig config() {
+        return GuardConfig.fromEnvironment(ENV);
+    }
+
+    // ---- SDK clients ----------------------------------------------------------------------
+
+    /** Real clients on the production override configuration. */
+    static AwsClients clients(WireMockExtension wm) {
+        return clients(wm, AwsClients.overrides());
+    }
+
+    static AwsClients clients(WireMockExtension wm, ClientOverrideConfiguration overrides) {
+        return new AwsClients(lambda(wm, overrides), sns(wm, overrides), dynamo(wm, overrides));
+    }
+
+    /**
+     * The production override configuration with a 500 ms attempt timeout instead of
+     * {@code AwsClients.ATTEMPT_TIMEOUT} (5 s) and a 2 s call timeout instead of 20 s (the same
+     * 1:4 ratio), so timeout tests take a second or two instead of fifteen. Retry mode is unchanged
+     * (standard).
+     */
+    static ClientOverrideConfiguration shortTimeouts() {
+        return AwsClients.overrides().toBuilder()
+                .apiCallAttemptTimeout(Duration.ofMillis(500))
+                .apiCallTimeout(Duration.ofSeconds(2))
+                .build();
+    }
+
+    static LambdaClient lambda(WireMockExtension wm, ClientOverrideConfiguration overrides) {
+        return LambdaClient.builder().endpointOverride(URI.create(wm.baseUrl())).region(Region.US_EAST_1)
+                .credentialsProvider(CREDENTIALS).httpClientBuilder(http()).overrideConfiguration(overrides).build();
+    }
+
+    static SnsClient sns(WireMockExtension wm, ClientOverrideConfiguration overrides) {
+        return SnsClient.builder().endpointOverride(URI.create(wm.baseUrl())).region(Region.US_EAST_1)
+                .credentialsProvider(CREDENTIALS).httpClientBuilder(http()).overrideConfiguration(overrides).build();
+    }
+
+    static DynamoDbClient dynamo(WireMockExtension wm, ClientOverrideConfiguration overrides) {
+        return DynamoDbClient.builder().endpointOverride(URI.create(wm.baseUrl())).region(Region.US_EAST_1)
+                .credentialsProvider(CREDENTIALS).httpClientBuilder(http()).overrideConfiguration(overrides).build();
+    }
+
+    /** The same HTTP client settings as {@code AwsClients.fromEnvironment()}. */
+    private static UrlConnectionHttpClient.Builder http() {
+        return UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2)).socketTimeout(Duration.ofSeconds(5));
+    }
+
+    // ---- events -----------------------------------------------------------------------------
+
+    static byte[] event(String file) {
+        try {
+            return Files.readAllBytes(EVENTS.resolve(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String eventId(String file) {
+        try {
+            return JSON.readTree(event(file)).path("detail").path("eventID").textValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The engine's verdict for a sample event under {@link #config()}, without function facts. */
+    static Verdict verdict(String file) {
+        List<Verdict> verdicts = new ArrayList<>();
+        GuardrailEngine engine = new GuardrailEngine(config().policy(), Set.of());
+        try {
+            CloudTrailReader.read(new ByteArrayInputStream(event(file)),
+                    r -> verdicts.add(engine.evaluate(r, FunctionFacts.NONE).orElseThrow()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return verdicts.get(0);
+    }
+
+    /** The {@code REMOVE_PERMISSION} action the engine plans for a sample event in rollback mode. */
+    static Action.RemovePermission removal(String file) {
+        return verdict(file).actions().stream().filter(Action.RemovePermission.class::isInstance)
+                .map(Action.RemovePermission.class::cast).findFirst()
+                .orElseThrow(() -> new AssertionError(file + " plans no REMOVE_PERMISSION"));
+    }
+
+    // ---- fixtures ---------------------------------------------------------------------------
+
+    static String resource(String name) {
+        try (InputStream in = FaultFixtures.class.getResourceAsStream("/faults/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test resource faults/" + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A {@code GetPolicy} response body: the policy document of a fixture, compacted into the
+     * {@code Policy} string as Lambda returns it, with the given revision id.
+     */
+    static String getPolicyBody(String policyFixture, String revisionId) {
+        try {
+            JsonNode document = JSON.readTree(resource(policyFixture));
+            return JSON.createObjectNode().put("Policy", JSON.writeValueAsString(document))
+                    .put("RevisionId", revisionId).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- Lambda REST paths (a function ARN in a path is percent-encoded: match by pattern) ---
+
+    /** The unqualified ARN of a function in the sample account, as it appears in a request path. */
+    static String arnInPath(String functionName) {
+        return "arn(%3A|:)aws(%3A|:)lambda(%3A|:)us-east-1(%3A|:)" + ACCOUNT + "(%3A|:)function(%3A|:)" + functionName;
+    }
+
+    /** GetPolicy (GET) and the prefix of RemovePermission (DELETE). */
+    static String policyPath(String functionName) {
+        return "/2015-03-31/functions/" + arnInPath(functionName) + "/policy";
+    }
+
+    /** RemovePermission (DELETE) of one statement. */
+    static String statementPath(String functionName, String statementId) {
+        return policyPath(functionName) + "/" + statementId;
+    }
+
+    /** GetFunction (GET). */
+    static String functionPath(String functionName) {
+        return "/2015-03-31/functions/" + arnInPath(functionName);
+    }
+
+    /** PutFunctionConcurrency (PUT). */
+    static String concurrencyPath(String functionName) {
+        return "/2017-10-31/functions/" + arnInPath(functionName) + "/concurrency";
+    }
+
+    /** TagResource (POST). */
+    static String tagsPath(String functionName) {
+        return "/2017-03-31/tags/" + arnInPath(functionName);
+    }
+
+    // ---- responses ------------------------------------------------------------------------
+
+    static ResponseDefinitionBuilder lambdaJson(String body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
+    }
+
+    /** A Lambda error as the REST-JSON protocol carries it: status, {@code x-amzn-ErrorType}, JSON body. */
+    static ResponseDefinitionBuilder lambdaError(int status, String errorType, String bodyFixture) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                .withHeader("x-amzn-ErrorType", errorType).withBody(resource(bodyFixture));
+    }
+
+    static ResponseDefinitionBuilder throttled() {
+        return lambdaError(429, "TooManyRequestsException", "error-429-too-many-requests.json");
+    }
+
+    static ResponseDefinitionBuilder serviceError(int status) {
+        return lambdaError(status, "ServiceException", "error-5xx-service.json");
+    }
+
+    static ResponseDefinitionBuilder preconditionFailed() {
+        return lambdaError(412, "PreconditionFailedException", "error-412-precondition-failed.json");
+    }
+
+    static ResponseDefinitionBuilder resourceNotFound() {
+        return lambdaError(404, "ResourceNotFoundException", "error-404-resource-not-found.json");
+    }
+
+    // ---- SNS (Query protocol: form-encoded POST /, XML out) -----------------------------------
+
+    static MappingBuilder snsPublish() {
+        return post(urlEqualTo("/")).withRequestBody(containing("Action=Publish"));
+    }
+
+    static RequestPatternBuilder snsPublishRequests() {
+        return postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=Publish"));
+    }
+
+    /** The parameters of a form-encoded (Query protocol) request body. */
+    static Map<String, String> form(String body) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            params.put(URLDecoder.decode(key, StandardCharsets.UTF_8),
+                    URLDecoder.decode(value, StandardCharsets.UTF_8));
+        }
+        return params;
+    }
+
+    static ResponseDefinitionBuilder snsPublished() {
+        return aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody(resource("sns-publish-response.xml"));
+    }
+
+    static ResponseDefinitionBuilder snsInternalError() {
+        return aResponse().withStatus(500).withHeader("Content-Type", "text/xml").withBody(resource("sns-error-500-internal.xml"));
+    }
+
+    // ---- DynamoDB (JSON 1.0: POST / with X-Amz-Target) ----------------------------------------
+
+    static MappingBuilder dynamo(String operation) {
+        return post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("DynamoDB_20120810." + operation));
+    }
+
+    static RequestPatternBuilder dynamoRequests(String operation) {
+        return postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("DynamoDB_20120810." + operation));
+    }
+
+    /** A request on the state item of one CloudTrail event. */
+    static RequestPatternBuilder dynamoRequests(String operation, String eventId) {
+        String path = operation.equals("PutItem") ? "$.Item.pk.S" : "$.Key.pk.S";
+        return dynamoRequests(operation).withRequestBody(matchingJsonPath(path, equalTo("event#" + eventId)));
+    }
+
+    /** The state table answers every call: claims succeed, no known-good VPC config is stored. */
+    static void stubStateTable(WireMockExtension wm) {
+        for (String operation : List.of("PutItem", "GetItem", "UpdateItem", "DeleteItem")) {
+            wm.stubFor(dynamo(operation).willReturn(aResponse().withStatus(200)
+                    .withHeader("Content-Type", JSON_1_0).withBody("{}")));
+        }
+    }
+
+    // ---- logs -------------------------------------------------------------------------------
+
+    /** A {@code JsonLog} target whose lines the test can read back. */
+    static final class CapturedLog {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+        List<JsonNode> lines() {
+            List<JsonNode> lines = new ArrayList<>();
+            for (String line : bytes.toString(StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank()) {
+                    try {
+                        lines.add(JSON.readTree(line));
+                    } catch (IOException e) {
+                        throw new AssertionError("log line is not JSON: " + line, e);
+                    }
+                }
+            }
+            return lines;
+        }
+
+        List<JsonNode> at(String level, String message) {
+            return lines().stream().filter(l -> level.equals(l.path("level").asText())
+                    && message.equals(l.path("message").asText())).toList();
+        }
+
+        @Override
+        public String toString() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+}
