@@ -7,7 +7,7 @@ export MOTO_PORT
 export AWS_EMF_ENVIRONMENT := Local
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: test java-tests template-checks build venv bench clean
+.PHONY: test java-tests template-checks build venv bench demo cold-start clean
 
 ## test: every test: engine, CLI, functions (against moto server on 127.0.0.1) and the template
 test: java-tests template-checks
@@ -36,6 +36,14 @@ venv:
 bench:
 	$(MVN) -pl benchmarks -am package -DskipTests
 	java -jar benchmarks/target/benchmarks.jar -f 1 -wi 3 -i 5 -t 1
+
+## demo: both guards end to end on moto with ./guardrail invoke: the alert, the policy and the quarantine
+demo: venv
+	tools/demo
+
+## cold-start: init, first event and process time of each guard in fresh JVMs, against moto
+cold-start: venv
+	tools/cold-start
 
 clean:
 	$(MVN) clean

@@ -18,19 +18,23 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * {@code ./guardrail}: the top command. It only dispatches to its subcommands ({@code evaluate});
- * run without one it prints its usage and exits 2.
+ * {@code ./guardrail}: the top command. It only dispatches to its subcommands ({@code evaluate},
+ * {@code invoke}); run without one it prints its usage and exits 2.
  *
- * <p>Exit status of every subcommand: 0 no findings, 1 findings, 2 unusable input or arguments.
+ * <p>Exit status: 2 for unusable input or arguments in every subcommand; otherwise
+ * {@code evaluate}: 0 no findings, 1 findings; {@code invoke}: 0 the handler returned, 1 it threw.
  * A {@link CommandLine} from {@link #commandLine()} runs one invocation at a time: not thread-safe.
  */
 @Command(name = "guardrail",
         mixinStandardHelpOptions = true,
         versionProvider = GuardrailCli.Version.class,
-        description = "Guardrail for AWS Lambda: evaluates CloudTrail records against the guardrail policy.",
-        subcommands = {EvaluateCommand.class},
+        description = {"Guardrail for AWS Lambda: evaluates CloudTrail records against the guardrail policy (evaluate)",
+            "and runs the guard functions locally (invoke)."},
+        subcommands = {EvaluateCommand.class, InvokeCommand.class},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:no findings", "1:findings (not exempted)", "2:unusable input or arguments"})
+        exitCodeList = {"0:evaluate: no findings; invoke: the handler returned",
+            "1:evaluate: findings (not exempted); invoke: the handler threw",
+            "2:unusable input, arguments or configuration"})
 public final class GuardrailCli implements Callable<Integer> {
 
     /** Exit status: no findings. */

@@ -1,0 +1,508 @@
+package io.github.lambdaguardrail.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.lambda.model.Runtime;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/** Runs {@code guardrail invoke} in-process: argument and configuration errors, then both guards against moto. */
+class InvokeCommandTest {
+
+    private static final Path EVENTS = Path.of("..", "events");
+    private static final Path PUBLIC_PERMISSION = EVENTS.resolve("addpermission-public-principal.json");
+    private static final Path NO_VPC = EVENTS.resolve("createfunction-no-vpc.json");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String VALID_TOPIC = "arn:aws:sns:us-east-1:123456789012:lambda-guardrail-alerts";
+
+    @TempDir
+    Path tmp;
+
+    /** One run: exit status, standard output (the guard's log lines and the result) and standard error. */
+    record Run(int status, String out, String err) {
+
+        /** The handler's result: the last line of standard output. */
+        JsonNode result() {
+            List<String> lines = out.lines().toList();
+            assertFalse(lines.isEmpty(), "no output; stderr:\n" + err);
+            try {
+                return JSON.readTree(lines.get(lines.size() - 1));
+            } catch (IOException e) {
+                throw new AssertionError("last line is not JSON:\n" + out, e);
+            }
+        }
+
+        /** The guard's log lines with this message. */
+        List<JsonNode> log(String message) {
+            return out.lines().filter(l -> l.startsWith("{\"timestamp\"")).map(l -> {
+                try {
+                    return JSON.readTree(l);
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            }).filter(n -> message.equals(n.path("message").asText())).toList();
+        }
+
+        void assertOneErrorLine() {
+            assertEquals(1, err.lines().count(), () -> "one line on stderr:\n" + err);
+        }
+    }
+
+    /**
+     * Runs the command as {@code main} does, with System.out captured too: the guard's log writes
+     * there directly, as in Lambda.
+     */
+    static Run run(Object... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream logs = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int status;
+        System.setOut(new PrintStream(logs, true, StandardCharsets.UTF_8));
+        try {
+            CommandLine cmd = GuardrailCli.commandLine();
+            cmd.setOut(new PrintWriter(out));
+            cmd.setErr(new PrintWriter(err));
+            status = cmd.execute(Arrays.stream(args).map(String::valueOf).toArray(String[]::new));
+        } finally {
+            System.setOut(original);
+        }
+        return new Run(status, logs.toString(StandardCharsets.UTF_8) + out, err.toString());
+    }
+
+    private Path envFile(String json) throws IOException {
+        Path file = tmp.resolve("env-" + UUID.randomUUID() + ".json");
+        Files.writeString(file, json);
+        return file;
+    }
+
+    private Path envFile(Map<String, ?> entries) throws IOException {
+        return envFile(JSON.writeValueAsString(entries));
+    }
+
+    @Nested
+    class BadArguments {
+
+        @Test
+        void unknownGuardIsAnArgumentError() {
+            Run run = run("invoke", "s3-guard", "--event", PUBLIC_PERMISSION);
+
+            assertEquals(2, run.status());
+            assertTrue(run.err().startsWith("guardrail: unknown guard 's3-guard' (one of vpc-guard|permission-guard)"), run.err());
+        }
+
+        @Test
+        void eventIsRequired() {
+            Run run = run("invoke", "vpc-guard");
+
+            assertEquals(2, run.status());
+            assertTrue(run.err().contains("Missing required option: '--event=FILE'"), run.err());
+        }
+
+        @Test
+        void guardIsRequired() {
+            Run run = run("invoke", "--event", PUBLIC_PERMISSION);
+
+            assertEquals(2, run.status());
+            assertTrue(run.err().contains("Missing required parameter"), run.err());
+        }
+
+        @Test
+        void missingEventFile() {
+            Path missing = tmp.resolve("missing.json");
+
+            Run run = run("invoke", "vpc-guard", "--event", missing);
+
+            assertEquals(2, run.status());
+            assertEquals("guardrail: " + missing + ": no such file or directory", run.err().strip());
+        }
+
+        @Test
+        void missingEnvFile() {
+            Path missing = tmp.resolve("env.json");
+
+            Run run = run("invoke", "vpc-guard", "--event", NO_VPC, "--env-vars", missing);
+
+            assertEquals(2, run.status());
+            assertEquals("guardrail: " + missing + ": no such file or directory", run.err().strip());
+        }
+
+        @Test
+        void envFileThatIsNotJson() throws IOException {
+            Path file = envFile("{\"VpcGuardFunction\": {");
+
+            Run run = run("invoke", "vpc-guard", "--event", NO_VPC, "--env-vars", file);
+
+            assertEquals(2, run.status());
+            assertTrue(run.err().startsWith("guardrail: " + file + ": not JSON: "), run.err());
+            run.assertOneErrorLine();
+        }
+
+        @Test
+        void envEntryThatIsNotAnObject() throws IOException {
+            Path file = envFile("{\"VpcGuardFunction\": [\"GUARDRAIL_MODE=rollback\"]}");
+
+            Run run = run("invoke", "vpc-guard", "--event", NO_VPC, "--env-vars", file);
+
+            assertEquals(2, run.status());
+            assertEquals("guardrail: " + file + ": VpcGuardFunction: not a JSON object of variables", run.err().strip());
+        }
+
+        @Test
+        void envValueThatIsNotScalar() throws IOException {
+            Path file = envFile("{\"Parameters\": {\"GUARDRAIL_RULES\": {\"PERMISSION_PUBLIC\": \"off\"}}}");
+
+            Run run = run("invoke", "permission-guard", "--event", PUBLIC_PERMISSION, "--env-vars", file);
+
+            assertEquals(2, run.status());
+            assertEquals("guardrail: " + file + ": Parameters.GUARDRAIL_RULES: not a string, number or boolean",
+                    run.err().strip());
+        }
+    }
+
+    /** The GUARDRAIL_* variables are validated at start-up: one line naming the variable, exit 2, no AWS call. */
+    @Nested
+    class BadConfiguration {
+
+        @Test
+        void invalidModeNamesTheVariable() throws IOException {
+            Path file = envFile(Map.of("VpcGuardFunction", Map.of("GUARDRAIL_MODE", "sometimes",
+                    "GUARDRAIL_TOPIC_ARN", VALID_TOPIC, "GUARDRAIL_STATE_TABLE", "lambda-guardrail-state")));
+
+            Run run = run("invoke", "vpc-guard", "--event", NO_VPC, "--env-vars", file);
+
+            assertEquals(2, run.status());
+            run.assertOneErrorLine();
+            assertTrue(run.err().startsWith("guardrail: vpc-guard: configuration: GUARDRAIL_MODE: 'sometimes'"), run.err());
+            assertEquals("", run.out());
+        }
+
+        @Test
+        void missingTopicNamesTheVariable() throws IOException {
+            Path file = envFile(Map.of("PermissionGuardFunction", Map.of("GUARDRAIL_STATE_TABLE", "lambda-guardrail-state")));
+
+            Run run = run("invoke", "permission-guard", "--event", PUBLIC_PERMISSION, "--env-vars", file);
+
+            assertEquals(2, run.status());
+            assertEquals("guardrail: permission-guard: configuration: GUARDRAIL_TOPIC_ARN: is required", run.err().strip());
+        }
+
+        @Test
+        void parametersEntryAppliesToEveryFunction() throws IOException {
+            Path file = envFile(Map.of("Parameters", Map.of("GUARDRAIL_SELF_ROLE_ARNS", "not-a-role",
+                    "GUARDRAIL_TOPIC_ARN", VALID_TOPIC, "GUARDRAIL_STATE_TABLE", "lambda-guardrail-state")));
+
+            Run run = run("invoke", "permission-guard", "--event", PUBLIC_PERMISSION, "--env-vars", file);
+
+            assertEquals(2, run.status());
+            assertEquals("guardrail: permission-guard: configuration: GUARDRAIL_SELF_ROLE_ARNS: 'not-a-role' is not an IAM role ARN",
+                    run.err().strip());
+        }
+
+        @Test
+        void anotherFunctionsEntryDoesNotApply() throws IOException {
+            Path file = envFile(Map.of("PermissionGuardFunction", Map.of("GUARDRAIL_MODE", "sometimes")));
+
+            Run run = run("invoke", "vpc-guard", "--event", NO_VPC, "--env-vars", file);
+
+            assertEquals(2, run.status());
+            List<String> lines = run.err().lines().toList();
+            assertEquals(2, lines.size(), run.err());
+            assertTrue(lines.get(0).startsWith("guardrail: warning: " + file + " has no \"VpcGuardFunction\""), run.err());
+            assertEquals("guardrail: vpc-guard: configuration: GUARDRAIL_TOPIC_ARN: is required", lines.get(1));
+        }
+    }
+
+    @Nested
+    class Environment {
+
+        @Test
+        void functionEntryWinsOverParametersWhichWinOverTheProcess() throws Exception {
+            Path file = envFile(Map.of(
+                    "Parameters", Map.of("A", "parameters", "B", "parameters", "N", 3, "T", true),
+                    "VpcGuardFunction", Map.of("A", "function"),
+                    "PermissionGuardFunction", Map.of("B", "other function")));
+
+            FunctionEnvironment env = FunctionEnvironment.of(Map.of("A", "process", "B", "process", "C", "process"),
+                    file, "VpcGuardFunction");
+
+            assertEquals(Map.of("A", "function", "B", "parameters", "C", "process", "N", "3", "T", "true"), env.variables());
+            assertEquals(Map.of("A", "function", "B", "parameters", "N", "3", "T", "true"), env.fromEnvFile());
+            assertEquals(List.of("Parameters", "VpcGuardFunction"), env.entriesFound());
+        }
+
+        @Test
+        void sdkSystemPropertiesAreSetForTheInvocationOnlyAndOnlyFromTheEnvFile() {
+            assertNull(System.getProperty("aws.region"));
+            Map<String, String> fromFile = Map.of("AWS_REGION", "eu-west-1", "AWS_ENDPOINT_URL", "http://127.0.0.1:1",
+                    "AWS_ACCESS_KEY_ID", " ");
+            try (SdkSettings ignored = SdkSettings.apply(fromFile, Map.of("AWS_SECRET_ACCESS_KEY", "from-process"))) {
+                assertEquals("eu-west-1", System.getProperty("aws.region"));
+                assertEquals("http://127.0.0.1:1", System.getProperty("aws.endpointUrl"));
+                assertNull(System.getProperty("aws.accessKeyId"), "blank counts as unset");
+                assertNull(System.getProperty("aws.secretAccessKey"), "the process environment is the SDK's to read");
+            }
+            assertNull(System.getProperty("aws.region"));
+            assertNull(System.getProperty("aws.endpointUrl"));
+        }
+    }
+
+    /** Both guards end to end against moto: the effect on the function is real. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class AgainstMoto {
+
+        private static final String ACCOUNT = "123456789012";
+        private static final String REGION = "us-east-1";
+
+        private final String run = UUID.randomUUID().toString().substring(0, 8);
+        private String endpoint;
+        private SdkHttpClient http;
+        private LambdaClient lambda;
+        private SqsClient sqs;
+        private String roleArn;
+        private String table;
+        private String topicArn;
+        private String queueUrl;
+
+        @BeforeAll
+        void resources() {
+            endpoint = System.getProperty("moto.endpoint", "http://127.0.0.1:5000");
+            requireMoto(endpoint);
+            http = UrlConnectionHttpClient.create();
+            lambda = client(LambdaClient.builder());
+            sqs = client(SqsClient.builder());
+            try (IamClient iam = IamClient.builder().httpClient(http).region(Region.AWS_GLOBAL)
+                    .endpointOverride(URI.create(endpoint)).credentialsProvider(credentials()).build()) {
+                roleArn = iam.createRole(b -> b.roleName("guardrail-cli-test-" + run).assumeRolePolicyDocument(
+                        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                                + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"))
+                        .role().arn();
+            }
+            table = "guardrail-cli-test-" + run;
+            try (DynamoDbClient dynamo = client(DynamoDbClient.builder())) {
+                dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
+                        .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
+            }
+            try (SnsClient sns = client(SnsClient.builder())) {
+                topicArn = sns.createTopic(b -> b.name("guardrail-cli-test-" + run)).topicArn();
+                queueUrl = sqs.createQueue(b -> b.queueName("guardrail-cli-test-" + run)).queueUrl();
+                String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                        .attributes().get(QueueAttributeName.QUEUE_ARN);
+                sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
+            }
+        }
+
+        @AfterAll
+        void close() {
+            if (lambda != null) {
+                lambda.close();
+                sqs.close();
+                http.close();
+            }
+        }
+
+        private <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
+                & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C client(B builder) {
+            return builder.httpClient(http).region(Region.of(REGION)).endpointOverride(URI.create(endpoint))
+                    .credentialsProvider(credentials()).build();
+        }
+
+        private static StaticCredentialsProvider credentials() {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+        }
+
+        /** An env.json as SAM would read it: the function's entry, rollback mode, pointing at moto. */
+        private Path envFor(String logicalId) throws IOException {
+            Map<String, String> vars = new LinkedHashMap<>();
+            vars.put("GUARDRAIL_MODE", "rollback");
+            vars.put("GUARDRAIL_TOPIC_ARN", topicArn);
+            vars.put("GUARDRAIL_STATE_TABLE", table);
+            vars.put("GUARDRAIL_SELF_ROLE_ARNS", "arn:aws:iam::" + ACCOUNT + ":role/lambda-guardrail-VpcGuardRole,"
+                    + "arn:aws:iam::" + ACCOUNT + ":role/lambda-guardrail-PermissionGuardRole");
+            vars.put("AWS_ENDPOINT_URL", endpoint);
+            vars.put("AWS_REGION", REGION);
+            vars.put("AWS_ACCESS_KEY_ID", "testing");
+            vars.put("AWS_SECRET_ACCESS_KEY", "testing");
+            vars.put("AWS_EMF_ENVIRONMENT", "Local");
+            return envFile(Map.of(logicalId, vars));
+        }
+
+        private String createFunction(String name) {
+            return lambda.createFunction(b -> b.functionName(name).runtime(Runtime.PYTHON3_12).handler("app.handler")
+                    .role(roleArn).code(c -> c.zipFile(SdkBytes.fromByteArray(zip())))).functionArn();
+        }
+
+        /** A sample event with moto's account, the real function and fresh ids. */
+        private ObjectNode event(Path template) throws IOException {
+            ObjectNode event = (ObjectNode) JSON.readTree(Files.readString(template).replace("111122223333", ACCOUNT));
+            event.put("id", UUID.randomUUID().toString());
+            ((ObjectNode) event.get("detail")).put("eventID", UUID.randomUUID().toString());
+            return event;
+        }
+
+        private Path write(ObjectNode event) throws IOException {
+            Path file = tmp.resolve("event-" + UUID.randomUUID() + ".json");
+            JSON.writeValue(file.toFile(), event);
+            return file;
+        }
+
+        @Test
+        void permissionGuardRemovesThePublicStatementAndAlerts() throws IOException {
+            String function = "invoice-renderer-" + run;
+            createFunction(function);
+            String statement = lambda.addPermission(b -> b.functionName(function).statementId("allow-anyone")
+                    .action("lambda:InvokeFunction").principal("*")).statement();
+            ObjectNode event = event(PUBLIC_PERMISSION);
+            ObjectNode detail = (ObjectNode) event.get("detail");
+            ((ObjectNode) detail.get("requestParameters")).put("functionName", function);
+            ((ObjectNode) detail.get("responseElements")).put("statement", statement);
+
+            Run result = run("invoke", "permission-guard", "--event", write(event), "--env-vars", envFor("PermissionGuardFunction"));
+
+            assertEquals(0, result.status(), result.err());
+            assertEquals("", result.err());
+            assertEquals(1, result.result().get("rollbacks").asInt(), result.out());
+            assertEquals(1, result.result().get("notifications").asInt(), result.out());
+            assertEquals("REMOVE_PERMISSION", result.log("action").get(0).get("action").asText(), result.out());
+            assertEquals(1, result.log("invocation done").size(), result.out());
+            assertThrows(ResourceNotFoundException.class, () -> lambda.getPolicy(b -> b.functionName(function)),
+                    "the only statement is gone, and with it the policy");
+            String alert = receiveAlert();
+            assertTrue(alert.contains("PERMISSION_PUBLIC") && alert.contains(function), alert);
+        }
+
+        @Test
+        void vpcGuardQuarantinesAFunctionCreatedWithoutVpc() throws IOException {
+            String function = "data-scraper-" + run;
+            String arn = createFunction(function);
+            ObjectNode event = event(NO_VPC);
+            ObjectNode detail = (ObjectNode) event.get("detail");
+            ((ObjectNode) detail.get("requestParameters")).put("functionName", function).put("role", roleArn);
+            ((ObjectNode) detail.get("responseElements")).put("functionName", function).put("functionArn", arn).put("role", roleArn);
+
+            Run result = run("invoke", "vpc-guard", "--event", write(event), "--env-vars", envFor("VpcGuardFunction"));
+
+            assertEquals(0, result.status(), result.err());
+            assertEquals(1, result.result().get("rollbacks").asInt(), result.out());
+            assertEquals(0, lambda.getFunctionConcurrency(b -> b.functionName(function)).reservedConcurrentExecutions());
+            Map<String, String> tags = lambda.listTags(b -> b.resource(arn)).tags();
+            assertTrue(tags.get("guardrail:quarantine").startsWith("LAMBDA_NOT_IN_VPC"), tags.toString());
+            assertEquals("unreserved", tags.get("guardrail:previous-concurrency"));
+        }
+
+        @Test
+        void handlerFailureIsExitOneWithTheExceptionOnOneLine() throws IOException {
+            String function = "no-state-table-" + run;
+            String arn = createFunction(function);
+            ObjectNode event = event(NO_VPC);
+            ObjectNode detail = (ObjectNode) event.get("detail");
+            ((ObjectNode) detail.get("requestParameters")).put("functionName", function);
+            ((ObjectNode) detail.get("responseElements")).put("functionName", function).put("functionArn", arn);
+            Path env = envFor("VpcGuardFunction");
+            Files.writeString(env, Files.readString(env).replace(table, "no-such-table-" + run));
+
+            Run result = run("invoke", "vpc-guard", "--event", write(event), "--env-vars", env);
+
+            assertEquals(1, result.status(), result.out());
+            result.assertOneErrorLine();
+            assertTrue(result.err().startsWith("guardrail: vpc-guard: handler failed: "
+                    + "software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException: "), result.err());
+            assertTrue(result.log("action").isEmpty(), result.out());
+            assertNull(lambda.getFunctionConcurrency(b -> b.functionName(function)).reservedConcurrentExecutions(),
+                    "nothing was done");
+        }
+
+        private String receiveAlert() throws IOException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).waitTimeSeconds(1)).messages();
+                if (!messages.isEmpty()) {
+                    // The SNS envelope; with MessageStructure=json its Message is the "sqs" document.
+                    return JSON.readTree(messages.get(0).body()).get("Message").asText();
+                }
+            }
+            return fail("no alert on the topic's queue within 10 s");
+        }
+    }
+
+    static void requireMoto(String endpoint) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(endpoint + "/moto-api/").toURL().openConnection();
+            c.setConnectTimeout(1000);
+            c.setReadTimeout(2000);
+            int status = c.getResponseCode();
+            c.disconnect();
+            if (status == 200) {
+                return;
+            }
+        } catch (IOException e) {
+            // reported below
+        }
+        fail("moto does not answer on " + endpoint + ": start it with tools/moto-start (make test does),"
+                + " or pass -Dmoto.endpoint=URL");
+    }
+
+    private static byte[] zip() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry("app.py"));
+            zip.write("def handler(event, context):\n    return {}\n".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return bytes.toByteArray();
+    }
+}
