@@ -19,8 +19,12 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  */
 public final class DynamoDbStateStore implements StateStore {
 
-    /** How long a claim blocks duplicates before another invocation may take over (above the function timeout). */
-    static final Duration LEASE = Duration.ofMinutes(5);
+    /**
+     * How long a claim blocks other deliveries before one may take over: above the function's
+     * 60 s timeout, below the ~3 minutes after which Lambda's second async retry comes, so a
+     * crashed invocation's event is handled by a retry instead of being lost.
+     */
+    static final Duration LEASE = Duration.ofSeconds(90);
     /** CloudTrail and EventBridge redeliver within a day; a week of memory is plenty. */
     static final Duration RETENTION = Duration.ofDays(7);
     private static final String IN_PROGRESS = "IN_PROGRESS";
@@ -54,8 +58,19 @@ public final class DynamoDbStateStore implements StateStore {
                     .expressionAttributeValues(Map.of(":inProgress", s(IN_PROGRESS), ":now", n(now))));
             return true;
         } catch (ConditionalCheckFailedException e) {
+            return alreadyDone(eventId);
+        }
+    }
+
+    /** False for a handled event; throws while another invocation holds an unexpired claim. */
+    private boolean alreadyDone(String eventId) {
+        GetItemResponse item = dynamo.getItem(b -> b.tableName(table).key(Map.of("pk", s("event#" + eventId)))
+                .consistentRead(true));
+        AttributeValue status = item.hasItem() ? item.item().get("status") : null;
+        if (status != null && DONE.equals(status.s())) {
             return false;
         }
+        throw new EventInProgressException(eventId);
     }
 
     @Override

@@ -118,7 +118,16 @@ public final class Guard {
             return;
         }
         String eventId = event.header().eventId();
-        if (!state.claim(eventId)) {
+        Verdict unclaimed = verdict;
+        boolean claimed;
+        try {
+            claimed = state.claim(eventId);
+        } catch (RuntimeException e) {
+            log.error("could not claim the event; it will be retried", f -> ids(f, unclaimed)
+                    .put("error", e.getClass().getSimpleName()).put("detail", String.valueOf(e.getMessage())));
+            throw e;
+        }
+        if (!claimed) {
             report.duplicates++;
             log.info("duplicate delivery skipped", f -> f.put("eventId", eventId));
             return;
@@ -135,10 +144,15 @@ public final class Guard {
             }
             state.complete(eventId);
         } catch (RuntimeException e) {
-            state.release(eventId);
             Verdict failed = verdict;
             log.error("handling failed; the event will be retried", f -> ids(f, failed)
                     .put("error", e.getClass().getSimpleName()).put("detail", String.valueOf(e.getMessage())));
+            try {
+                state.release(eventId);
+            } catch (RuntimeException releaseFailure) {
+                // The claim then runs out after its lease; the original failure is what matters.
+                e.addSuppressed(releaseFailure);
+            }
             throw e;
         }
     }

@@ -159,6 +159,11 @@ public final class LambdaRemediator implements Remediator {
         } catch (ResourceNotFoundException e) {
             return ActionOutcome.of(action.type(), ActionOutcome.Status.ALREADY_DONE, "function no longer exists");
         }
+        if (current.tagsError() != null) {
+            // Without its tags the guard cannot see a previous quarantine and would record its own 0.
+            throw new IllegalStateException("cannot read the tags of " + function.arn() + ": "
+                    + current.tagsError().errorCode() + " (the role needs lambda:ListTags)");
+        }
         Map<String, String> tags = current.tags() == null ? Map.of() : current.tags();
         // A retry or duplicate must not record the guard's own 0 as the previous concurrency.
         String previous = tags.getOrDefault(TAG_PREVIOUS_CONCURRENCY,

@@ -12,8 +12,11 @@ import java.util.Optional;
 public interface StateStore {
 
     /**
-     * Claims an event for handling. False when it was handled already or another invocation is
-     * handling it now (its lease has not run out).
+     * Claims an event for handling: true when this invocation should handle it, false when it
+     * was handled already.
+     *
+     * @throws EventInProgressException while another invocation's claim has not run out, so the
+     *                                  event is retried later rather than lost
      */
     boolean claim(String eventId);
 

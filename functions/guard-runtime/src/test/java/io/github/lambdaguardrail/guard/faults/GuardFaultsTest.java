@@ -47,6 +47,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.github.lambdaguardrail.engine.WatchedApi;
 import io.github.lambdaguardrail.guard.AwsClients;
 import io.github.lambdaguardrail.guard.Guard;
+import io.github.lambdaguardrail.guard.EventInProgressException;
 import io.github.lambdaguardrail.guard.GuardReport;
 import io.github.lambdaguardrail.guard.JsonLog;
 import java.io.ByteArrayInputStream;
@@ -279,16 +280,30 @@ class GuardFaultsTest {
     // ---- duplicate delivery: the claim's conditional write fails -----------------------------------
 
     @Test
-    void skipsDuplicateWithoutTouchingLambdaWhenTheClaimIsAlreadyTaken() {
-        aws.stubFor(dynamo("PutItem").willReturn(aResponse().withStatus(400).withHeader("Content-Type", JSON_1_0)
-                .withBody("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
-                        + "\"message\":\"The conditional request failed\"}")));
+    void skipsDuplicateWithoutTouchingLambdaWhenTheEventWasAlreadyHandled() {
+        claimTaken("DONE");
 
         GuardReport report = permissionGuard().handle(payload(event(PUBLIC_EVENT)));
 
         assertEquals(1, report.duplicates(), report.toString());
         assertEquals(1, requests(dynamoRequests("PutItem", PUBLIC_EVENT_ID)), "a failed condition is not retried");
-        assertEquals(1, aws.getAllServeEvents().size(), "nothing but the claim");
+        assertEquals(2, aws.getAllServeEvents().size(), "nothing but the claim and the read of its status");
+    }
+
+    @Test
+    void throwsForLambdaToRetryWhenAnotherInvocationStillHoldsTheClaim() {
+        claimTaken("IN_PROGRESS");
+
+        assertThrows(EventInProgressException.class, () -> permissionGuard().handle(payload(event(PUBLIC_EVENT))));
+        assertEquals(2, aws.getAllServeEvents().size(), "no Lambda call, no alert, no release of the other's claim");
+    }
+
+    private void claimTaken(String status) {
+        aws.stubFor(dynamo("PutItem").willReturn(aResponse().withStatus(400).withHeader("Content-Type", JSON_1_0)
+                .withBody("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
+                        + "\"message\":\"The conditional request failed\"}")));
+        aws.stubFor(dynamo("GetItem").willReturn(aResponse().withStatus(200).withHeader("Content-Type", JSON_1_0)
+                .withBody("{\"Item\":{\"pk\":{\"S\":\"event#" + PUBLIC_EVENT_ID + "\"},\"status\":{\"S\":\"" + status + "\"}}}")));
     }
 
     // ---- quarantine under throttling (CreateFunction without VPC) ---------------------------------

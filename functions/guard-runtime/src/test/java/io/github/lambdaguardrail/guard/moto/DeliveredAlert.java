@@ -1,0 +1,52 @@
+package io.github.lambdaguardrail.guard.moto;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One alert as an SQS subscriber of the alert topic receives it: the SNS envelope (raw message
+ * delivery off) with the subject, the message attributes operators filter on, and the message,
+ * which for {@code MessageStructure=json} is the topic message's {@code "sqs"} entry, the JSON
+ * document.
+ */
+record DeliveredAlert(String subject, JsonNode document, Map<String, String> attributes) {
+
+    static DeliveredAlert fromSqsBody(String body) {
+        JsonNode envelope = read(body);
+        Map<String, String> attributes = new LinkedHashMap<>();
+        envelope.path("MessageAttributes").properties()
+                .forEach(e -> attributes.put(e.getKey(), e.getValue().path("Value").asText()));
+        return new DeliveredAlert(envelope.path("Subject").asText(), read(envelope.path("Message").asText()), attributes);
+    }
+
+    String decision() {
+        return attributes.get("decision");
+    }
+
+    /** The {@code ruleIds} attribute ({@code String.Array}). */
+    List<String> ruleIds() {
+        List<String> ids = new ArrayList<>();
+        read(attributes.getOrDefault("ruleIds", "[]")).forEach(id -> ids.add(id.asText()));
+        return ids;
+    }
+
+    /** The document's {@code outcomes}: what the guard did. */
+    List<JsonNode> outcomes() {
+        List<JsonNode> outcomes = new ArrayList<>();
+        document.path("outcomes").forEach(outcomes::add);
+        return outcomes;
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return SdkJson.JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

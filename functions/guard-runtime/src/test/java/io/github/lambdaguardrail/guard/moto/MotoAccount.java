@@ -1,0 +1,426 @@
+package io.github.lambdaguardrail.guard.moto;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.WatchedApi;
+import io.github.lambdaguardrail.guard.AwsClients;
+import io.github.lambdaguardrail.guard.Guard;
+import io.github.lambdaguardrail.guard.GuardConfig;
+import io.github.lambdaguardrail.guard.GuardReport;
+import io.github.lambdaguardrail.guard.JsonLog;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.AddPermissionRequest;
+import software.amazon.awssdk.services.lambda.model.AddPermissionResponse;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionResponse;
+import software.amazon.awssdk.services.lambda.model.FunctionCode;
+import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
+import software.amazon.awssdk.services.lambda.model.GetPolicyResponse;
+import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.lambda.model.Runtime;
+import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationRequest;
+import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationResponse;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * One test's world in moto server, reached through the real SDK v2 clients: an IAM role for its
+ * functions and one for the guard itself, the guard's DynamoDB state table (TTL on
+ * {@code expiresAt}), the alert topic with an SQS queue subscribed (raw delivery off, so the SNS
+ * envelope with the message attributes arrives), and the functions the test creates. Every name
+ * carries a random suffix, so tests never see each other's resources; {@link #close()} deletes
+ * them.
+ *
+ * <p>Two sets of clients: the test's own, to set up and inspect the world, and the guard's, built
+ * into {@link AwsClients} with {@link AwsClients#overrides()}, whose every call is recorded in
+ * {@link #guardCalls}. The guard logs to {@link #log()}. Two interceptors make moto answer as AWS
+ * does where the guard depends on it: {@link MotoRendering} (function-URL conditions) and
+ * {@link AtomicConditionalWrites} (DynamoDB conditional writes under concurrency).
+ */
+final class MotoAccount implements AutoCloseable {
+
+    /** moto's default account; CloudTrail records must name it to be actionable. */
+    static final String ACCOUNT = "123456789012";
+    static final String REGION = "us-east-1";
+    static final URI ENDPOINT = URI.create(System.getProperty("moto.endpoint", "http://127.0.0.1:5000"));
+
+    private static final String LAMBDA_TRUST = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+            + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
+    private static final byte[] CODE = zip("x.py", "def x(event, context):\n    return event\n");
+    private static volatile boolean motoAnswered;
+
+    final String suffix = UUID.randomUUID().toString().substring(0, 8);
+
+    // The test's clients: set up and inspect the world. Not recorded.
+    final LambdaClient lambda;
+    /** Lambda without {@link MotoRendering}: statements exactly as moto stores them. */
+    final LambdaClient lambdaAsMotoRendersIt;
+    final SnsClient sns;
+    final SqsClient sqs;
+    final DynamoDbClient dynamo;
+    final IamClient iam;
+    /** Every call the guard makes, in order. */
+    final RecordedCalls guardCalls = new RecordedCalls();
+
+    final String functionRoleArn;
+    /** The role the guard functions run as: {@code GUARDRAIL_SELF_ROLE_ARNS}. */
+    final String guardRoleArn;
+    final String table;
+    final String topicArn;
+    final String queueUrl;
+
+    private final SdkHttpClient http;
+    private final AwsClients guardClients;
+    private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+    private final JsonLog log = new JsonLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8));
+    private final List<String> roles = new ArrayList<>();
+    private final List<String> functions = new ArrayList<>();
+
+    /** A request the test made and moto's response. */
+    record ApiCall<Q, R>(Q request, R response) {
+    }
+
+    private MotoAccount() {
+        requireMoto();
+        http = UrlConnectionHttpClient.builder().build();
+        MotoRendering rendering = new MotoRendering();
+        lambda = client(LambdaClient.builder(), rendering);
+        lambdaAsMotoRendersIt = client(LambdaClient.builder());
+        sns = client(SnsClient.builder());
+        sqs = client(SqsClient.builder());
+        dynamo = client(DynamoDbClient.builder());
+        iam = client(IamClient.builder());
+        guardClients = new AwsClients(client(LambdaClient.builder(), rendering, guardCalls),
+                client(SnsClient.builder(), guardCalls),
+                client(DynamoDbClient.builder(), new AtomicConditionalWrites(), guardCalls));
+
+        functionRoleArn = createRole("fn-role-" + suffix);
+        guardRoleArn = createRole("guard-role-" + suffix);
+        table = "guard-state-" + suffix;
+        dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
+        dynamo.updateTimeToLive(b -> b.tableName(table)
+                .timeToLiveSpecification(t -> t.attributeName("expiresAt").enabled(true)));
+        topicArn = sns.createTopic(b -> b.name("guard-alerts-" + suffix)).topicArn();
+        queueUrl = sqs.createQueue(b -> b.queueName("guard-alerts-" + suffix)).queueUrl();
+        String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn)
+                .attributes(Map.of("RawMessageDelivery", "false")));
+    }
+
+    static MotoAccount open() {
+        return new MotoAccount();
+    }
+
+    /** Fails (never skips) when moto server does not answer, saying how to start it. */
+    static void requireMoto() {
+        if (motoAnswered) {
+            return;
+        }
+        URI probe = ENDPOINT.resolve("/moto-api/");
+        String problem;
+        try {
+            HttpResponse<Void> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
+                    .send(HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(3)).GET().build(),
+                            HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() == 200) {
+                motoAnswered = true;
+                return;
+            }
+            problem = "HTTP " + response.statusCode();
+        } catch (IOException e) {
+            problem = e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problem = e.toString();
+        }
+        fail("moto server does not answer at " + probe + " (" + problem + "). Run `tools/moto-start` first "
+                + "(`make test` does), or point -Dmoto.endpoint at a running moto server.");
+    }
+
+    // ---- the guard -------------------------------------------------------------------------
+
+    /** The permission guard in rollback mode. */
+    Guard permissionGuard() {
+        return guard(WatchedApi.resourcePolicy(), Map.of("GUARDRAIL_MODE", "rollback"));
+    }
+
+    /** The VPC guard in rollback mode. */
+    Guard vpcGuard() {
+        return guard(WatchedApi.functionConfiguration(), Map.of("GUARDRAIL_MODE", "rollback"));
+    }
+
+    /**
+     * A guard configured as its function is, from environment variables: this account's topic,
+     * table and guard role, plus {@code variables} (mode, dry run, policy settings).
+     */
+    Guard guard(List<WatchedApi> apis, Map<String, String> variables) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "GUARDRAIL_TOPIC_ARN", topicArn,
+                "GUARDRAIL_STATE_TABLE", table,
+                "GUARDRAIL_SELF_ROLE_ARNS", guardRoleArn));
+        env.putAll(variables);
+        return Guard.create(GuardConfig.fromEnvironment(env), apis, guardClients, log);
+    }
+
+    static GuardReport deliver(Guard guard, ObjectNode event) {
+        return guard.handle(new ByteArrayInputStream(CloudTrailEvents.bytes(event)));
+    }
+
+    /** Everything the guard logged so far, one JSON object per line. */
+    List<JsonNode> log() {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : logBytes.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                lines.add(read(line));
+            }
+        }
+        return lines;
+    }
+
+    /** The log lines with this message. */
+    List<JsonNode> log(String message) {
+        return log().stream().filter(l -> message.equals(l.path("message").asText())).toList();
+    }
+
+    /**
+     * The email text of every alert the guard published: the topic message's {@code "default"}
+     * entry (also its {@code "email"} entry), which SQS subscribers do not receive.
+     */
+    List<String> emailTexts() {
+        return guardCalls.requests(PublishRequest.class).stream()
+                .map(p -> read(p.message()).path("default").asText()).toList();
+    }
+
+    // ---- Lambda ----------------------------------------------------------------------------
+
+    /** A unique name: the prefix and this account's suffix. */
+    String name(String prefix) {
+        return prefix + "-" + suffix + "-" + functions.size();
+    }
+
+    /** Creates a python3.12 function (handler {@code x}) outside any VPC, plus what {@code more} sets. */
+    ApiCall<CreateFunctionRequest, CreateFunctionResponse> createFunction(String prefix,
+                                                                          Consumer<CreateFunctionRequest.Builder> more) {
+        CreateFunctionRequest request = CreateFunctionRequest.builder().functionName(name(prefix))
+                .runtime(Runtime.PYTHON3_12).handler("x").role(functionRoleArn)
+                .code(FunctionCode.builder().zipFile(SdkBytes.fromByteArray(CODE)).build())
+                .applyMutation(more).build();
+        CreateFunctionResponse response = lambda.createFunction(request);
+        functions.add(request.functionName());
+        return new ApiCall<>(request, response);
+    }
+
+    String createFunction(String prefix) {
+        return createFunction(prefix, b -> { }).request().functionName();
+    }
+
+    ApiCall<AddPermissionRequest, AddPermissionResponse> addPermission(Consumer<AddPermissionRequest.Builder> spec) {
+        AddPermissionRequest request = AddPermissionRequest.builder().applyMutation(spec).build();
+        return new ApiCall<>(request, lambda.addPermission(request));
+    }
+
+    ApiCall<UpdateFunctionConfigurationRequest, UpdateFunctionConfigurationResponse> updateConfiguration(
+            Consumer<UpdateFunctionConfigurationRequest.Builder> spec) {
+        UpdateFunctionConfigurationRequest request = UpdateFunctionConfigurationRequest.builder().applyMutation(spec).build();
+        return new ApiCall<>(request, lambda.updateFunctionConfiguration(request));
+    }
+
+    static String functionArn(String name) {
+        return "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + name;
+    }
+
+    /** The function's (or qualifier's) policy statements by Sid, as moto holds them; empty without a policy. */
+    Map<String, JsonNode> statements(String function, String qualifier) {
+        Map<String, JsonNode> bySid = new LinkedHashMap<>();
+        policy(function, qualifier).ifPresent(p -> read(p.policy()).path("Statement")
+                .forEach(s -> bySid.put(s.path("Sid").asText(), s)));
+        return bySid;
+    }
+
+    Map<String, JsonNode> statements(String function) {
+        return statements(function, null);
+    }
+
+    Optional<GetPolicyResponse> policy(String function, String qualifier) {
+        try {
+            return Optional.of(lambda.getPolicy(b -> b.functionName(function).qualifier(qualifier)));
+        } catch (ResourceNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Reserved concurrency from GetFunctionConcurrency (moto's GetFunction omits a reserved 0). */
+    Optional<Integer> reservedConcurrency(String function) {
+        return Optional.ofNullable(lambda.getFunctionConcurrency(b -> b.functionName(function)).reservedConcurrentExecutions());
+    }
+
+    Map<String, String> tags(String function) {
+        return lambda.listTags(b -> b.resource(functionArn(function))).tags();
+    }
+
+    GetFunctionConfigurationResponse configuration(String function) {
+        return lambda.getFunctionConfiguration(b -> b.functionName(function));
+    }
+
+    // ---- state table -----------------------------------------------------------------------
+
+    /** Every item of the guard's state table, keyed by {@code pk}. */
+    Map<String, Map<String, AttributeValue>> stateItems() {
+        Map<String, Map<String, AttributeValue>> items = new LinkedHashMap<>();
+        dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true))
+                .items().forEach(item -> items.put(item.get("pk").s(), item));
+        return items;
+    }
+
+    // ---- alerts ----------------------------------------------------------------------------
+
+    /**
+     * Reads the alert queue with long polling until {@code expected} alerts arrived (at most about
+     * 5 s), then keeps reading until the queue stays empty for a second, so extra alerts are
+     * counted too. Every message read is deleted.
+     */
+    List<DeliveredAlert> awaitAlerts(int expected) {
+        List<DeliveredAlert> alerts = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (alerts.size() < expected && System.nanoTime() < deadline) {
+            alerts.addAll(receive(1));
+        }
+        List<DeliveredAlert> more;
+        do {
+            more = receive(1);
+            alerts.addAll(more);
+        } while (!more.isEmpty());
+        return alerts;
+    }
+
+    /** Drains the alert queue, waiting a little for late deliveries. */
+    List<DeliveredAlert> drainAlerts() {
+        return awaitAlerts(0);
+    }
+
+    private List<DeliveredAlert> receive(int waitSeconds) {
+        List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
+                .waitTimeSeconds(waitSeconds)).messages();
+        List<DeliveredAlert> alerts = new ArrayList<>();
+        for (Message m : messages) {
+            alerts.add(DeliveredAlert.fromSqsBody(m.body()));
+            sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+        }
+        return alerts;
+    }
+
+    // ---- clean-up --------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        for (String function : functions) {
+            quietly(() -> lambda.deleteFunction(b -> b.functionName(function)));
+        }
+        quietly(() -> dynamo.deleteTable(b -> b.tableName(table)));
+        quietly(() -> sns.deleteTopic(b -> b.topicArn(topicArn)));
+        quietly(() -> sqs.deleteQueue(b -> b.queueUrl(queueUrl)));
+        for (String role : roles) {
+            quietly(() -> iam.deleteRole(b -> b.roleName(role)));
+        }
+        guardClients.close();
+        lambda.close();
+        lambdaAsMotoRendersIt.close();
+        sns.close();
+        sqs.close();
+        dynamo.close();
+        iam.close();
+        http.close();
+    }
+
+    private static void quietly(Runnable cleanup) {
+        try {
+            cleanup.run();
+        } catch (RuntimeException e) {
+            // Best effort: moto forgets everything when it stops.
+        }
+    }
+
+    private String createRole(String name) {
+        String arn = iam.createRole(b -> b.roleName(name).assumeRolePolicyDocument(LAMBDA_TRUST)).role().arn();
+        roles.add(name);
+        return arn;
+    }
+
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(
+            B builder, ExecutionInterceptor... interceptors) {
+        var overrides = AwsClients.overrides().toBuilder();
+        for (ExecutionInterceptor interceptor : interceptors) {
+            overrides.addExecutionInterceptor(interceptor);
+        }
+        return builder.endpointOverride(ENDPOINT).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .httpClient(http).overrideConfiguration(overrides.build()).build();
+    }
+
+    static JsonNode read(String json) {
+        try {
+            return SdkJson.JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] zip(String file, String content) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry(file));
+            zip.write(content.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,221 @@
+package io.github.lambdaguardrail.guard.moto;
+
+import static io.github.lambdaguardrail.guard.moto.MotoAccount.deliver;
+import static io.github.lambdaguardrail.guard.moto.MotoAccount.functionArn;
+import static io.github.lambdaguardrail.guard.moto.PermissionRollbackMotoTest.single;
+import static io.github.lambdaguardrail.guard.moto.PermissionRollbackMotoTest.texts;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.guard.Guard;
+import io.github.lambdaguardrail.guard.GuardReport;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
+import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationRequest;
+import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationResponse;
+import software.amazon.awssdk.services.lambda.model.VpcConfigResponse;
+
+/**
+ * The VPC guard in rollback mode against moto: quarantine, restoring the last known-good VPC
+ * config, and leaving pre-existing findings alone. moto accepts any subnet and security group id
+ * and reports the VPC id {@code vpc-123abc} for every attached config.
+ */
+class VpcRollbackMotoTest {
+
+    private static final List<String> SUBNETS = List.of("subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012");
+    private static final List<String> SECURITY_GROUPS = List.of("sg-0a1b2c3d4e5f60021");
+    private static final String QUARANTINE = "guardrail:quarantine";
+    private static final String PREVIOUS_CONCURRENCY = "guardrail:previous-concurrency";
+
+    private MotoAccount moto;
+
+    @BeforeEach
+    void openAccount() {
+        moto = MotoAccount.open();
+    }
+
+    @AfterEach
+    void closeAccount() {
+        if (moto != null) {
+            moto.close();
+        }
+    }
+
+    @Test
+    void functionCreatedOutsideAVpcIsQuarantinedWithTagsSayingWhyAndHowToUndo() {
+        var created = moto.createFunction("data-scraper", b -> { });
+        String function = created.request().functionName();
+        ObjectNode event = CloudTrailEvents.createFunction(created.request(), created.response());
+
+        GuardReport report = deliver(moto.vpcGuard(), event);
+
+        assertEquals(1, report.rollbacks());
+        assertEquals(Optional.of(0), moto.reservedConcurrency(function));
+        Map<String, String> tags = moto.tags(function);
+        assertTrue(tags.get(QUARANTINE).contains("LAMBDA_NOT_IN_VPC"), tags.toString());
+        assertTrue(tags.get(QUARANTINE).contains(CloudTrailEvents.eventId(event)), tags.toString());
+        assertEquals("unreserved", tags.get(PREVIOUS_CONCURRENCY));
+
+        DeliveredAlert alert = single(moto.awaitAlerts(1));
+        assertEquals("ROLLBACK", alert.decision());
+        assertEquals("MEDIUM", alert.attributes().get("severity"));
+        assertEquals(List.of("LAMBDA_NOT_IN_VPC"), alert.ruleIds());
+        JsonNode outcome = alert.outcomes().get(0);
+        assertEquals("QUARANTINE", outcome.path("type").asText());
+        assertEquals("DONE", outcome.path("status").asText());
+        String arn = functionArn(function);
+        assertEquals(List.of("aws lambda delete-function-concurrency --function-name " + arn,
+                        "aws lambda untag-resource --resource " + arn + " --tag-keys " + QUARANTINE + " " + PREVIOUS_CONCURRENCY),
+                texts(outcome.path("undo")));
+    }
+
+    @Test
+    void quarantineRecordsTheReservedConcurrencyTheFunctionHadBefore() {
+        var created = moto.createFunction("data-scraper", b -> { });
+        String function = created.request().functionName();
+        moto.lambda.putFunctionConcurrency(b -> b.functionName(function).reservedConcurrentExecutions(7));
+
+        deliver(moto.vpcGuard(), CloudTrailEvents.createFunction(created.request(), created.response()));
+
+        assertEquals(Optional.of(0), moto.reservedConcurrency(function));
+        assertEquals("7", moto.tags(function).get(PREVIOUS_CONCURRENCY));
+        JsonNode outcome = single(moto.awaitAlerts(1)).outcomes().get(0);
+        assertEquals("aws lambda put-function-concurrency --function-name " + functionArn(function)
+                + " --reserved-concurrent-executions 7", texts(outcome.path("undo")).get(0));
+    }
+
+    /**
+     * A second violation on a quarantined function must not record the guard's own 0 as the
+     * concurrency to restore. (AWS's GetFunction reports the reserved 0, so the guard answers
+     * ALREADY_DONE; moto's GetFunction leaves out a reserved concurrency of 0, so there the guard
+     * quarantines again. Either way the recorded previous concurrency must stay 7.)
+     */
+    @Test
+    void secondQuarantineKeepsTheConcurrencyRecordedBeforeTheFirst() {
+        var created = moto.createFunction("data-scraper", b -> { });
+        String function = created.request().functionName();
+        moto.lambda.putFunctionConcurrency(b -> b.functionName(function).reservedConcurrentExecutions(7));
+        Guard guard = moto.vpcGuard();
+        deliver(guard, CloudTrailEvents.createFunction(created.request(), created.response()));
+        var detached = moto.updateConfiguration(b -> b.functionName(function)
+                .vpcConfig(v -> v.subnetIds(List.of()).securityGroupIds(List.of())));
+
+        deliver(guard, CloudTrailEvents.updateFunctionConfiguration(detached.request(), detached.response()));
+
+        assertEquals(Optional.of(0), moto.reservedConcurrency(function));
+        assertEquals("7", moto.tags(function).get(PREVIOUS_CONCURRENCY));
+        List<DeliveredAlert> alerts = moto.awaitAlerts(2);
+        assertEquals(2, alerts.size());
+        assertEquals("aws lambda put-function-concurrency --function-name " + functionArn(function)
+                + " --reserved-concurrent-executions 7", texts(alerts.get(1).outcomes().get(0).path("undo")).get(0));
+    }
+
+    @Test
+    void vpcRemovedByAnUpdateIsRestoredFromTheKnownGoodConfigAndTheGuardsOwnRestoreIsIgnored() {
+        Guard guard = moto.vpcGuard();
+        var created = moto.createFunction("payments-worker",
+                b -> b.vpcConfig(v -> v.subnetIds(SUBNETS).securityGroupIds(SECURITY_GROUPS)));
+        String function = created.request().functionName();
+        assertEquals("vpc-123abc", created.response().vpcConfig().vpcId(), "moto's constant VPC id");
+
+        // 1. A compliant create: allowed, and remembered as the known-good config.
+        GuardReport compliant = deliver(guard, CloudTrailEvents.createFunction(created.request(), created.response()));
+        assertEquals(0, compliant.findings());
+        Map<String, AttributeValue> remembered = moto.stateItems().get("vpc#" + functionArn(function));
+        assertEquals(Set.copyOf(SUBNETS), Set.copyOf(remembered.get("subnetIds").ss()));
+        assertEquals(Set.copyOf(SECURITY_GROUPS), Set.copyOf(remembered.get("securityGroupIds").ss()));
+        assertEquals("vpc-123abc", remembered.get("vpcId").s());
+        assertTrue(moto.drainAlerts().isEmpty(), "a compliant create alerts nobody");
+
+        // 2. Someone detaches the function from its VPC.
+        var detached = moto.updateConfiguration(b -> b.functionName(function)
+                .vpcConfig(v -> v.subnetIds(List.of()).securityGroupIds(List.of())));
+        assertTrue(moto.configuration(function).vpcConfig().subnetIds().isEmpty(), "moto detached it");
+
+        GuardReport removed = deliver(guard, CloudTrailEvents.updateFunctionConfiguration(detached.request(), detached.response()));
+
+        assertEquals(1, removed.rollbacks());
+        VpcConfigResponse restored = moto.configuration(function).vpcConfig();
+        assertEquals(Set.copyOf(SUBNETS), Set.copyOf(restored.subnetIds()));
+        assertEquals(Set.copyOf(SECURITY_GROUPS), Set.copyOf(restored.securityGroupIds()));
+        assertEquals(Optional.empty(), moto.reservedConcurrency(function), "restored, not quarantined");
+        assertFalse(moto.tags(function).containsKey(QUARANTINE));
+        DeliveredAlert alert = single(moto.awaitAlerts(1));
+        assertEquals("ROLLBACK", alert.decision());
+        assertEquals(List.of("LAMBDA_NOT_IN_VPC"), alert.ruleIds());
+        JsonNode outcome = alert.outcomes().get(0);
+        assertEquals("RESTORE_VPC_CONFIG", outcome.path("type").asText());
+        assertEquals("DONE", outcome.path("status").asText());
+        assertEquals(List.of("aws lambda update-function-configuration --function-name " + functionArn(function)
+                + " --vpc-config SubnetIds=[],SecurityGroupIds=[]"), texts(outcome.path("undo")));
+
+        // 3. CloudTrail records the guard's own restore; the guard must not act on it.
+        RecordedCalls.Call restore = single(moto.guardCalls.calls(UpdateFunctionConfigurationRequest.class));
+        ObjectNode own = CloudTrailEvents.byRole(CloudTrailEvents.updateFunctionConfiguration(
+                (UpdateFunctionConfigurationRequest) restore.request(),
+                (UpdateFunctionConfigurationResponse) restore.response().orElseThrow()), moto.guardRoleArn);
+        Map<String, Map<String, AttributeValue>> stateBefore = moto.stateItems();
+        GetFunctionConfigurationResponse configBefore = moto.configuration(function);
+        moto.guardCalls.clear();
+
+        GuardReport ownReport = deliver(guard, own);
+
+        assertEquals(1, ownReport.skipped());
+        assertEquals(0, ownReport.rollbacks() + ownReport.notifications() + ownReport.duplicates());
+        assertTrue(moto.guardCalls.calls(SdkRequest.class).isEmpty(), "no AWS call at all");
+        assertTrue(moto.drainAlerts().isEmpty(), "no alert");
+        assertEquals(stateBefore, moto.stateItems(), "no state change");
+        assertEquals(configBefore.vpcConfig(), moto.configuration(function).vpcConfig());
+        JsonNode verdict = moto.log("verdict").get(moto.log("verdict").size() - 1);
+        assertEquals("SKIP", verdict.path("decision").asText());
+        assertTrue(verdict.path("note").asText().contains(moto.guardRoleArn), verdict.toString());
+    }
+
+    @Test
+    void vpcRemovedWithNoKnownGoodConfigQuarantinesTheFunction() {
+        var created = moto.createFunction("payments-worker",
+                b -> b.vpcConfig(v -> v.subnetIds(SUBNETS).securityGroupIds(SECURITY_GROUPS)));
+        String function = created.request().functionName();
+        var detached = moto.updateConfiguration(b -> b.functionName(function)
+                .vpcConfig(v -> v.subnetIds(List.of()).securityGroupIds(List.of())));
+
+        GuardReport report = deliver(moto.vpcGuard(), CloudTrailEvents.updateFunctionConfiguration(detached.request(), detached.response()));
+
+        assertEquals(1, report.rollbacks());
+        assertEquals(Optional.of(0), moto.reservedConcurrency(function));
+        assertTrue(moto.tags(function).get(QUARANTINE).contains("LAMBDA_NOT_IN_VPC"));
+        assertTrue(moto.configuration(function).vpcConfig().subnetIds().isEmpty(), "nothing to restore from");
+        JsonNode outcome = single(moto.awaitAlerts(1)).outcomes().get(0);
+        assertEquals("QUARANTINE", outcome.path("type").asText());
+        assertEquals("DONE", outcome.path("status").asText());
+    }
+
+    @Test
+    void unrelatedUpdateToAFunctionNeverInAVpcIsNotifiedButNeverQuarantined() {
+        String function = moto.createFunction("marketing-mailer");
+        var update = moto.updateConfiguration(b -> b.functionName(function).memorySize(512).timeout(30));
+
+        GuardReport report = deliver(moto.vpcGuard(), CloudTrailEvents.updateFunctionConfiguration(update.request(), update.response()));
+
+        assertEquals(0, report.rollbacks());
+        assertEquals(Optional.empty(), moto.reservedConcurrency(function));
+        assertFalse(moto.tags(function).containsKey(QUARANTINE));
+        DeliveredAlert alert = single(moto.awaitAlerts(1));
+        assertEquals("NOTIFY", alert.decision());
+        assertEquals(List.of("LAMBDA_NOT_IN_VPC"), alert.ruleIds());
+        assertEquals("PRE_EXISTING", alert.document().path("findings").path(0).path("origin").asText());
+        assertTrue(alert.outcomes().isEmpty());
+        assertTrue(single(moto.emailTexts()).contains("(pre-existing: reported, never rolled back)"));
+    }
+}
