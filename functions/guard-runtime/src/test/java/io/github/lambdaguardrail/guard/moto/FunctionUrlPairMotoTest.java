@@ -1,5 +1,6 @@
 package io.github.lambdaguardrail.guard.moto;
 
+import io.github.lambdaguardrail.engine.WatchedApi;
 import static io.github.lambdaguardrail.guard.moto.MotoAccount.ACCOUNT;
 import static io.github.lambdaguardrail.guard.moto.MotoAccount.deliver;
 import static io.github.lambdaguardrail.guard.moto.MotoAccount.functionArn;
@@ -49,6 +50,7 @@ class FunctionUrlPairMotoTest {
     @AfterEach
     void closeAccount() {
         if (moto != null) {
+            moto.assertGuardCallsGranted(WatchedApi.resourcePolicy());
             moto.close();
         }
     }

@@ -1,5 +1,9 @@
 package io.github.lambdaguardrail.guard.moto;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import java.util.TreeSet;
+import java.util.Set;
+import io.github.lambdaguardrail.guard.GuardPermissions;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -187,6 +191,17 @@ final class MotoAccount implements AutoCloseable {
     // ---- the guard -------------------------------------------------------------------------
 
     /** The permission guard in rollback mode. */
+    /**
+     * Every AWS call the guard made is one its role grants: the template grants exactly
+     * {@link GuardPermissions#forApis} (deployment's TemplatePermissionsTest), so a call outside
+     * it would fail with AccessDenied in a real account.
+     */
+    void assertGuardCallsGranted(List<WatchedApi> apis) {
+        Set<String> undeclared = new TreeSet<>(guardCalls.iamActions());
+        undeclared.removeAll(GuardPermissions.forApis(apis));
+        assertEquals(Set.of(), undeclared, "calls the guard made that its role does not grant");
+    }
+
     Guard permissionGuard() {
         return guard(WatchedApi.resourcePolicy(), Map.of("GUARDRAIL_MODE", "rollback"));
     }

@@ -1,5 +1,6 @@
 package io.github.lambdaguardrail.guard.moto;
 
+import io.github.lambdaguardrail.engine.WatchedApi;
 import static io.github.lambdaguardrail.guard.moto.MotoAccount.ACCOUNT;
 import static io.github.lambdaguardrail.guard.moto.MotoAccount.REGION;
 import static io.github.lambdaguardrail.guard.moto.MotoAccount.deliver;
@@ -40,6 +41,7 @@ class PermissionRollbackMotoTest {
     @AfterEach
     void closeAccount() {
         if (moto != null) {
+            moto.assertGuardCallsGranted(WatchedApi.resourcePolicy());
             moto.close();
         }
     }

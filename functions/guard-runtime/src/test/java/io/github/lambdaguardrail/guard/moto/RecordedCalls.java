@@ -62,6 +62,20 @@ final class RecordedCalls implements ExecutionInterceptor {
         return calls.stream().filter(c -> type.isInstance(c.request())).toList();
     }
 
+    /**
+     * The IAM actions behind the calls made, e.g. {@code lambda:RemovePermission} for a
+     * {@code software.amazon.awssdk.services.lambda.model.RemovePermissionRequest}.
+     */
+    java.util.Set<String> iamActions() {
+        java.util.Set<String> actions = new java.util.TreeSet<>();
+        for (Call call : calls) {
+            Class<?> type = call.request().getClass();
+            String service = type.getPackageName().replace("software.amazon.awssdk.services.", "").replace(".model", "");
+            actions.add(service + ":" + type.getSimpleName().replaceFirst("Request$", ""));
+        }
+        return actions;
+    }
+
     void clear() {
         calls.clear();
     }

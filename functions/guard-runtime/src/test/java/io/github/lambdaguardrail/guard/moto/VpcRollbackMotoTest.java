@@ -1,5 +1,6 @@
 package io.github.lambdaguardrail.guard.moto;
 
+import io.github.lambdaguardrail.engine.WatchedApi;
 import static io.github.lambdaguardrail.guard.moto.MotoAccount.deliver;
 import static io.github.lambdaguardrail.guard.moto.MotoAccount.functionArn;
 import static io.github.lambdaguardrail.guard.moto.PermissionRollbackMotoTest.single;
@@ -48,6 +49,7 @@ class VpcRollbackMotoTest {
     @AfterEach
     void closeAccount() {
         if (moto != null) {
+            moto.assertGuardCallsGranted(WatchedApi.functionConfiguration());
             moto.close();
         }
     }
