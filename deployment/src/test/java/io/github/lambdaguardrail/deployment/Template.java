@@ -37,6 +37,10 @@ final class Template {
         }
     }
 
+    Map<String, Object> root() {
+        return root;
+    }
+
     @SuppressWarnings("unchecked")
     Map<String, Object> resources() {
         return (Map<String, Object>) root.get("Resources");

@@ -12,13 +12,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Each guard's role grants exactly the IAM actions its code calls ({@link GuardPermissions}),
- * plus the few the platform needs on its behalf, and never an action that could widen access
- * or destroy a function.
+ * Each guard's role, and the sweep's, grants exactly the IAM actions its code calls
+ * ({@link GuardPermissions}), plus the few the platform needs on its behalf, and never an action
+ * that could widen access or destroy a function; the sweep's role changes nothing at all.
  */
 class TemplatePermissionsTest {
 
@@ -32,6 +33,12 @@ class TemplatePermissionsTest {
     /** Lambda checks the caller may see the subnets and groups it attaches (vpc-guard's restore). */
     private static final Set<String> RESTORE_VPC_PLATFORM_ACTIONS = Set.of(
             "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs");
+    /** Actions that support no resource ARN, so IAM needs {@code Resource: '*'}: each with its reason. */
+    private static final Map<String, String> WILDCARD_RESOURCE_ACTIONS = Map.of(
+            "ec2:DescribeSecurityGroups", "ec2:Describe* supports no resource ARNs",
+            "ec2:DescribeSubnets", "ec2:Describe* supports no resource ARNs",
+            "ec2:DescribeVpcs", "ec2:Describe* supports no resource ARNs",
+            "lambda:ListFunctions", "ListFunctions lists the whole region: its only IAM resource is *");
     private static final Set<String> NEVER_GRANTED = Set.of(
             "lambda:AddPermission", "lambda:PutResourcePolicy", "lambda:UpdateFunctionCode",
             "lambda:DeleteFunction", "lambda:InvokeFunction", "iam:PassRole", "lambda:*", "*");
@@ -56,8 +63,23 @@ class TemplatePermissionsTest {
         assertEquals(expected, grantedActions(role));
     }
 
+    @Test
+    void sweepRoleGrantsExactlyWhatTheSweepCallsPlusPlatformNeeds() {
+        assertEquals(Map.of("Fn::GetAtt", List.of("SweepRole", "Arn")), template.properties("SweepFunction").get("Role"));
+        Set<String> expected = new TreeSet<>(GuardPermissions.SWEEP);
+        expected.addAll(PLATFORM_ACTIONS.keySet());
+        assertEquals(expected, grantedActions("SweepRole"));
+    }
+
+    @Test
+    void sweepRoleOnlyListsAndReadsFunctions() {
+        Set<String> lambda = new TreeSet<>(grantedActions("SweepRole").stream().filter(a -> a.startsWith("lambda:")).toList());
+        assertTrue(lambda.stream().allMatch(a -> a.startsWith("lambda:Get") || a.startsWith("lambda:List")),
+                "the sweep reports, it never changes a function: " + lambda);
+    }
+
     @ParameterizedTest
-    @CsvSource({"VpcGuardRole", "PermissionGuardRole"})
+    @CsvSource({"VpcGuardRole", "PermissionGuardRole", "SweepRole"})
     void roleNeverGrantsActionsThatWidenAccessOrDestroy(String role) {
         Set<String> granted = grantedActions(role);
         for (String forbidden : NEVER_GRANTED) {
@@ -67,14 +89,15 @@ class TemplatePermissionsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"VpcGuardRole", "PermissionGuardRole"})
-    void everyStatementHasASidAndOnlyEc2DescribeUsesAWildcardResource(String role) {
+    @CsvSource({"VpcGuardRole", "PermissionGuardRole", "SweepRole"})
+    void everyStatementHasASidAndOnlyActionsWithoutResourceArnsUseAWildcardResource(String role) {
         for (Map<String, Object> statement : statements(role)) {
             assertTrue(statement.containsKey("Sid"), role + ": statement without Sid: " + statement);
             assertEquals("Allow", statement.get("Effect"));
             if ("*".equals(statement.get("Resource"))) {
-                assertTrue(RESTORE_VPC_PLATFORM_ACTIONS.containsAll(actions(statement)),
-                        role + ": Resource '*' is only for ec2:Describe*, which supports no resource ARNs: " + statement);
+                assertTrue(WILDCARD_RESOURCE_ACTIONS.keySet().containsAll(actions(statement)),
+                        role + ": Resource '*' is only for actions that support no resource ARN "
+                                + WILDCARD_RESOURCE_ACTIONS + ": " + statement);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.github.lambdaguardrail.engine;
 import io.github.lambdaguardrail.engine.internal.Glob;
 import io.github.lambdaguardrail.engine.rules.Rule;
 import io.github.lambdaguardrail.engine.rules.RuleContext;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -22,6 +23,13 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class GuardrailEngine {
+
+    /** The event id of a sweep's synthetic record header. */
+    public static final String SWEEP_EVENT_ID = "sweep";
+    /** The event name of a sweep's synthetic record header. */
+    public static final String SWEEP_EVENT_NAME = "Sweep";
+    /** The actor of a sweep's synthetic record header. */
+    public static final String SWEEP_ACTOR = "lambda-guardrail-sweep";
 
     private final Policy policy;
     private final Set<String> selfRoleArns;
@@ -66,8 +74,42 @@ public final class GuardrailEngine {
         if (self.isPresent()) {
             return Verdict.skipped(header, Optional.of(function), "change made by the guard itself (" + self.get() + ")");
         }
+        return judge(header, event.change(), facts, Optional.of(event));
+    }
+
+    /**
+     * Evaluates the existing state of a function, as a sweep reads it, rather than a CloudTrail
+     * event: the live configuration as a {@link LambdaChange.FunctionConfigured} (not created, no
+     * requested VPC, the live VPC config as the resulting one), one live resource policy (of the
+     * function, an alias or a version) as a {@link LambdaChange.ResourcePolicyReplaced} with the
+     * statements of {@link ResourcePolicy#statements}, a function URL config as a
+     * {@link LambdaChange.FunctionUrlConfigured}. Nothing changed, so every finding is
+     * {@link Origin#PRE_EXISTING} and the decision is at most {@link Decision#NOTIFY}: a sweep
+     * reports, it never rolls back. Actor exemptions do not apply (nobody acted); tag and
+     * function-name exemptions do. The header is synthetic: event id {@value #SWEEP_EVENT_ID},
+     * event name {@value #SWEEP_EVENT_NAME}, actor {@value #SWEEP_ACTOR}.
+     *
+     * @param account the function's account (always trusted)
+     * @param facts   the function's live tags; a known-good VPC config is not consulted
+     */
+    public Verdict evaluateExisting(LambdaChange change, String account, String region, FunctionFacts facts) {
+        LambdaChange existing = change;
+        if (change instanceof LambdaChange.FunctionConfigured configured && configured.touchedVpc()) {
+            existing = new LambdaChange.FunctionConfigured(configured.function(), false, Optional.empty(),
+                    configured.resultingVpc(), configured.tags());
+        }
+        RecordHeader header = new RecordHeader(SWEEP_EVENT_ID, SWEEP_EVENT_NAME, Instant.now().toString(), account, region,
+                new Actor(SWEEP_ACTOR, SWEEP_EVENT_NAME, Optional.empty(), Optional.empty()));
+        return judge(header, existing, facts, Optional.empty());
+    }
+
+    /** The verdict for a change; without an event, the change is existing state (every failure pre-existing). */
+    private Verdict judge(RecordHeader header, LambdaChange change, FunctionFacts facts, Optional<LambdaEvent> event) {
+        FunctionRef function = change.function();
+        boolean existing = event.isEmpty();
+        List<String> actorIdentities = existing ? List.of() : header.actor().identities();
         RuleContext context = new RuleContext(policy, header.account());
-        Map<String, String> tags = tags(event.change(), facts);
+        Map<String, String> tags = tags(change, facts);
         List<RuleResult> results = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         for (Rule rule : rules) {
@@ -76,12 +118,15 @@ public final class GuardrailEngine {
                 results.add(RuleResult.skip(rule.id(), "policy", "rule is off"));
                 continue;
             }
-            for (RuleResult result : rule.evaluate(event.change(), context)) {
+            for (RuleResult evaluated : rule.evaluate(change, context)) {
+                RuleResult result = existing && evaluated.status() == RuleStatus.FAIL
+                        ? RuleResult.fail(evaluated.rule(), evaluated.subject(), evaluated.evidence(), Origin.PRE_EXISTING)
+                        : evaluated;
                 results.add(result);
                 if (result.status() == RuleStatus.FAIL) {
                     findings.add(new Finding(rule.id(), rule.id().severity(), result.subject() + ": " + result.evidence(),
                             result.subject(), result.evidence(), result.origin(), mode,
-                            exemption(rule.id(), function, header.actor(), tags)));
+                            exemption(rule.id(), function, actorIdentities, tags)));
                 }
             }
         }
@@ -91,7 +136,7 @@ public final class GuardrailEngine {
         }
         List<Finding> toRollBack = active.stream()
                 .filter(f -> f.mode() == Mode.ROLLBACK && f.origin() == Origin.INTRODUCED).toList();
-        Plan plan = toRollBack.isEmpty() ? Plan.NONE : rollback(event, toRollBack, facts);
+        Plan plan = toRollBack.isEmpty() ? Plan.NONE : rollback(event.orElseThrow(), toRollBack, facts);
         List<Action> actions = new ArrayList<>(plan.actions());
         actions.add(new Action.Notify());
         Decision decision = plan.actions().isEmpty() ? Decision.NOTIFY : Decision.ROLLBACK;
@@ -124,7 +169,8 @@ public final class GuardrailEngine {
         return Plan.withheld("no automatic rollback for " + event.api().baseName() + ": notify only");
     }
 
-    private Optional<String> exemption(RuleId rule, FunctionRef function, Actor actor, Map<String, String> tags) {
+    private Optional<String> exemption(RuleId rule, FunctionRef function, List<String> actorIdentities,
+                                       Map<String, String> tags) {
         String tagKey = policy.exemptions().tagKey();
         String tagValue = tags.get(tagKey);
         if (tagValue != null) {
@@ -140,7 +186,7 @@ public final class GuardrailEngine {
         }
         for (int i = 0; i < actorExemptions.size(); i++) {
             Pattern pattern = actorExemptions.get(i);
-            if (actor.identities().stream().anyMatch(id -> pattern.matcher(id).matches())) {
+            if (actorIdentities.stream().anyMatch(id -> pattern.matcher(id).matches())) {
                 return Optional.of("actor matches '" + policy.exemptions().actorArnPatterns().get(i) + "'");
             }
         }

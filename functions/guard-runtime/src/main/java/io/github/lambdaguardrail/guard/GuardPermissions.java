@@ -12,17 +12,31 @@ import java.util.TreeSet;
  */
 public final class GuardPermissions {
 
-    /** Every guard: function facts, the state table and alerts. */
+    /**
+     * Every guard: function facts, the state table and alerts. GetFunction returns a function's
+     * tags only to a caller also allowed {@code lambda:ListTags}.
+     */
     static final Set<String> COMMON = Set.of(
-            "lambda:GetFunction",
+            "lambda:GetFunction", "lambda:ListTags",
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
             "sns:Publish");
 
     /** Per planned action: what {@link LambdaRemediator} calls to carry it out. */
     static final Map<String, Set<String>> BY_ACTION = Map.of(
             "REMOVE_PERMISSION", Set.of("lambda:GetPolicy", "lambda:RemovePermission"),
-            "QUARANTINE", Set.of("lambda:GetFunction", "lambda:TagResource", "lambda:PutFunctionConcurrency"),
+            "QUARANTINE", Set.of("lambda:GetFunction", "lambda:ListTags", "lambda:TagResource", "lambda:PutFunctionConcurrency"),
             "RESTORE_VPC_CONFIG", Set.of("lambda:UpdateFunctionConfiguration"));
+
+    /**
+     * The sweep ({@code io.github.lambdaguardrail.guard.sweep}): what {@code SdkFunctionInventory}
+     * reads, the known-good VPC configs it refreshes and the one summary it publishes. Read-only
+     * on Lambda: the sweep reports, it never changes a function.
+     */
+    public static final Set<String> SWEEP = Set.of(
+            "lambda:ListFunctions", "lambda:GetFunction", "lambda:ListTags", "lambda:ListAliases", "lambda:ListVersionsByFunction",
+            "lambda:GetPolicy", "lambda:ListFunctionUrlConfigs",
+            "dynamodb:PutItem",
+            "sns:Publish");
 
     private GuardPermissions() {
     }

@@ -37,6 +37,6 @@ final class NotInVpcRule implements Rule {
             return List.of(RuleResult.fail(id(), SUBJECT, "update removed the VPC config (no subnets)", Origin.INTRODUCED));
         }
         return List.of(RuleResult.fail(id(), SUBJECT,
-                "function is not in a VPC; this update did not touch the VPC settings", Origin.PRE_EXISTING));
+                "function is not in a VPC (pre-existing: the VPC settings were not changed)", Origin.PRE_EXISTING));
     }
 }

@@ -1,0 +1,272 @@
+package io.github.lambdaguardrail.guard.sweep;
+
+import io.github.lambdaguardrail.engine.Finding;
+import io.github.lambdaguardrail.engine.FunctionFacts;
+import io.github.lambdaguardrail.engine.FunctionRef;
+import io.github.lambdaguardrail.engine.GuardrailEngine;
+import io.github.lambdaguardrail.engine.LambdaChange;
+import io.github.lambdaguardrail.engine.ResourcePolicy;
+import io.github.lambdaguardrail.engine.RuleId;
+import io.github.lambdaguardrail.engine.RuleStatus;
+import io.github.lambdaguardrail.engine.Verdict;
+import io.github.lambdaguardrail.engine.VpcConfig;
+import io.github.lambdaguardrail.guard.JsonLog;
+import io.github.lambdaguardrail.guard.StateStore;
+import io.github.lambdaguardrail.guard.sweep.FunctionInventory.ListedFunction;
+import io.github.lambdaguardrail.guard.sweep.FunctionInventory.LiveFunction;
+import io.github.lambdaguardrail.guard.sweep.FunctionInventory.UrlConfig;
+import io.github.lambdaguardrail.guard.sweep.ScanResult.ScanError;
+import io.github.lambdaguardrail.guard.sweep.ScanResult.ScanFinding;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sweeps the existing functions of one region: for each function its configuration, the
+ * resource policies of the function, of each alias and of each published version, and its
+ * function URL configs, each judged by {@link GuardrailEngine#evaluateExisting} (pre-existing
+ * findings: reported, never rolled back). An error on one function is counted and reported and
+ * never stops the scan. With a state store, compliant VPC configs become the functions' last
+ * known-good ones. Pacing and retries are the inventory's client's ({@link ScanClient}).
+ * Thread-safe; one scan at a time per instance is the intended use.
+ */
+public final class FunctionScanner {
+
+    private final FunctionInventory inventory;
+    private final GuardrailEngine engine;
+    private final Optional<StateStore> state;
+    private final ScanSettings settings;
+    private final TrafficMeter traffic;
+    private final JsonLog log;
+    private final Clock clock;
+
+    public FunctionScanner(FunctionInventory inventory, GuardrailEngine engine, Optional<StateStore> state,
+                           ScanSettings settings, TrafficMeter traffic, JsonLog log) {
+        this(inventory, engine, state, settings, traffic, log, Clock.systemUTC());
+    }
+
+    FunctionScanner(FunctionInventory inventory, GuardrailEngine engine, Optional<StateStore> state, ScanSettings settings,
+                    TrafficMeter traffic, JsonLog log, Clock clock) {
+        this.inventory = inventory;
+        this.engine = engine;
+        this.state = state;
+        this.settings = settings;
+        this.traffic = traffic;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    /**
+     * Scans every function of the region (within the settings' name prefix).
+     *
+     * @param deadline functions not started by then are left unscanned and counted
+     */
+    public ScanResult scan(String region, Optional<Instant> deadline) {
+        Instant started = clock.instant();
+        long requestsBefore = traffic.requests();
+        long throttledBefore = traffic.throttled();
+        List<ListedFunction> functions = inventory.functions().stream()
+                .filter(f -> f.name().startsWith(settings.functionNamePrefix())).toList();
+        log.info("sweep started", f -> f.put("region", region).put("functions", functions.size())
+                .put("rateLimit", settings.rateLimit()));
+        Tally tally = new Tally();
+        if (settings.parallelism() == 1) {
+            functions.forEach(fn -> scanUnlessLate(fn, region, deadline, tally));
+        } else {
+            scanInParallel(functions, region, deadline, tally);
+        }
+        Instant finished = clock.instant();
+        return tally.result(region, started, Duration.between(started, finished), functions.size(),
+                traffic.requests() - requestsBefore, traffic.throttled() - throttledBefore, settings.rateLimit());
+    }
+
+    private void scanInParallel(List<ListedFunction> functions, String region, Optional<Instant> deadline, Tally tally) {
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(settings.parallelism(), task -> {
+            Thread t = new Thread(task, "sweep-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> pending = new ArrayList<>(functions.size());
+            for (ListedFunction fn : functions) {
+                pending.add(pool.submit(() -> scanUnlessLate(fn, region, deadline, tally)));
+            }
+            for (Future<?> task : pending) {
+                task.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("sweep interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("sweep worker failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void scanUnlessLate(ListedFunction listed, String region, Optional<Instant> deadline, Tally tally) {
+        if (deadline.isPresent() && !clock.instant().isBefore(deadline.get())) {
+            tally.notScanned();
+            return;
+        }
+        scan(listed, region, tally);
+    }
+
+    private void scan(ListedFunction listed, String region, Tally tally) {
+        String arn = listed.arn();
+        String operation = "GetFunction";
+        String target = arn;
+        try {
+            Optional<LiveFunction> found = inventory.function(arn);
+            if (found.isEmpty()) {
+                tally.vanished();
+                return;
+            }
+            LiveFunction fn = found.get();
+            String account = accountOf(arn);
+            FunctionFacts facts = new FunctionFacts(fn.tags(), Optional.empty());
+            Verdict config = engine.evaluateExisting(new LambdaChange.FunctionConfigured(ref(fn, Optional.empty()), false,
+                    Optional.empty(), fn.vpc(), Map.of()), account, region, facts);
+            tally.add(account, config);
+
+            operation = "ListAliases";
+            List<Optional<String>> qualifiers = new ArrayList<>();
+            qualifiers.add(Optional.empty());
+            inventory.aliases(arn).forEach(alias -> qualifiers.add(Optional.of(alias)));
+            operation = "ListVersionsByFunction";
+            inventory.versions(arn).forEach(version -> qualifiers.add(Optional.of(version)));
+            operation = "GetPolicy";
+            for (Optional<String> qualifier : qualifiers) {
+                target = qualifier.map(q -> arn + ":" + q).orElse(arn);
+                Optional<String> document = inventory.policy(arn, qualifier);
+                if (document.isPresent()) {
+                    tally.policyRead();
+                    tally.add(account, engine.evaluateExisting(new LambdaChange.ResourcePolicyReplaced(ref(fn, qualifier),
+                            ResourcePolicy.statements(document.get())), account, region, facts));
+                }
+            }
+
+            operation = "ListFunctionUrlConfigs";
+            target = arn;
+            for (UrlConfig url : inventory.urlConfigs(arn)) {
+                tally.urlConfigRead();
+                tally.add(account, engine.evaluateExisting(new LambdaChange.FunctionUrlConfigured(
+                        ref(fn, qualifierOf(url.functionArn())), url.authType()), account, region, facts));
+            }
+
+            if (state.isPresent() && isKnownGood(config, fn.vpc())) {
+                operation = "remember known-good VPC config";
+                state.get().rememberKnownGoodVpc(arn, fn.vpc());
+                tally.vpcRemembered();
+            }
+            tally.scanned();
+        } catch (RuntimeException e) {
+            ScanError error = new ScanError(target, operation, e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
+            tally.failed(error);
+            log.error("function could not be swept; the sweep goes on", f -> f.put("functionArn", error.functionArn())
+                    .put("operation", error.operation()).put("error", error.error()).put("detail", error.message()));
+        }
+    }
+
+    /** Both VPC rules passed and nothing about the configuration was found (not even exempted). */
+    private static boolean isKnownGood(Verdict config, VpcConfig vpc) {
+        return vpc.isAttached() && config.findings().isEmpty() && config.results().stream()
+                .filter(r -> r.rule() == RuleId.LAMBDA_NOT_IN_VPC || r.rule() == RuleId.LAMBDA_VPC_NOT_ALLOWED)
+                .allMatch(r -> r.status() == RuleStatus.PASS);
+    }
+
+    private static FunctionRef ref(LiveFunction fn, Optional<String> qualifier) {
+        return new FunctionRef(fn.name(), qualifier, fn.arn());
+    }
+
+    /** {@code arn:aws:lambda:region:account:function:name[:qualifier]}. */
+    static Optional<String> qualifierOf(String functionArn) {
+        String[] parts = functionArn.split(":", -1);
+        return parts.length > 7 ? Optional.of(parts[7]) : Optional.empty();
+    }
+
+    static String accountOf(String functionArn) {
+        String[] parts = functionArn.split(":", -1);
+        return parts.length > 4 ? parts[4] : "";
+    }
+
+    /** The scan's counts, shared by its workers. */
+    private final class Tally {
+        private String account = "";
+        private int scanned;
+        private int vanished;
+        private int notScanned;
+        private int policies;
+        private int urlConfigs;
+        private int vpcsRemembered;
+        private final List<ScanFinding> findings = new ArrayList<>();
+        private final List<ScanFinding> exempted = new ArrayList<>();
+        private final List<ScanError> errors = new ArrayList<>();
+
+        synchronized void add(String functionAccount, Verdict verdict) {
+            if (account.isEmpty()) {
+                account = functionAccount;
+            }
+            String arn = verdict.function().map(FunctionRef::qualifiedArn).orElse("");
+            for (Finding f : verdict.findings()) {
+                ScanFinding finding = new ScanFinding(arn, f.ruleId(), f.severity(), f.subject(), f.message(), f.exemption());
+                (f.isExempted() ? exempted : findings).add(finding);
+            }
+            if (!verdict.findings().isEmpty()) {
+                log.info("finding", l -> {
+                    l.put("functionArn", arn).put("decision", verdict.decision().name());
+                    var list = l.putArray("findings");
+                    for (Finding f : verdict.findings()) {
+                        var node = list.addObject().put("ruleId", f.ruleId().name()).put("severity", f.severity().name())
+                                .put("origin", f.origin().name()).put("message", f.message());
+                        f.exemption().ifPresent(e -> node.put("exemption", e));
+                    }
+                });
+            }
+        }
+
+        synchronized void scanned() {
+            scanned++;
+        }
+
+        synchronized void vanished() {
+            vanished++;
+        }
+
+        synchronized void notScanned() {
+            notScanned++;
+        }
+
+        synchronized void policyRead() {
+            policies++;
+        }
+
+        synchronized void urlConfigRead() {
+            urlConfigs++;
+        }
+
+        synchronized void vpcRemembered() {
+            vpcsRemembered++;
+        }
+
+        synchronized void failed(ScanError error) {
+            errors.add(error);
+        }
+
+        synchronized ScanResult result(String region, Instant started, Duration duration, int listed, long requests,
+                                       long throttled, double rateLimit) {
+            return new ScanResult(account, region, started, duration, listed, scanned, vanished, notScanned, policies,
+                    urlConfigs, vpcsRemembered, findings, exempted, errors, requests, throttled, rateLimit);
+        }
+    }
+}

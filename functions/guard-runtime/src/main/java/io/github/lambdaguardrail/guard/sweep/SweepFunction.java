@@ -1,0 +1,101 @@
+package io.github.lambdaguardrail.guard.sweep;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import io.github.lambdaguardrail.engine.GuardrailEngine;
+import io.github.lambdaguardrail.guard.AwsClients;
+import io.github.lambdaguardrail.guard.DynamoDbStateStore;
+import io.github.lambdaguardrail.guard.JsonLog;
+import io.github.lambdaguardrail.guard.Notifier;
+import io.github.lambdaguardrail.guard.SnsNotifier;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.core.SdkSystemSetting;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * What the sweep function's handler does, so the handler only delegates: configuration and
+ * clients built once at cold start; per scheduled run one scan of the function's region, the
+ * summary in the log, exactly one SNS summary, CloudWatch metrics (Embedded Metric Format) and
+ * the counts as the function's result. It never changes a function. A failure to list the
+ * functions or to publish the summary fails the invocation (the Errors alarm fires).
+ */
+public final class SweepFunction {
+
+    static final String NAMESPACE = "LambdaGuardrail";
+    /** Time kept back from the function's timeout to publish the summary of a scan cut short. */
+    static final Duration RESERVE = Duration.ofSeconds(45);
+
+    private final FunctionScanner scanner;
+    private final Notifier notifier;
+    private final String region;
+    private final String account;
+    private final JsonLog log;
+    private final Clock clock;
+
+    /**
+     * @param account the sweep's own account, for a summary of a region without functions
+     */
+    public SweepFunction(FunctionScanner scanner, Notifier notifier, String region, String account, JsonLog log) {
+        this(scanner, notifier, region, account, log, Clock.systemUTC());
+    }
+
+    SweepFunction(FunctionScanner scanner, Notifier notifier, String region, String account, JsonLog log, Clock clock) {
+        this.scanner = scanner;
+        this.notifier = notifier;
+        this.region = region;
+        this.account = account;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    /** Reads and validates the environment; a bad value fails the cold start, naming the variable. */
+    public static SweepFunction fromEnvironment(Map<String, String> env) {
+        JsonLog log = new JsonLog(System.out);
+        SweepConfig config = SweepConfig.fromEnvironment(env);
+        AwsClients aws = AwsClients.fromEnvironment();
+        ScanSettings settings = ScanSettings.DEFAULT.withRateLimit(config.rateLimit());
+        ScanClient lambda = ScanClient.create(settings, b -> { });
+        FunctionScanner scanner = new FunctionScanner(lambda.inventory(), new GuardrailEngine(config.policy(), Set.of()),
+                Optional.of(new DynamoDbStateStore(aws.dynamo(), config.stateTable())), settings, lambda.traffic(), log);
+        String region = SdkSystemSetting.AWS_REGION.getStringValue().orElse("");
+        return new SweepFunction(scanner, new SnsNotifier(aws.sns(), config.topicArn()), region, config.account(), log);
+    }
+
+    /** One scheduled run; the scheduled event itself carries nothing the sweep needs. */
+    public void handle(OutputStream output, Context context) throws IOException {
+        Optional<Instant> deadline = context == null ? Optional.empty()
+                : Optional.of(clock.instant().plusMillis(context.getRemainingTimeInMillis()).minus(RESERVE));
+        ScanResult result = run(deadline);
+        publishMetrics(result);
+        output.write(ScanReport.toJson(result, 0, 0).toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Scans, logs the summary and publishes it once. */
+    public ScanResult run(Optional<Instant> deadline) {
+        ScanResult scanned = scanner.scan(region, deadline);
+        ScanResult result = scanned.account().isEmpty() ? scanned.withAccount(account) : scanned;
+        log.info("sweep done", f -> f.set("summary", ScanReport.toJson(result, 0, 0)));
+        notifier.publish(ScanReport.alert(result));
+        return result;
+    }
+
+    private static void publishMetrics(ScanResult result) {
+        Metrics metrics = MetricsFactory.getMetricsInstance();
+        metrics.setNamespace(System.getenv().getOrDefault("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE));
+        metrics.addMetric("SweepFunctionsScanned", result.functionsScanned(), MetricUnit.COUNT);
+        metrics.addMetric("SweepFindings", result.findings().size(), MetricUnit.COUNT);
+        metrics.addMetric("SweepErrors", result.errors().size(), MetricUnit.COUNT);
+        metrics.addMetric("SweepFunctionsNotScanned", result.functionsNotScanned(), MetricUnit.COUNT);
+        metrics.addMetric("SweepThrottledRequests", result.throttled(), MetricUnit.COUNT);
+        metrics.flush();
+    }
+}

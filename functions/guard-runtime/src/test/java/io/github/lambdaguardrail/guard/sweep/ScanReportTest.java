@@ -1,0 +1,105 @@
+package io.github.lambdaguardrail.guard.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.lambdaguardrail.engine.RuleId;
+import io.github.lambdaguardrail.engine.Severity;
+import io.github.lambdaguardrail.guard.Alert;
+import io.github.lambdaguardrail.guard.sweep.ScanResult.ScanError;
+import io.github.lambdaguardrail.guard.sweep.ScanResult.ScanFinding;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The sweep's summary: one alert with counts by rule and the worst findings, readable and bounded. */
+class ScanReportTest {
+
+    private static final String ARN = "arn:aws:lambda:eu-west-1:111122223333:function:";
+
+    private static ScanFinding finding(String function, RuleId rule) {
+        return new ScanFinding(ARN + function, rule, rule.severity(), "statement 'x'", "statement 'x': because",
+                Optional.empty());
+    }
+
+    private static ScanResult result(List<ScanFinding> findings, List<ScanError> errors, int notScanned) {
+        return new ScanResult("111122223333", "eu-west-1", Instant.parse("2026-11-25T03:00:00Z"), Duration.ofSeconds(42),
+                120, 120 - notScanned, 0, notScanned, 150, 3, 80, findings,
+                List.of(new ScanFinding(ARN + "legacy", RuleId.LAMBDA_NOT_IN_VPC, Severity.MEDIUM, "vpcConfig",
+                        "vpcConfig: not in a VPC", Optional.of("tag guardrail:exempt=*"))),
+                errors, 400, 7, 8);
+    }
+
+    @Test
+    void alertCountsByRuleAndShowsTheWorstFindingsFirst() {
+        ScanResult r = result(List.of(finding("orders", RuleId.LAMBDA_NOT_IN_VPC), finding("api:live", RuleId.PERMISSION_PUBLIC),
+                finding("billing", RuleId.PERMISSION_SERVICE_WITHOUT_SOURCE)), List.of(), 0);
+        Alert alert = ScanReport.alert(r);
+
+        assertEquals("SWEEP", alert.decision());
+        assertEquals(Severity.CRITICAL, alert.severity());
+        assertEquals(List.of("LAMBDA_NOT_IN_VPC", "PERMISSION_PUBLIC", "PERMISSION_SERVICE_WITHOUT_SOURCE"), alert.ruleIds());
+        assertEquals("111122223333", alert.account());
+        assertEquals("eu-west-1", alert.region());
+        assertEquals("[Lambda Guardrail] Sweep 111122223333 eu-west-1: 3 findings, worst CRITICAL", alert.subject());
+
+        JsonNode doc = alert.document();
+        assertEquals(3, doc.get("findingCount").asInt());
+        assertEquals(1, doc.get("findingsByRule").get("PERMISSION_PUBLIC").asInt());
+        assertEquals(ARN + "api:live", doc.get("findings").get(0).get("function").asText(), "worst first");
+        assertEquals(1, doc.get("exemptedCount").asInt());
+        assertEquals(7, doc.get("requests").get("throttled").asInt());
+
+        String text = alert.text();
+        assertTrue(text.contains("PERMISSION_PUBLIC"), text);
+        assertTrue(text.indexOf(ARN + "api:live") < text.indexOf(ARN + "orders"), "worst first in the text too");
+        assertTrue(text.contains("never changes a function"), text);
+    }
+
+    @Test
+    void summaryOfManyFindingsListsOnlyTheWorstButCountsThemAll() {
+        List<ScanFinding> many = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            many.add(finding(String.format("fn-%03d", i), i % 2 == 0 ? RuleId.LAMBDA_NOT_IN_VPC : RuleId.PERMISSION_PUBLIC));
+        }
+        Alert alert = ScanReport.alert(result(many, List.of(), 0));
+        assertEquals(ScanReport.SUMMARY_FINDINGS, alert.document().get("findings").size());
+        assertEquals(500, alert.document().get("findingCount").asInt());
+        assertEquals(250, alert.document().get("findingsByRule").get("PERMISSION_PUBLIC").asInt());
+        assertTrue(alert.document().get("findings").get(ScanReport.SUMMARY_FINDINGS - 1).get("ruleId").asText()
+                .equals("PERMISSION_PUBLIC"), "the worst are the CRITICAL ones");
+        int bytes = alert.text().length() + 5 * alert.document().toString().length();
+        assertTrue(bytes < 200_000, "the SNS message stays under 256 KB: " + bytes);
+        assertTrue(ScanReport.toJson(result(many, List.of(), 0)).get("findings").size() == 500, "the command line's JSON has all");
+    }
+
+    @Test
+    void subjectStaysUnderOneHundredCharactersAndNamesErrorsAndIncompleteRuns() {
+        ScanResult r = new ScanResult("111122223333", "ap-southeast-4", Instant.EPOCH, Duration.ZERO, 10, 5, 0, 5, 0, 0, 0,
+                List.of(finding("a", RuleId.PERMISSION_UNTRUSTED_ACCOUNT)), List.of(),
+                List.of(new ScanError(ARN + "b", "GetPolicy", "TooManyRequestsException", "Rate exceeded")), 10, 3, 8);
+        String subject = ScanReport.alert(r).subject();
+        assertTrue(subject.length() < 100, subject.length() + ": " + subject);
+        assertTrue(subject.contains("1 error"), subject);
+        assertTrue(subject.contains("incomplete"), subject);
+        String text = ScanReport.alert(r).text();
+        assertTrue(text.contains("NOT SCANNED"), text);
+        assertTrue(text.contains(ARN + "b: GetPolicy failed with TooManyRequestsException"), text);
+    }
+
+    @Test
+    void cleanRunSaysSo() {
+        Alert alert = ScanReport.alert(result(List.of(), List.of(), 0));
+        assertEquals("[Lambda Guardrail] Sweep 111122223333 eu-west-1: no findings", alert.subject());
+        assertEquals(Severity.LOW, alert.severity());
+        assertEquals(List.of(), alert.ruleIds());
+        assertEquals("NONE", alert.document().get("severity").asText());
+        assertTrue(alert.text().contains("No findings."));
+        assertFalse(alert.text().contains("Worst findings"));
+    }
+}
