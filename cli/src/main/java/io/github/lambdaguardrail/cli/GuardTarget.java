@@ -13,12 +13,12 @@ import java.util.function.Supplier;
  * The guard functions {@code guardrail invoke} can run: the name on the command line, the logical
  * id in {@code template.yaml} (and so the key of its entry in {@code env.json}), the handler class
  * Lambda runs, and the APIs that handler's public no-arg constructor passes to
- * {@code GuardFunction.fromEnvironment} (kept in step with the handlers by hand: they do not expose it).
+ * {@code GuardFunction.fromEnvironment} (the handler's own {@code APIS}).
  */
 enum GuardTarget {
 
-    VPC_GUARD("vpc-guard", "VpcGuardFunction", VpcGuardHandler.class, WatchedApi::functionConfiguration),
-    PERMISSION_GUARD("permission-guard", "PermissionGuardFunction", PermissionGuardHandler.class, WatchedApi::resourcePolicy);
+    VPC_GUARD("vpc-guard", "VpcGuardFunction", VpcGuardHandler.class, () -> VpcGuardHandler.APIS),
+    PERMISSION_GUARD("permission-guard", "PermissionGuardFunction", PermissionGuardHandler.class, () -> PermissionGuardHandler.APIS);
 
     final String cliName;
     final String logicalId;

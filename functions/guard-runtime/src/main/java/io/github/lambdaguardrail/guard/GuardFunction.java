@@ -21,25 +21,30 @@ public final class GuardFunction {
 
     static final String NAMESPACE = "LambdaGuardrail";
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final Guard guard;
     private final JsonLog log;
+    private final String metricsNamespace;
 
-    public GuardFunction(Guard guard, JsonLog log) {
+    public GuardFunction(Guard guard, JsonLog log, String metricsNamespace) {
         this.guard = guard;
         this.log = log;
+        this.metricsNamespace = metricsNamespace;
     }
 
     /** Reads and validates the environment; a bad value fails the cold start, naming the variable. */
     public static GuardFunction fromEnvironment(Map<String, String> env, List<WatchedApi> apis) {
         JsonLog log = new JsonLog(System.out);
         GuardConfig config = GuardConfig.fromEnvironment(env);
-        return new GuardFunction(Guard.create(config, apis, AwsClients.fromEnvironment(), log), log);
+        return new GuardFunction(Guard.create(config, apis, AwsClients.fromEnvironment(), log), log,
+                env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE));
     }
 
     public void handle(InputStream input, OutputStream output, Context context) throws IOException {
         GuardReport report = guard.handle(input);
         log.info("invocation done", f -> f.put("requestId", context == null ? "" : context.getAwsRequestId())
-                .set("report", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(Map.of(
+                .set("report", JSON.valueToTree(Map.of(
                         "records", report.records(), "evaluated", report.evaluated(), "skipped", report.skipped(),
                         "invalid", report.invalid(), "duplicates", report.duplicates(), "findings", report.findings(),
                         "rollbacks", report.rollbacks(), "notificationFailures", report.notificationFailures()))));
@@ -47,9 +52,9 @@ public final class GuardFunction {
         output.write(report.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void publishMetrics(GuardReport report) {
+    private void publishMetrics(GuardReport report) {
         Metrics metrics = MetricsFactory.getMetricsInstance();
-        metrics.setNamespace(System.getenv().getOrDefault("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE));
+        metrics.setNamespace(metricsNamespace);
         metrics.addMetric("Findings", report.findings(), MetricUnit.COUNT);
         metrics.addMetric("Rollbacks", report.rollbacks(), MetricUnit.COUNT);
         metrics.addMetric("Skips", report.skipped() + report.duplicates(), MetricUnit.COUNT);

@@ -7,6 +7,7 @@ import io.github.lambdaguardrail.guard.GuardFunction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 
 /**
  * permission-guard: {@code AddPermission}, {@code PutResourcePolicy} and function URL config
@@ -14,11 +15,14 @@ import java.io.OutputStream;
  */
 public final class PermissionGuardHandler implements RequestStreamHandler {
 
+    /** The events this guard handles; its EventBridge rule in template.yaml matches exactly these. */
+    public static final List<WatchedApi> APIS = WatchedApi.resourcePolicy();
+
     private final GuardFunction function;
 
     /** Used by Lambda: configuration and clients from the environment, once per container. */
     public PermissionGuardHandler() {
-        this(GuardFunction.fromEnvironment(System.getenv(), WatchedApi.resourcePolicy()));
+        this(GuardFunction.fromEnvironment(System.getenv(), APIS));
     }
 
     PermissionGuardHandler(GuardFunction function) {

@@ -7,6 +7,7 @@ import io.github.lambdaguardrail.guard.GuardFunction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 
 /**
  * vpc-guard: {@code CreateFunction} and {@code UpdateFunctionConfiguration} events; functions
@@ -14,11 +15,14 @@ import java.io.OutputStream;
  */
 public final class VpcGuardHandler implements RequestStreamHandler {
 
+    /** The events this guard handles; its EventBridge rule in template.yaml matches exactly these. */
+    public static final List<WatchedApi> APIS = WatchedApi.functionConfiguration();
+
     private final GuardFunction function;
 
     /** Used by Lambda: configuration and clients from the environment, once per container. */
     public VpcGuardHandler() {
-        this(GuardFunction.fromEnvironment(System.getenv(), WatchedApi.functionConfiguration()));
+        this(GuardFunction.fromEnvironment(System.getenv(), APIS));
     }
 
     VpcGuardHandler(GuardFunction function) {
