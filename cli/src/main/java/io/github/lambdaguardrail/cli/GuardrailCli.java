@@ -19,7 +19,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * {@code ./guardrail}: the top command. It only dispatches to its subcommands ({@code evaluate},
- * {@code invoke}); run without one it prints its usage and exits 2.
+ * {@code scan}, {@code invoke}); run without one it prints its usage and exits 2.
  *
  * <p>Exit status: 2 for unusable input or arguments in every subcommand; otherwise
  * {@code evaluate}: 0 no findings, 1 findings; {@code invoke}: 0 the handler returned, 1 it threw.
@@ -28,12 +28,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "guardrail",
         mixinStandardHelpOptions = true,
         versionProvider = GuardrailCli.Version.class,
-        description = {"Guardrail for AWS Lambda: evaluates CloudTrail records against the guardrail policy (evaluate)",
-            "and runs the guard functions locally (invoke)."},
-        subcommands = {EvaluateCommand.class, InvokeCommand.class},
+        description = {"Guardrail for AWS Lambda: evaluates CloudTrail records against the guardrail policy (evaluate),",
+            "sweeps the existing functions of an account (scan) and runs the guard functions locally (invoke)."},
+        subcommands = {EvaluateCommand.class, ScanCommand.class, InvokeCommand.class},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:evaluate: no findings; invoke: the handler returned",
-            "1:evaluate: findings (not exempted); invoke: the handler threw",
+        exitCodeList = {"0:evaluate, scan: no findings; invoke: the handler returned",
+            "1:evaluate, scan: findings (not exempted); invoke: the handler threw",
             "2:unusable input, arguments or configuration"})
 public final class GuardrailCli implements Callable<Integer> {
 

@@ -1,0 +1,160 @@
+package io.github.lambdaguardrail.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.Runtime;
+
+/**
+ * {@code guardrail scan} against moto server, configured through the SDK's standard chain (here
+ * its system properties, as a JVM cannot set its own environment).
+ */
+class ScanCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> SDK_SETTINGS = Map.of("aws.region", "us-east-1",
+            "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing");
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+
+    private static LambdaClient lambda;
+    private static String openFunction;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void plantAFunctionOpenToTheWorld() throws IOException {
+        String endpoint = System.getProperty("moto.endpoint", "http://127.0.0.1:5000");
+        requireMoto(endpoint);
+        SDK_SETTINGS.forEach(System::setProperty);
+        System.setProperty("aws.endpointUrl", endpoint);
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+        String role;
+        try (IamClient iam = IamClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.AWS_GLOBAL)
+                .endpointOverride(URI.create(endpoint)).credentialsProvider(credentials).build()) {
+            role = iam.createRole(b -> b.roleName("guardrail-scan-test-" + RUN).assumeRolePolicyDocument("{}")).role().arn();
+        }
+        lambda = LambdaClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.US_EAST_1)
+                .endpointOverride(URI.create(endpoint)).credentialsProvider(credentials).build();
+        openFunction = "scan-open-" + RUN;
+        byte[] code = zip();
+        lambda.createFunction(b -> b.functionName(openFunction).runtime(Runtime.PYTHON3_12).handler("app.handler")
+                .role(role).code(c -> c.zipFile(SdkBytes.fromByteArray(code))));
+        lambda.addPermission(b -> b.functionName(openFunction).statementId("anyone").action("lambda:InvokeFunction").principal("*"));
+    }
+
+    @AfterAll
+    static void clearSdkSettings() {
+        SDK_SETTINGS.keySet().forEach(System::clearProperty);
+        System.clearProperty("aws.endpointUrl");
+        if (lambda != null) {
+            lambda.deleteFunction(b -> b.functionName(openFunction));
+            lambda.close();
+        }
+    }
+
+    @Test
+    void reportsThePublicStatementAndTheMissingVpcOfAnExistingFunction() throws IOException {
+        Run run = run("scan", "--region", "us-east-1", "--format", "json", "--rate-limit", "50");
+
+        JsonNode report = JSON.readTree(run.out());
+        String arn = "arn:aws:lambda:us-east-1:123456789012:function:" + openFunction;
+        assertTrue(hasFinding(report, arn, "PERMISSION_PUBLIC"), run.out());
+        assertTrue(hasFinding(report, arn, "LAMBDA_NOT_IN_VPC"), run.out());
+        // moto has no ListFunctionUrlConfigs (404), so every function is reported as read incompletely
+        // and the status is 2; against AWS a complete scan with findings exits 1.
+        assertEquals(2, run.status(), run.err());
+    }
+
+    @Test
+    void textReportListsTheWorstFindingFirst() {
+        Run run = run("scan", "--region", "us-east-1", "--rate-limit", "50", "--max-findings", "1000");
+
+        assertTrue(run.out().contains("CRITICAL PERMISSION_PUBLIC arn:aws:lambda:us-east-1:123456789012:function:" + openFunction),
+                run.out());
+        assertTrue(run.out().indexOf("CRITICAL") < run.out().indexOf("MEDIUM LAMBDA_NOT_IN_VPC"), run.out());
+    }
+
+    @Test
+    void policyWithAnUnknownKeyIsRejectedNamingTheKey() throws IOException {
+        Path policy = Files.writeString(tmp.resolve("policy.json"), "{\"vpc\":{\"requierd\":true}}");
+
+        Run run = run("scan", "--region", "us-east-1", "--policy", policy.toString());
+
+        assertEquals(2, run.status());
+        assertTrue(run.err().contains("policy.json: vpc.requierd: unknown key"), run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void rateLimitOfZeroIsRejected() {
+        Run run = run("scan", "--region", "us-east-1", "--rate-limit", "0");
+
+        assertEquals(2, run.status());
+        assertTrue(run.err().contains("--rate-limit"), run.err());
+    }
+
+    private static boolean hasFinding(JsonNode report, String functionArn, String ruleId) {
+        for (JsonNode finding : report.path("findings")) {
+            if (finding.path("function").asText().equals(functionArn) && finding.path("ruleId").asText().equals(ruleId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = GuardrailCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    private static byte[] zip() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry("app.py"));
+            zip.write("def handler(event, context):\n    return None\n".getBytes());
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void requireMoto(String endpoint) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(endpoint + "/moto-api/").toURL().openConnection();
+            c.setConnectTimeout(2000);
+            c.getResponseCode();
+        } catch (IOException e) {
+            fail("moto server does not answer at " + endpoint + ": run tools/moto-start (make test does)");
+        }
+    }
+}
