@@ -11,6 +11,7 @@ import io.github.lambdaguardrail.engine.internal.RecordParser;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 
@@ -66,14 +67,19 @@ public final class CloudTrailReader {
         return count[0];
     }
 
+    /** Gzip is recognised by its magic bytes; plain JSON passes through unbuffered (Jackson buffers). */
     private static InputStream decompressed(InputStream in) throws IOException {
-        BufferedInputStream buffered = new BufferedInputStream(in, 64 * 1024);
-        buffered.mark(2);
-        int first = buffered.read();
-        int second = buffered.read();
-        buffered.reset();
+        PushbackInputStream peek = new PushbackInputStream(in, 2);
+        int first = peek.read();
+        int second = first < 0 ? -1 : peek.read();
+        if (second >= 0) {
+            peek.unread(second);
+        }
+        if (first >= 0) {
+            peek.unread(first);
+        }
         boolean gzip = first == 0x1f && second == 0x8b;
-        return gzip ? new BufferedInputStream(new GZIPInputStream(buffered, 64 * 1024), 64 * 1024) : buffered;
+        return gzip ? new BufferedInputStream(new GZIPInputStream(peek, 64 * 1024), 64 * 1024) : peek;
     }
 
     private static void readArray(JsonParser parser, Consumer<ParsedRecord> sink, int[] count) throws IOException {

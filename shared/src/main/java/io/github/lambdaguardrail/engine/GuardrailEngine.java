@@ -36,6 +36,7 @@ public final class GuardrailEngine {
     private final List<Rule> rules = Rule.all();
     private final List<Pattern> functionExemptions;
     private final List<Pattern> actorExemptions;
+    private final List<Pattern> allowedActions;
 
     /**
      * @param selfRoleArns the guard's own IAM role ARNs: changes they made are never evaluated
@@ -46,6 +47,8 @@ public final class GuardrailEngine {
         this.selfRoleArns = Set.copyOf(selfRoleArns);
         this.functionExemptions = policy.exemptions().functionNamePatterns().stream().map(Glob::compile).toList();
         this.actorExemptions = policy.exemptions().actorArnPatterns().stream().map(Glob::compile).toList();
+        this.allowedActions = policy.permissions().allowedActions().stream()
+                .map(a -> Glob.compile(a.toLowerCase(java.util.Locale.ROOT))).toList();
     }
 
     public Policy policy() {
@@ -108,7 +111,7 @@ public final class GuardrailEngine {
         FunctionRef function = change.function();
         boolean existing = event.isEmpty();
         List<String> actorIdentities = existing ? List.of() : header.actor().identities();
-        RuleContext context = new RuleContext(policy, header.account());
+        RuleContext context = new RuleContext(policy, header.account(), allowedActions);
         Map<String, String> tags = tags(change, facts);
         List<RuleResult> results = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();

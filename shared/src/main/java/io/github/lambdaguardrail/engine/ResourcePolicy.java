@@ -46,11 +46,12 @@ public final class ResourcePolicy {
      * restricted only by {@code lambda:InvokedViaFunctionUrl}.
      */
     public static UrlHalf publicUrlHalf(PolicyStatement statement) {
-        if (!(statement instanceof PolicyStatement.Parsed parsed) || !parsed.allow() || !parsed.principal().anyone()) {
-            return UrlHalf.NONE;
-        }
-        StatementFacts facts = StatementFacts.of(parsed);
-        if (facts.narrowsCaller()) {
+        return statement instanceof PolicyStatement.Parsed parsed ? publicUrlHalf(parsed, StatementFacts.of(parsed)) : UrlHalf.NONE;
+    }
+
+    /** {@link #publicUrlHalf(PolicyStatement)} with the statement's facts already worked out. */
+    public static UrlHalf publicUrlHalf(PolicyStatement.Parsed parsed, StatementFacts facts) {
+        if (!parsed.allow() || !parsed.principal().anyone() || facts.narrowsCaller()) {
             return UrlHalf.NONE;
         }
         if (hasAction(parsed, "lambda:InvokeFunctionUrl") && facts.urlAuthTypeNone()) {

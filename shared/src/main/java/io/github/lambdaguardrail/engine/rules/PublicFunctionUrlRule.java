@@ -44,7 +44,7 @@ final class PublicFunctionUrlRule extends StatementRule {
         if (!aboutUrls) {
             return RuleResult.skip(id(), subject, "not a function URL grant");
         }
-        if (!isPublicUrlHalf(statement)) {
+        if (!isPublicUrlHalf(statement, facts)) {
             return RuleResult.pass(id(), subject, "function URL grant is not public");
         }
         if (context.policy().permissions().allowPublicFunctionUrls()) {

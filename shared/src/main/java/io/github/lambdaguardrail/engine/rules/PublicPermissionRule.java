@@ -19,7 +19,7 @@ final class PublicPermissionRule extends StatementRule {
         if (!statement.principal().anyone()) {
             return RuleResult.skip(id(), subject, "principal is not *");
         }
-        if (isPublicUrlHalf(statement)) {
+        if (isPublicUrlHalf(statement, facts)) {
             return RuleResult.skip(id(), subject, "half of a public function URL (reported by FUNCTION_URL_PUBLIC)");
         }
         if (facts.narrowsCaller()) {

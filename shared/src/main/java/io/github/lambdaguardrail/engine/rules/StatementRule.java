@@ -27,7 +27,7 @@ abstract class StatementRule implements Rule {
             String subject = subject(statement, i, statements.size());
             if (statement instanceof PolicyStatement.Parsed parsed) {
                 results.add(parsed.allow()
-                        ? check(parsed, StatementFacts.of(parsed), subject, context)
+                        ? check(parsed, context.facts(parsed), subject, context)
                         : RuleResult.skip(id(), subject, "Deny statement grants nothing"));
             } else {
                 results.add(unparseable((PolicyStatement.Unparseable) statement, subject));
@@ -53,8 +53,8 @@ abstract class StatementRule implements Rule {
     }
 
     /** Either half of a public function URL (see {@link ResourcePolicy#publicUrlHalf}). */
-    static boolean isPublicUrlHalf(PolicyStatement.Parsed statement) {
-        return ResourcePolicy.publicUrlHalf(statement) != ResourcePolicy.UrlHalf.NONE;
+    static boolean isPublicUrlHalf(PolicyStatement.Parsed statement, StatementFacts facts) {
+        return ResourcePolicy.publicUrlHalf(statement, facts) != ResourcePolicy.UrlHalf.NONE;
     }
 
     static String ignoredConditions(StatementFacts facts) {

@@ -8,7 +8,6 @@ import io.github.lambdaguardrail.engine.internal.StatementFacts;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import io.github.lambdaguardrail.engine.internal.Glob;
 
 /** {@code PERMISSION_WILDCARD_ACTION}: an action other than the allowed ones (actions are case-insensitive). */
 final class WildcardActionRule extends StatementRule {
@@ -21,8 +20,7 @@ final class WildcardActionRule extends StatementRule {
     @Override
     RuleResult check(PolicyStatement.Parsed statement, StatementFacts facts, String subject, RuleContext context) {
         // Allowed actions may be globs (lambda:Invoke*); an action in a statement is only ever literal text here.
-        List<Pattern> allowed = context.policy().permissions().allowedActions().stream()
-                .map(a -> Glob.compile(a.toLowerCase(Locale.ROOT))).toList();
+        List<Pattern> allowed = context.allowedActions();
         List<String> extra = statement.actions().stream()
                 .filter(a -> allowed.stream().noneMatch(p -> p.matcher(a.toLowerCase(Locale.ROOT)).matches())).toList();
         if (statement.actions().isEmpty()) {
