@@ -1,27 +1,17 @@
 package io.github.lambdaguardrail.cli;
 
-import io.github.lambdaguardrail.engine.CloudTrailReader;
-import io.github.lambdaguardrail.engine.FunctionFacts;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
-import io.github.lambdaguardrail.engine.LambdaChange;
 import io.github.lambdaguardrail.engine.Mode;
-import io.github.lambdaguardrail.engine.ParsedRecord;
 import io.github.lambdaguardrail.engine.Policy;
 import io.github.lambdaguardrail.engine.PolicyException;
 import io.github.lambdaguardrail.engine.PolicyLoader;
-import io.github.lambdaguardrail.engine.PolicyStatement;
-import io.github.lambdaguardrail.engine.UnreadableInputException;
-import io.github.lambdaguardrail.engine.Verdict;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.IntStream;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,19 +19,25 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code guardrail evaluate}: reads CloudTrail records from files and directories, evaluates each
- * Lambda record with the engine (no AWS account, no function facts) and prints one verdict per
- * Lambda record. Bad input is reported on stderr, one line per problem, and never stops the
- * other files from being evaluated. Files are streamed, never loaded whole.
+ * {@code guardrail evaluate}: reads CloudTrail records from files and directories (a tree of
+ * CloudTrail log files as delivered to S3 included), evaluates each Lambda record with the engine
+ * (no AWS account, no function facts) and prints one verdict per Lambda record, then, in text, a
+ * summary that is a backtest report of the policy. {@code --since}/{@code --until} replay a window
+ * of history; files are read in parallel ({@link Replay}) and printed in input order. Bad input is
+ * reported on stderr, one line per problem, and never stops the other files from being evaluated.
+ * Files are streamed, never loaded whole.
  */
 @Command(name = "evaluate",
         mixinStandardHelpOptions = true,
         versionProvider = GuardrailCli.Version.class,
         sortOptions = false,
         description = {
-            "Evaluates CloudTrail records offline and prints one verdict per Lambda record.",
+            "Evaluates CloudTrail records offline and prints one verdict per Lambda record, then (text) a summary:"
+                    + " a backtest of the policy over the records, with the findings and rollbacks per rule.",
             "Reads EventBridge events, bare CloudTrail records, JSON arrays of them and CloudTrail log files"
-                    + " ({\"Records\": [...]}), gzipped or not. Records of other services are skipped and counted.",
+                    + " ({\"Records\": [...]}), gzipped or not, e.g. a copy of a trail's S3 prefix"
+                    + " (AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/*.json.gz). Records of other services"
+                    + " are skipped and counted.",
             "Problems are reported on stderr as 'guardrail: FILE: record N: REASON' (records numbered from 1)."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:no findings", "1:findings (not exempted)", "2:unusable input or arguments (wins over 1)"})
@@ -63,6 +59,25 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "text: for people, with a summary; json: JSON Lines, one verdict per line. Default: text.")
     Format format;
 
+    @Option(names = "--since", paramLabel = "DATE|INSTANT",
+            description = "Only records with an eventTime at or after this (2026-03-01 = midnight UTC, or"
+                    + " 2026-03-01T12:00:00Z). Others are skipped and counted.")
+    String since;
+
+    @Option(names = "--until", paramLabel = "DATE|INSTANT",
+            description = "Only records with an eventTime before this (exclusive). Day folders (.../yyyy/mm/dd/)"
+                    + " that end before --since, or start a day or more after --until (CloudTrail may deliver late),"
+                    + " are skipped without being opened.")
+    String until;
+
+    @Option(names = "--summary-only",
+            description = "text: print only the summary, not one verdict per Lambda record (for long replays).")
+    boolean summaryOnly;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Files read in parallel. Default: the number of processors (${DEFAULT-VALUE}).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
     @Parameters(paramLabel = "PATH", arity = "1..*",
             description = "Files (read whatever their name) or directories (searched recursively for *.json and *.json.gz).")
     List<Path> paths;
@@ -70,29 +85,43 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Diagnostics diagnostics = new Diagnostics(out, spec.commandLine().getErr());
+        PrintWriter err = spec.commandLine().getErr();
+        Diagnostics diagnostics = new Diagnostics(out, err);
+        Window window;
+        try {
+            window = Window.of(since, until);
+        } catch (IllegalArgumentException e) {
+            diagnostics.error(e.getMessage());
+            return GuardrailCli.UNUSABLE;
+        }
+        if (threads < 1) {
+            diagnostics.error("--threads", threads + " is not a number of threads (1 or more)");
+            return GuardrailCli.UNUSABLE;
+        }
+        if (summaryOnly && format != Format.TEXT) {
+            diagnostics.error("--summary-only", "only with --format text (JSON Lines has one line per verdict and no summary)");
+            return GuardrailCli.UNUSABLE;
+        }
         Optional<GuardrailEngine> engine = engine(diagnostics);
         if (engine.isEmpty()) {
             return GuardrailCli.UNUSABLE;
         }
-        Tally tally = new Tally();
-        VerdictPrinter printer = format == Format.JSON ? new JsonPrinter(out) : new TextPrinter(out);
-        Evaluation evaluation = new Evaluation(engine.get(), printer, diagnostics, tally, out);
+        Function<PrintWriter, VerdictPrinter> printers = summaryOnly ? file -> VerdictPrinter.NONE
+                : format == Format.JSON ? JsonPrinter::new : TextPrinter::new;
+        Replay.Result result;
         try {
-            for (Path path : paths) {
-                for (Path file : InputPaths.expand(path, diagnostics)) {
-                    evaluation.file(file);
-                }
-            }
-        } catch (OutputClosed e) {
+            result = new Replay(engine.get(), window, printers, threads).run(paths, out, err);
+        } catch (Replay.OutputClosed e) {
             return GuardrailCli.UNUSABLE;
         }
-        printer.summary(tally, diagnostics.count());
+        if (format == Format.TEXT) {
+            SummaryReport.print(out, result.tally(), window, engine.get().policy(), result.errors());
+        }
         out.flush();
-        if (diagnostics.count() > 0) {
+        if (result.errors() > 0) {
             return GuardrailCli.UNUSABLE;
         }
-        return tally.activeFindings() > 0 ? GuardrailCli.FINDINGS : GuardrailCli.OK;
+        return result.tally().activeFindings() > 0 ? GuardrailCli.FINDINGS : GuardrailCli.OK;
     }
 
     /** The engine for the policy and mode given, or empty after reporting why they are unusable. */
@@ -106,129 +135,10 @@ final class EvaluateCommand implements Callable<Integer> {
                 return Optional.empty();
             }
         }
-        Policy policy = Policy.defaults();
-        if (policyFile != null) {
-            try {
-                policy = readPolicy(policyFile);
-            } catch (PolicyException e) {
-                diagnostics.error(policyFile.toString(), e.getMessage());
-                return Optional.empty();
-            } catch (IOException e) {
-                diagnostics.error(policyFile.toString(), Diagnostics.reason(e));
-                return Optional.empty();
-            }
+        Optional<Policy> policy = PolicyFile.read(policyFile, diagnostics);
+        if (policy.isEmpty()) {
+            return Optional.empty();
         }
-        return Optional.of(new GuardrailEngine(override.map(policy::withMode).orElse(policy), Set.of()));
-    }
-
-    private static Policy readPolicy(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return PolicyLoader.fromJson(in);
-        }
-    }
-
-    /** Reads files one after another, feeding every record to the engine and the printer. */
-    private static final class Evaluation {
-
-        private static final int OUTPUT_CHECK_INTERVAL = 4096;
-
-        private final GuardrailEngine engine;
-        private final VerdictPrinter printer;
-        private final Diagnostics diagnostics;
-        private final Tally tally;
-        private final PrintWriter out;
-
-        Evaluation(GuardrailEngine engine, VerdictPrinter printer, Diagnostics diagnostics, Tally tally, PrintWriter out) {
-            this.engine = engine;
-            this.printer = printer;
-            this.diagnostics = diagnostics;
-            this.tally = tally;
-            this.out = out;
-        }
-
-        void file(Path file) {
-            tally.files++;
-            try (InputStream in = Files.newInputStream(file)) {
-                CloudTrailReader.read(in, record -> record(file, record));
-            } catch (UnreadableInputException e) {
-                if (e.recordIndex() == 0) {
-                    diagnostics.error(file.toString(), e.getMessage());
-                } else {
-                    diagnostics.error(file, e.recordIndex(), e.getMessage());
-                }
-            } catch (IOException e) {
-                diagnostics.error(file.toString(), Diagnostics.reason(e));
-            } finally {
-                printer.endFile();
-            }
-            if (out.checkError()) {
-                throw new OutputClosed();
-            }
-        }
-
-        private void record(Path file, ParsedRecord record) {
-            tally.records++;
-            if (tally.records % OUTPUT_CHECK_INTERVAL == 0 && out.checkError()) {
-                throw new OutputClosed();
-            }
-            printer.nextRecord(record.index());
-            if (record instanceof ParsedRecord.OtherService) {
-                tally.otherServices++;
-                return;
-            }
-            if (record instanceof ParsedRecord.Invalid invalid) {
-                tally.invalidRecords++;
-                diagnostics.error(file, invalid.index(), invalid.reason());
-                return;
-            }
-            tally.lambdaRecords++;
-            Verdict verdict;
-            try {
-                verdict = engine.evaluate(record, FunctionFacts.NONE).orElseThrow();
-            } catch (RuntimeException e) {
-                diagnostics.error(file, record.index(), "internal error: " + e);
-                return;
-            }
-            if (record instanceof ParsedRecord.Watched watched) {
-                unusableStatements(watched.event().change())
-                        .forEach(problem -> diagnostics.error(file, record.index(), problem));
-            }
-            tally.add(record, verdict);
-            printer.verdict(file, record.index(), verdict);
-        }
-
-        /**
-         * Statements the engine could not parse: the rules fail closed on them, and the input is
-         * reported as unusable too.
-         */
-        private static List<String> unusableStatements(LambdaChange change) {
-            if (change instanceof LambdaChange.PermissionGranted granted
-                    && granted.statement() instanceof PolicyStatement.Unparseable bad) {
-                return List.of(statementName(bad.sid()) + ": " + bad.reason());
-            }
-            if (change instanceof LambdaChange.ResourcePolicyReplaced replaced) {
-                List<PolicyStatement> statements = replaced.statements();
-                return IntStream.range(0, statements.size())
-                        .filter(i -> statements.get(i) instanceof PolicyStatement.Unparseable)
-                        .mapToObj(i -> {
-                            PolicyStatement.Unparseable bad = (PolicyStatement.Unparseable) statements.get(i);
-                            return "policy statement " + (i + 1) + (bad.sid().isEmpty() ? "" : " ('" + bad.sid() + "')")
-                                    + ": " + bad.reason();
-                        })
-                        .toList();
-            }
-            return List.of();
-        }
-
-        private static String statementName(String sid) {
-            return sid.isEmpty() ? "statement (no Sid)" : "statement '" + sid + "'";
-        }
-    }
-
-    /** stdout was closed (e.g. {@code | head}): stop reading. */
-    private static final class OutputClosed extends RuntimeException {
-        OutputClosed() {
-            super(null, null, false, false);
-        }
+        return Optional.of(new GuardrailEngine(override.map(policy.get()::withMode).orElse(policy.get()), Set.of()));
     }
 }

@@ -1,65 +1,195 @@
 package io.github.lambdaguardrail.cli;
 
 import java.io.IOException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.Optional;
 
 /**
- * Turns a command-line PATH into the files to read: a file named explicitly is read whatever its
- * name; a directory is searched recursively for {@code *.json} and {@code *.json.gz}, in sorted
- * path order so that the output is stable; symbolic links are followed. Problems are reported,
- * never thrown.
+ * Turns a command-line PATH into the inputs to read, lazily: a file named explicitly is read
+ * whatever its name; a directory is searched recursively for {@code *.json} and {@code *.json.gz},
+ * in sorted path order so that the output is stable, one directory listing at a time so that memory
+ * does not grow with the tree; symbolic links are followed. Below the PATH, a CloudTrail day folder
+ * ({@code …/yyyy/mm/dd/}, as in {@code AWSLogs/<account>/CloudTrail/<region>/2026/03/01/}) that
+ * {@link Window#excludesDeliveryDay} is skipped without being listed. Problems are yielded in
+ * order among the files, never thrown. Not thread-safe.
  */
-final class InputPaths {
+final class InputPaths implements Iterator<InputPaths.Input> {
 
-    private InputPaths() {
+    /** One input, in the order of the walk. */
+    sealed interface Input {
     }
 
-    static List<Path> expand(Path path, Diagnostics diagnostics) {
-        if (!Files.exists(path)) {
-            diagnostics.error(path.toString(), "no such file or directory");
-            return List.of();
-        }
-        if (!Files.isDirectory(path)) {
-            return List.of(path);
-        }
-        List<Path> files = new ArrayList<>();
-        try {
-            Files.walkFileTree(path, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                    if (attributes.isRegularFile() && isLogFile(file)) {
-                        files.add(file);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
+    /** A file to read. */
+    record LogFile(Path path) implements Input {
+    }
 
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    diagnostics.error(file.toString(), Diagnostics.reason(e));
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            diagnostics.error(path.toString(), Diagnostics.reason(e));
-        }
-        if (files.isEmpty()) {
-            diagnostics.error(path.toString(), "no *.json or *.json.gz files in this directory");
-        }
-        files.sort(null);
-        return files;
+    /** Something that could not be read or searched; {@code where} is the path. */
+    record Problem(String where, String reason) implements Input {
+    }
+
+    /** A directory entry, sorted as its full path would sort (a directory as if its name ended in '/'). */
+    private record Entry(Path path, boolean directory, Object fileKey, String sortKey) {
+    }
+
+    private final Path root;
+    private final Window window;
+    private final Deque<Iterator<Entry>> stack = new ArrayDeque<>();
+    private final Deque<Object> openDirectories = new ArrayDeque<>();
+    private final Deque<Input> ready = new ArrayDeque<>();
+    private boolean started;
+    private boolean finished;
+    private long files;
+    private long prunedDayFolders;
+
+    private InputPaths(Path root, Window window) {
+        this.root = root;
+        this.window = window;
+    }
+
+    /** The inputs of {@code path}; day folders outside {@code window} are skipped. */
+    static InputPaths walk(Path path, Window window) {
+        return new InputPaths(path, window);
+    }
+
+    /** Day folders skipped so far because they hold nothing of the window. */
+    long prunedDayFolders() {
+        return prunedDayFolders;
     }
 
     static boolean isLogFile(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".json") || name.endsWith(".json.gz");
+    }
+
+    @Override
+    public boolean hasNext() {
+        while (ready.isEmpty() && !finished) {
+            advance();
+        }
+        return !ready.isEmpty();
+    }
+
+    @Override
+    public Input next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        return ready.removeFirst();
+    }
+
+    /** Moves the walk on until it has yielded something or ended. */
+    private void advance() {
+        if (!started) {
+            started = true;
+            start();
+            return;
+        }
+        if (stack.isEmpty()) {
+            finished = true;
+            if (files == 0 && prunedDayFolders == 0) {
+                ready.add(new Problem(root.toString(), "no *.json or *.json.gz files in this directory"));
+            }
+            return;
+        }
+        Iterator<Entry> entries = stack.peekLast();
+        if (!entries.hasNext()) {
+            stack.removeLast();
+            openDirectories.removeLast();
+            return;
+        }
+        Entry entry = entries.next();
+        if (!entry.directory()) {
+            files++;
+            ready.add(new LogFile(entry.path()));
+        } else if (entry.fileKey() != null && openDirectories.contains(entry.fileKey())) {
+            ready.add(new Problem(entry.path().toString(), "symbolic link loop: not followed"));
+        } else if (dayFolder(entry.path()).filter(window::excludesDeliveryDay).isPresent()) {
+            prunedDayFolders++;
+        } else {
+            open(entry.path(), entry.fileKey());
+        }
+    }
+
+    private void start() {
+        if (!Files.exists(root)) {
+            ready.add(new Problem(root.toString(), "no such file or directory"));
+            finished = true;
+        } else if (!Files.isDirectory(root)) {
+            ready.add(new LogFile(root));
+            finished = true;
+        } else {
+            Object key = null;
+            try {
+                key = Files.readAttributes(root, BasicFileAttributes.class).fileKey();
+            } catch (IOException e) {
+                // no loop detection for the root then; listing it reports the problem if there is one
+            }
+            open(root, key);
+        }
+    }
+
+    /** Lists one directory, sorted; a directory that cannot be listed is a problem. */
+    private void open(Path directory, Object fileKey) {
+        List<Entry> entries = new ArrayList<>();
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
+            for (Path child : children) {
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(child, BasicFileAttributes.class);
+                } catch (IOException e) {
+                    continue; // a dangling symbolic link: not a file to read
+                }
+                String name = child.getFileName().toString();
+                if (attributes.isDirectory()) {
+                    entries.add(new Entry(child, true, attributes.fileKey(), name + "/"));
+                } else if (attributes.isRegularFile() && isLogFile(child)) {
+                    entries.add(new Entry(child, false, null, name));
+                }
+            }
+        } catch (IOException e) {
+            ready.add(new Problem(directory.toString(), Diagnostics.reason(e)));
+            return;
+        }
+        entries.sort(Comparator.comparing(Entry::sortKey));
+        stack.addLast(entries.iterator());
+        openDirectories.addLast(fileKey == null ? new Object() : fileKey);
+    }
+
+    /** The day of a {@code …/yyyy/mm/dd} directory, if that is what it is. */
+    static Optional<LocalDate> dayFolder(Path directory) {
+        Path day = directory.getFileName();
+        if (day == null || !isDigits(day.toString(), 2)) {
+            return Optional.empty();
+        }
+        Path absolute = directory.toAbsolutePath().normalize();
+        Path month = absolute.getParent() == null ? null : absolute.getParent().getFileName();
+        Path year = month == null || absolute.getParent().getParent() == null ? null
+                : absolute.getParent().getParent().getFileName();
+        if (month == null || year == null || !isDigits(month.toString(), 2) || !isDigits(year.toString(), 4)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDate.of(Integer.parseInt(year.toString()), Integer.parseInt(month.toString()),
+                    Integer.parseInt(day.toString())));
+        } catch (DateTimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isDigits(String name, int length) {
+        return name.length() == length && name.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 }

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * Output for people: one line per verdict (decision, rule ids, function, actor, source), the
- * findings and planned actions indented below it, and a summary at the end. No colours.
+ * findings and planned actions indented below it ({@link SummaryReport} prints the summary). No
+ * colours. One per file.
  *
  * <pre>
  * ROLLBACK  PERMISSION_PUBLIC  arn:aws:lambda:us-east-1:111122223333:function:x  by arn:aws:iam::111122223333:user/dana  (events/x.json)
@@ -130,31 +131,5 @@ final class TextPrinter implements VerdictPrinter {
             return action.type() + " operators";
         }
         return action.type();
-    }
-
-    @Override
-    public void summary(Tally tally, int errors) {
-        out.println();
-        out.println("Summary");
-        row("files read", tally.files, "");
-        row("records read", tally.records, "");
-        row("Lambda records", tally.lambdaRecords, "");
-        row("other services (skipped)", tally.otherServices, "");
-        row("Lambda records skipped", tally.skipped(), "(failed " + tally.skippedFailed + ", unwatched "
-                + tally.skippedUnwatched + ", self " + tally.skippedSelf + ")");
-        row("verdicts", tally.decisions.values().stream().mapToInt(Integer::intValue).sum(),
-                List.of(Decision.ROLLBACK, Decision.NOTIFY, Decision.ALLOW, Decision.SKIP).stream()
-                        .map(d -> d + " " + tally.decisions.getOrDefault(d, 0)).collect(Collectors.joining(", ")));
-        row("findings", tally.activeFindings(), "");
-        tally.findings.forEach((rule, count) -> out.printf("    %-33s %7d%n", rule, count));
-        if (!tally.exempted.isEmpty()) {
-            row("exempted findings", tally.exempted.values().stream().mapToInt(Integer::intValue).sum(), "");
-            tally.exempted.forEach((rule, count) -> out.printf("    %-33s %7d%n", rule, count));
-        }
-        row("errors", errors, errors > 0 ? "(see stderr)" : "");
-    }
-
-    private void row(String label, int count, String detail) {
-        out.println(String.format("  %-35s %7d  %s", label, count, detail).stripTrailing());
     }
 }

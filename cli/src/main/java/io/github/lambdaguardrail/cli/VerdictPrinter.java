@@ -3,8 +3,12 @@ package io.github.lambdaguardrail.cli;
 import io.github.lambdaguardrail.engine.Verdict;
 import java.nio.file.Path;
 
-/** Writes verdicts to stdout in one of the output formats. */
+/** Writes the verdicts of one file in one of the output formats. Not thread-safe: one per file. */
 interface VerdictPrinter {
+
+    /** Prints nothing: {@code --summary-only}. */
+    VerdictPrinter NONE = (file, index, verdict) -> {
+    };
 
     /** Called for every record read, before its verdict if it has one. */
     default void nextRecord(int index) {
@@ -15,9 +19,5 @@ interface VerdictPrinter {
 
     /** Called when a file has been read to its end or to the point where it broke off. */
     default void endFile() {
-    }
-
-    /** Called once, after the last file; {@code errors} is the number of problems reported. */
-    default void summary(Tally tally, int errors) {
     }
 }

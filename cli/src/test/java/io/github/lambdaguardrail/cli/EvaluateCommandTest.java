@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.RuleId;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -14,10 +15,13 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +98,13 @@ class EvaluateCommandTest {
         return run.out().lines().filter(l -> l.startsWith("  " + label + " ")).findFirst()
                 .map(l -> l.substring(label.length() + 2).trim())
                 .orElseThrow(() -> new AssertionError("no summary row '" + label + "' in:\n" + run.out()));
+    }
+
+    /** The row of a rule in the summary's table: mode, findings, exempted, rollbacks. */
+    private static List<String> ruleRow(Run run, RuleId rule) {
+        return run.out().lines().filter(l -> l.startsWith("    " + rule + " ")).findFirst()
+                .map(l -> List.of(l.trim().split("\\s+")).subList(1, 5))
+                .orElseThrow(() -> new AssertionError("no summary row for " + rule + " in:\n" + run.out()));
     }
 
     @Nested
@@ -295,6 +306,20 @@ class EvaluateCommandTest {
         }
 
         @Test
+        void symbolicLinkLoopIsReportedOnceAndTheFilesAreStillRead() throws IOException {
+            Path dir = tmp.resolve("logs");
+            Files.createDirectories(dir.resolve("a"));
+            Files.copy(VIOLATING, dir.resolve("a/no-vpc.json"));
+            Path loop = Files.createSymbolicLink(dir.resolve("a/back"), dir);
+
+            Run run = run("evaluate", dir);
+
+            assertEquals(2, run.status());
+            assertEquals("guardrail: " + loop + ": symbolic link loop: not followed", run.errorAbout(loop));
+            assertEquals("1", summary(run, "files read"));
+        }
+
+        @Test
         void policyWithAnUnknownKeyIsRejectedNamingTheFileAndTheKeyBeforeReadingAnything() throws IOException {
             Path policy = write("policy.json", "{\"vpc\": {\"required\": true, \"colour\": \"blue\"}}");
 
@@ -331,6 +356,78 @@ class EvaluateCommandTest {
             assertEquals(2, run.status());
             assertTrue(run.err().startsWith("guardrail: Invalid value for option '--format'"), run.err());
             assertEquals("", run.out());
+        }
+
+        @Test
+        void sinceThatIsNotADateIsRejectedNamingTheOption() {
+            Run run = run("evaluate", "--since", "2026-02-30", COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertEquals(List.of("guardrail: --since: '2026-02-30' is not an ISO-8601 date (2026-03-01) or instant"
+                    + " (2026-03-01T12:00:00Z)"), run.errorLines());
+            assertEquals("", run.out());
+        }
+
+        @Test
+        void untilWithoutAZoneIsRejectedSayingSo() {
+            Run run = run("evaluate", "--until", "2026-03-01T12:00:00", COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertTrue(run.err().startsWith("guardrail: --until: '2026-03-01T12:00:00' is not an ISO-8601"), run.err());
+            assertTrue(run.err().contains("add a zone, Z for UTC"), run.err());
+        }
+
+        @Test
+        void untilNotAfterSinceIsRejected() {
+            Run run = run("evaluate", "--since", "2026-03-02", "--until", "2026-03-01T23:59:59Z", COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertEquals(List.of("guardrail: --until: 2026-03-01T23:59:59Z is not after --since 2026-03-02T00:00:00Z"),
+                    run.errorLines());
+        }
+
+        @Test
+        void zeroThreadsAreRejected() {
+            Run run = run("evaluate", "--threads", 0, COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertEquals(List.of("guardrail: --threads: 0 is not a number of threads (1 or more)"), run.errorLines());
+        }
+
+        @Test
+        void summaryOnlyWithJsonIsRejected() {
+            Run run = run("evaluate", "--summary-only", "--format", "json", COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertTrue(run.err().startsWith("guardrail: --summary-only: only with --format text"), run.err());
+            assertEquals("", run.out());
+        }
+
+        @Test
+        void recordWhoseEventTimeIsNotAnInstantIsReportedWhenAWindowIsSet() throws IOException {
+            ObjectNode event = event(VIOLATING);
+            ((ObjectNode) event.path("detail")).put("eventTime", "last Tuesday");
+            Path badTime = write("bad-event-time.json", event.toString());
+
+            Run run = run("evaluate", "--since", "2026-03-01", badTime, COMPLIANT);
+
+            assertEquals(2, run.status());
+            assertEquals("guardrail: " + badTime + ": record 1: eventTime 'last Tuesday' is not an ISO-8601 instant:"
+                    + " cannot tell whether it is in the window", run.errorAbout(badTime));
+            assertCompliantEventStillEvaluated(run);
+        }
+
+        @Test
+        void brokenRecordOutsideTheWindowIsSkippedNotReported() throws IOException {
+            ObjectNode event = event(PUBLIC_PERMISSION);
+            ((ObjectNode) event.path("detail").path("requestParameters")).remove("functionName");
+            Path broken = write("old-broken.json", event.toString());
+
+            Run run = run("evaluate", "--since", "2026-03-03", broken, COMPLIANT);
+
+            assertEquals(0, run.status(), run.err());
+            assertEquals("", run.err());
+            assertEquals("1", summary(run, "outside the window (skipped)"));
         }
 
         @Test
@@ -405,8 +502,10 @@ class EvaluateCommandTest {
             assertEquals("3  (failed 1, unwatched 2, self 0)", summary(run, "Lambda records skipped"));
             assertEquals("5  ROLLBACK 0, NOTIFY 1, ALLOW 1, SKIP 3", summary(run, "verdicts"));
             assertEquals("1", summary(run, "findings"));
-            assertTrue(run.out().contains("\n    LAMBDA_NOT_IN_VPC                       1\n"), run.out());
+            assertEquals(List.of("notify", "1", "0", "0"), ruleRow(run, RuleId.LAMBDA_NOT_IN_VPC));
+            assertEquals(List.of("notify", "0", "0", "0"), ruleRow(run, RuleId.PERMISSION_PUBLIC));
             assertEquals("0", summary(run, "errors"));
+            assertEquals("all records (no --since or --until)", summary(run, "window"));
         }
 
         @Test
@@ -491,6 +590,147 @@ class EvaluateCommandTest {
             Run run = run("evaluate", "--policy", policy, "--mode", "notify", VIOLATING);
 
             assertTrue(run.out().startsWith("NOTIFY "), run.out());
+        }
+    }
+
+    @Nested
+    class ReplayOfATrail {
+
+        private static final Instant SINCE = Instant.parse("2026-03-02T12:00:00Z");
+        private static final Instant UNTIL = Instant.parse("2026-03-04T00:00:00Z");
+        private static final byte[] CORRUPT_GZIP = {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+
+        private CloudTrailTree tree;
+        private Path policy;
+
+        @BeforeEach
+        void writeTheTrail() throws IOException {
+            tree = CloudTrailTree.write(tmp.resolve("trail"));
+            policy = write("policy.json", CloudTrailTree.POLICY);
+        }
+
+        private Path dayFolder(String region, String day) {
+            return tree.root.resolve("AWSLogs").resolve(CloudTrailTree.ACCOUNT).resolve("CloudTrail").resolve(region)
+                    .resolve(day);
+        }
+
+        private long plantedTotal() {
+            return CloudTrailTree.PLANTED.values().stream().mapToInt(CloudTrailTree.Planted::count).sum();
+        }
+
+        @Test
+        void summaryCountsEveryRecordAndEveryPlantedViolationUnderItsRule() {
+            Run run = run("evaluate", "--summary-only", "--policy", policy, tree.root);
+
+            assertEquals(1, run.status(), run.err());
+            assertEquals("", run.err());
+            assertTrue(run.out().startsWith("\nSummary\n"), "only the summary:\n" + run.out());
+            assertEquals(String.valueOf(tree.files.size()), summary(run, "files read"));
+            assertEquals(String.valueOf(tree.records.size()), summary(run, "records read"));
+            assertEquals(String.valueOf(tree.count(CloudTrailTree.isLambda())), summary(run, "Lambda records"));
+            assertEquals(String.valueOf(tree.count(CloudTrailTree.isLambda().negate())), summary(run, "other services (skipped)"));
+            long failed = tree.count(p -> p.kind() == CloudTrailTree.Kind.FAILED_CALL);
+            long reads = tree.count(p -> p.kind() == CloudTrailTree.Kind.LAMBDA_READ);
+            assertEquals((failed + reads) + "  (failed " + failed + ", unwatched " + reads + ", self 0)",
+                    summary(run, "Lambda records skipped"));
+            assertEquals(String.valueOf(plantedTotal()), summary(run, "findings"));
+            CloudTrailTree.PLANTED.forEach((rule, planted) ->
+                    assertEquals(List.of("notify", String.valueOf(planted.count()), "0", "0"), ruleRow(run, rule), rule::name));
+        }
+
+        @Test
+        void rollbackModeCountsTheChangesEachRuleWouldHaveRolledBack() {
+            Run run = run("evaluate", "--summary-only", "--policy", policy, "--mode", "rollback", tree.root);
+
+            assertEquals(1, run.status(), run.err());
+            assertEquals("rollback", summary(run, "policy mode"));
+            assertTrue(summary(run, "verdicts").contains("ROLLBACK " + plantedTotal() + ", NOTIFY 0, "), run.out());
+            CloudTrailTree.PLANTED.forEach((rule, planted) -> assertEquals(
+                    List.of("rollback", String.valueOf(planted.count()), "0", String.valueOf(planted.count())),
+                    ruleRow(run, rule), rule::name));
+        }
+
+        @Test
+        void windowSelectsExactlyTheRecordsWhoseEventTimeIsInsideIt() {
+            Run run = run("evaluate", "--summary-only", "--policy", policy, "--since", SINCE, "--until", "2026-03-04", tree.root);
+
+            assertEquals(1, run.status(), run.err());
+            assertEquals("", run.err());
+            Predicate<CloudTrailTree.Placed> window = CloudTrailTree.in(SINCE, UNTIL);
+            long plantedInWindow = tree.count(window.and(p -> p.rule() != null));
+            assertTrue(plantedInWindow > 0 && plantedInWindow < plantedTotal(), "violations planted on both sides of the window");
+            assertEquals("from 2026-03-02T12:00:00Z (inclusive) until 2026-03-04T00:00:00Z (exclusive)", summary(run, "window"));
+            assertEquals(String.valueOf(tree.count(window.and(CloudTrailTree.isLambda()))), summary(run, "Lambda records"));
+            assertEquals(String.valueOf(tree.count(window.and(CloudTrailTree.isLambda().negate()))),
+                    summary(run, "other services (skipped)"));
+            assertEquals(String.valueOf(plantedInWindow), summary(run, "findings"));
+            CloudTrailTree.PLANTED.forEach((rule, planted) -> assertEquals(
+                    List.of("notify", String.valueOf(tree.count(window.and(CloudTrailTree.violates(rule)))), "0", "0"),
+                    ruleRow(run, rule), rule::name));
+            // Read: the day folders of 03-02, 03-03 and 03-04 (the day of --until, for late deliveries).
+            Predicate<CloudTrailTree.Placed> read = p -> p.file().getParent().toString()
+                    .matches(".*/2026/03/0[234]");
+            assertTrue(tree.count(window.and(p -> p.file().getParent().endsWith("2026/03/04"))) > 0,
+                    "records of the window delivered on the day of --until");
+            assertEquals(String.valueOf(tree.count(read)), summary(run, "records read"));
+            assertEquals(String.valueOf(tree.count(read.and(window.negate()))), summary(run, "outside the window (skipped)"));
+        }
+
+        @Test
+        void dayFoldersOutsideTheWindowAreNotOpened() throws IOException {
+            Files.write(dayFolder("us-east-1", "2026/03/01").resolve("corrupt.json.gz"), CORRUPT_GZIP);
+            Files.write(dayFolder("eu-west-1", "2026/03/05").resolve("corrupt.json.gz"), CORRUPT_GZIP);
+            long folders;
+            try (var paths = Files.walk(tree.root)) {
+                folders = paths.filter(p -> p.toString().matches(".*/2026/03/\\d\\d")).filter(p -> !p.toString()
+                        .matches(".*/2026/03/0[234]")).count();
+            }
+
+            Run run = run("evaluate", "--summary-only", "--policy", policy, "--since", SINCE, "--until", UNTIL, tree.root);
+
+            assertEquals(1, run.status(), run.err());
+            assertEquals("", run.err());
+            assertEquals(folders + "  (outside the window: not opened)", summary(run, "day folders skipped"));
+        }
+
+        @Test
+        void corruptFileInADayFolderInsideTheWindowIsReported() throws IOException {
+            Path corrupt = Files.write(dayFolder("us-east-1", "2026/03/03").resolve("corrupt.json.gz"), CORRUPT_GZIP);
+
+            Run run = run("evaluate", "--summary-only", "--since", SINCE, "--until", UNTIL, tree.root);
+
+            assertEquals(2, run.status());
+            run.errorAbout(corrupt);
+        }
+
+        @Test
+        void oneAndFourThreadsPrintTheSameVerdictsErrorsAndSummary() throws IOException {
+            write("trail/AWSLogs/111122223333/CloudTrail/eu-west-1/2026/03/03/corrupt.json.gz", CORRUPT_GZIP);
+            write("trail/AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/02/truncated.json",
+                    Files.readString(MIXED_LOG).substring(0, 9000));
+
+            for (String format : List.of("text", "json")) {
+                Run one = run("evaluate", "--format", format, "--threads", 1, "--policy", policy, "--since", SINCE, tree.root);
+                Run four = run("evaluate", "--format", format, "--threads", 4, "--policy", policy, "--since", SINCE, tree.root);
+
+                assertEquals(2, one.status(), one.err());
+                assertEquals(2, one.errorLines().size(), one.err());
+                assertTrue(one.out().lines().count() > 500, format);
+                assertEquals(one, four, format);
+            }
+        }
+
+        @Test
+        void jsonFormatPrintsOneLinePerLambdaRecordInTheWindowAndNoSummary() throws IOException {
+            Run run = run("evaluate", "--format", "json", "--policy", policy, "--since", SINCE, "--until", UNTIL, tree.root);
+
+            assertEquals(1, run.status(), run.err());
+            List<String> lines = run.out().lines().toList();
+            assertEquals(tree.count(CloudTrailTree.in(SINCE, UNTIL).and(CloudTrailTree.isLambda())), lines.size());
+            for (String line : lines) {
+                Instant eventTime = Instant.parse(JSON.readTree(line).path("eventTime").textValue());
+                assertTrue(!eventTime.isBefore(SINCE) && eventTime.isBefore(UNTIL), line);
+            }
         }
     }
 

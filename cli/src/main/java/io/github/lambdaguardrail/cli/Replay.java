@@ -1,0 +1,262 @@
+package io.github.lambdaguardrail.cli;
+
+import io.github.lambdaguardrail.engine.FunctionFacts;
+import io.github.lambdaguardrail.engine.GuardrailEngine;
+import io.github.lambdaguardrail.engine.LambdaChange;
+import io.github.lambdaguardrail.engine.ParsedRecord;
+import io.github.lambdaguardrail.engine.PolicyStatement;
+import io.github.lambdaguardrail.engine.UnreadableInputException;
+import io.github.lambdaguardrail.engine.Verdict;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+
+/**
+ * The work of {@code evaluate}: reads the inputs of the PATHs on a fixed pool of threads, one file
+ * per task, feeding every record in the window to the engine, and prints each file's verdicts and
+ * problems in input order, whatever the number of threads. A file's output is held in memory only
+ * while an earlier file is still printing ({@link HeldOutput}); with {@link VerdictPrinter#NONE}
+ * nothing but problems is held. Each file is counted in a {@link Tally} of its own, added up by the
+ * printing thread. At most a few files per thread are in flight, so memory does not grow with the
+ * input. One {@link #run} at a time.
+ */
+final class Replay {
+
+    /** Files in flight (being read or held) per thread: enough to keep the threads busy behind a big file. */
+    private static final int IN_FLIGHT_PER_THREAD = 4;
+
+    private final GuardrailEngine engine;
+    private final Window window;
+    private final RecordReader reader;
+    private final Function<PrintWriter, VerdictPrinter> printers;
+    private final int threads;
+
+    /** What a run counted; {@code errors}: problems reported on stderr. */
+    record Result(Tally tally, long errors) {
+    }
+
+    /**
+     * @param printers a file's verdict printer, given the stream it writes to
+     */
+    Replay(GuardrailEngine engine, Window window, Function<PrintWriter, VerdictPrinter> printers, int threads) {
+        this.engine = engine;
+        this.window = window;
+        this.reader = new RecordReader(window);
+        this.printers = printers;
+        this.threads = threads;
+    }
+
+    /**
+     * Reads every input of {@code paths} in order.
+     *
+     * @throws OutputClosed when stdout can no longer be written: reading stops
+     */
+    Result run(List<Path> paths, PrintWriter out, PrintWriter err) {
+        Tally total = new Tally();
+        long errors = 0;
+        Deque<InFlight> inFlight = new ArrayDeque<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "guardrail-evaluate");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            for (Path path : paths) {
+                InputPaths inputs = InputPaths.walk(path, window);
+                while (inputs.hasNext()) {
+                    InputPaths.Input input = inputs.next();
+                    if (inFlight.size() >= threads * IN_FLIGHT_PER_THREAD) {
+                        errors += print(inFlight.removeFirst(), total, out, err);
+                    }
+                    inFlight.addLast(start(input, pool));
+                }
+                total.prunedDayFolders += inputs.prunedDayFolders();
+            }
+            while (!inFlight.isEmpty()) {
+                errors += print(inFlight.removeFirst(), total, out, err);
+            }
+        } catch (OutputClosed e) {
+            inFlight.forEach(file -> file.result().cancel(true));
+            throw e;
+        } finally {
+            pool.shutdownNow();
+        }
+        return new Result(total, errors);
+    }
+
+    /** A file being read, or a problem found while looking for files. */
+    private record InFlight(HeldOutput output, Future<Result> result) {
+    }
+
+    private InFlight start(InputPaths.Input input, ExecutorService pool) {
+        HeldOutput output = new HeldOutput();
+        if (input instanceof InputPaths.Problem problem) {
+            new Diagnostics(output.out(), output.err()).error(problem.where(), problem.reason());
+            return new InFlight(output, CompletableFuture.completedFuture(new Result(new Tally(), 1)));
+        }
+        Path file = ((InputPaths.LogFile) input).path();
+        return new InFlight(output, pool.submit(() -> new FileEvaluation(file, output).run()));
+    }
+
+    /** Prints a file's output (what was held, then the rest as it comes) and adds up its counts. */
+    private static long print(InFlight file, Tally total, PrintWriter out, PrintWriter err) {
+        file.output().release(out, err);
+        Result result;
+        try {
+            result = uninterruptibly(file.result());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        total.add(result.tally());
+        if (out.checkError()) {
+            throw new OutputClosed();
+        }
+        return result.errors();
+    }
+
+    private static <T> T uninterruptibly(Future<T> future) throws ExecutionException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return future.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** One file: every record to the engine and the printer, problems to the file's stderr. */
+    private final class FileEvaluation implements RecordReader.Sink {
+
+        private static final int OUTPUT_CHECK_INTERVAL = 4096;
+
+        private final Path file;
+        private final HeldOutput output;
+        private final VerdictPrinter printer;
+        private final Diagnostics diagnostics;
+        private final Tally tally = new Tally();
+
+        FileEvaluation(Path file, HeldOutput output) {
+            this.file = file;
+            this.output = output;
+            this.printer = printers.apply(output.out());
+            this.diagnostics = new Diagnostics(output.out(), output.err());
+        }
+
+        Result run() {
+            tally.files++;
+            try (InputStream in = Files.newInputStream(file)) {
+                reader.read(in, this);
+            } catch (UnreadableInputException e) {
+                if (e.recordIndex() == 0) {
+                    diagnostics.error(file.toString(), e.getMessage());
+                } else {
+                    diagnostics.error(file, e.recordIndex(), e.getMessage());
+                }
+            } catch (IOException e) {
+                diagnostics.error(file.toString(), Diagnostics.reason(e));
+            } finally {
+                printer.endFile();
+            }
+            output.out().flush();
+            return new Result(tally, diagnostics.count());
+        }
+
+        @Override
+        public void outsideWindow(int index) {
+            counted(index);
+            tally.outsideWindow++;
+        }
+
+        @Override
+        public void record(ParsedRecord record) {
+            counted(record.index());
+            if (record instanceof ParsedRecord.OtherService) {
+                tally.otherServices++;
+                return;
+            }
+            if (record instanceof ParsedRecord.Invalid invalid) {
+                tally.invalidRecords++;
+                diagnostics.error(file, invalid.index(), invalid.reason());
+                return;
+            }
+            tally.lambdaRecords++;
+            Verdict verdict;
+            try {
+                verdict = engine.evaluate(record, FunctionFacts.NONE).orElseThrow();
+            } catch (RuntimeException e) {
+                diagnostics.error(file, record.index(), "internal error: " + e);
+                return;
+            }
+            if (record instanceof ParsedRecord.Watched watched) {
+                unusableStatements(watched.event().change())
+                        .forEach(problem -> diagnostics.error(file, record.index(), problem));
+            }
+            tally.add(record, verdict);
+            printer.verdict(file, record.index(), verdict);
+        }
+
+        private void counted(int index) {
+            tally.records++;
+            if (tally.records % OUTPUT_CHECK_INTERVAL == 0 && output.outClosed()) {
+                throw new OutputClosed();
+            }
+            printer.nextRecord(index);
+        }
+    }
+
+    /**
+     * Statements the engine could not parse: the rules fail closed on them, and the input is
+     * reported as unusable too.
+     */
+    private static List<String> unusableStatements(LambdaChange change) {
+        if (change instanceof LambdaChange.PermissionGranted granted
+                && granted.statement() instanceof PolicyStatement.Unparseable bad) {
+            return List.of(statementName(bad.sid()) + ": " + bad.reason());
+        }
+        if (change instanceof LambdaChange.ResourcePolicyReplaced replaced) {
+            List<PolicyStatement> statements = replaced.statements();
+            return IntStream.range(0, statements.size())
+                    .filter(i -> statements.get(i) instanceof PolicyStatement.Unparseable)
+                    .mapToObj(i -> {
+                        PolicyStatement.Unparseable bad = (PolicyStatement.Unparseable) statements.get(i);
+                        return "policy statement " + (i + 1) + (bad.sid().isEmpty() ? "" : " ('" + bad.sid() + "')")
+                                + ": " + bad.reason();
+                    })
+                    .toList();
+        }
+        return List.of();
+    }
+
+    private static String statementName(String sid) {
+        return sid.isEmpty() ? "statement (no Sid)" : "statement '" + sid + "'";
+    }
+
+    /** stdout was closed (e.g. {@code | head}): stop reading. */
+    static final class OutputClosed extends RuntimeException {
+        OutputClosed() {
+            super(null, null, false, false);
+        }
+    }
+}
