@@ -4,7 +4,6 @@ import static io.github.lambdaguardrail.engine.TestRecords.describe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.io.IOException;
@@ -24,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The project's {@code events/} against the table of {@code events/README.md}, and the real
- * records of {@code ../shared/aws-samples/cloudtrail/}.
+ * records of {@code aws-samples/cloudtrail/}.
  */
 class SampleEventsTest {
 
@@ -183,7 +182,7 @@ class SampleEventsTest {
     void realCloudTrailSampleGetsItsDecisionAndIsNeverRolledBack(String file, List<String> notifyDecisions,
                                                                  List<String> rollbackDecisions, String firedRules) throws IOException {
         Path path = TestRecords.awsSamples().resolve("cloudtrail").resolve(file);
-        assumeTrue(Files.exists(path), "aws-samples not present");
+        assertTrue(Files.exists(path), "aws-samples missing: " + path);
         List<ParsedRecord> records = TestRecords.readAll(path);
         records.forEach(r -> assertTrue(!(r instanceof ParsedRecord.Invalid), () -> file + ": " + r));
         assertEquals(notifyDecisions, decisions(records, Policy.defaults()));
@@ -202,7 +201,7 @@ class SampleEventsTest {
     @Test
     void realSamplesWithMalformedAccountOrRegionNoteTheWithheldRollback() throws IOException {
         Path dir = TestRecords.awsSamples().resolve("cloudtrail");
-        assumeTrue(Files.isDirectory(dir), "aws-samples not present");
+        assertTrue(Files.isDirectory(dir), "aws-samples missing: " + dir);
         for (String file : List.of("elastic_addpermission_service_principal_sns_no_sourcearn.json", "elastic_createfunction_no_vpc.json",
                 "stratus_addpermission_public_principal_star.json")) {
             ParsedRecord record = TestRecords.readAll(dir.resolve(file)).get(0);
@@ -217,7 +216,7 @@ class SampleEventsTest {
     @Test
     void everyRealCloudTrailSampleIsInTheTable() throws IOException {
         Path dir = TestRecords.awsSamples().resolve("cloudtrail");
-        assumeTrue(Files.isDirectory(dir), "aws-samples not present");
+        assertTrue(Files.isDirectory(dir), "aws-samples missing: " + dir);
         Set<String> inTable = awsSampleTable().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
         Set<String> files = new TreeSet<>();
         try (Stream<Path> list = Files.list(dir)) {
@@ -229,7 +228,7 @@ class SampleEventsTest {
     @Test
     void realEnvelopeKeepsItsAccountAndRegion() throws IOException {
         Path file = TestRecords.awsSamples().resolve("cloudtrail/c7n_eventbridge_envelope_s3_createbucket_nontarget.json");
-        assumeTrue(Files.exists(file), "aws-samples not present");
+        assertTrue(Files.exists(file), "aws-samples missing: " + file);
         ParsedRecord.OtherService other = assertInstanceOf(ParsedRecord.OtherService.class, TestRecords.readAll(file).get(0));
         assertEquals("s3.amazonaws.com", other.eventSource());
     }

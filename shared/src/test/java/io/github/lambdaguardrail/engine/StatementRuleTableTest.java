@@ -4,7 +4,6 @@ import static io.github.lambdaguardrail.engine.TestRecords.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.lambdaguardrail.engine.CaseTables.StatementCase;
@@ -92,7 +91,7 @@ class StatementRuleTableTest {
     @Test
     void everyRealStatementFromTheLambdaSamplesIsInTheTableVerbatim() throws IOException {
         Path responses = TestRecords.awsSamples().resolve("lambda-api-responses");
-        assumeTrue(Files.isDirectory(responses), "aws-samples not present");
+        assertTrue(Files.isDirectory(responses), "aws-samples missing: " + responses);
         List<String> missing = new ArrayList<>();
         try (Stream<Path> files = Files.list(responses)) {
             for (Path file : files.sorted().toList()) {

@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Builds CloudTrail records shaped like the real ones in {@code ../shared/aws-samples/} and
+ * Builds CloudTrail records shaped like the real ones in {@code aws-samples/} and
  * {@code events/}, and small helpers shared by the tests. Test data only: account
  * {@code 111122223333} is the functions' own account, region {@code us-east-1}.
  */
@@ -330,8 +330,8 @@ final class TestRecords {
         throw new IllegalStateException("no project root above " + dir);
     }
 
-    /** {@code ../shared/aws-samples} beside the project ({@code ../../shared/aws-samples} from the module). */
+    /** The real AWS samples kept in the repository ({@code aws-samples/}, origins in its README). */
     static Path awsSamples() {
-        return projectRoot().resolve("..").resolve("shared").resolve("aws-samples").normalize();
+        return projectRoot().resolve("aws-samples");
     }
 }

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * A WireMock extension that answers the six Lambda read APIs of the sweep from an in-memory
  * inventory, in the shapes AWS uses (REST paths with the function ARN percent-encoded, JSON
  * bodies, {@code NextMarker} pagination, {@code x-amzn-ErrorType} errors; cf. the recorded
- * responses in {@code ../shared/aws-samples/lambda-api-responses/}). It can throttle a share of
+ * responses in {@code aws-samples/lambda-api-responses/}). It can throttle a share of
  * all requests at random (429 {@code TooManyRequestsException}, seeded). Scenario stubs of a
  * higher priority add sustained throttling in front of it.
  */
