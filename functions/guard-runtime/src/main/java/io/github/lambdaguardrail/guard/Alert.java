@@ -30,7 +30,7 @@ public record Alert(String subject, String text, ObjectNode document, Severity s
         List<String> ruleIds = active.stream().map(f -> f.ruleId().name()).distinct().toList();
         String decision = dryRun && verdict.decision() == Decision.ROLLBACK ? "WOULD_ROLLBACK" : verdict.decision().name();
         String function = verdict.function().map(f -> f.name() + f.qualifier().map(q -> ":" + q).orElse("")).orElse("?");
-        String subject = truncate("[Lambda Guardrail] " + severity + " " + decision + " " + String.join(",", ruleIds)
+        String subject = subject("[Lambda Guardrail] " + severity + " " + decision + " " + String.join(",", ruleIds)
                 + " on " + function);
 
         ObjectNode document = VerdictJson.toJson(verdict);
@@ -91,7 +91,12 @@ public record Alert(String subject, String text, ObjectNode document, Severity s
         return t.toString();
     }
 
-    private static String truncate(String subject) {
-        return subject.length() <= MAX_SUBJECT ? subject : subject.substring(0, MAX_SUBJECT - 1) + "…";
+    /**
+     * An SNS subject: SNS takes only ASCII without control characters, under 100 characters, so
+     * anything else is replaced and a long subject is cut with "...".
+     */
+    public static String subject(String text) {
+        String ascii = text.replaceAll("[^\\x20-\\x7E]", "?");
+        return ascii.length() <= MAX_SUBJECT ? ascii : ascii.substring(0, MAX_SUBJECT - 3) + "...";
     }
 }

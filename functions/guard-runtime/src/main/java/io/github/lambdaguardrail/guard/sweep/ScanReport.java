@@ -25,7 +25,6 @@ public final class ScanReport {
     public static final int SUMMARY_FINDINGS = 25;
     /** Errors shown in an SNS summary. */
     public static final int SUMMARY_ERRORS = 20;
-    static final int MAX_SUBJECT = 99;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,7 +47,7 @@ public final class ScanReport {
         String problems = (r.errors().isEmpty() ? "" : ", " + r.errors().size() + " error" + (r.errors().size() == 1 ? "" : "s"))
                 + (r.complete() ? "" : ", incomplete");
         String subject = "[Lambda Guardrail] Sweep " + r.account() + " " + r.region() + ": " + outcome + problems;
-        return subject.length() <= MAX_SUBJECT ? subject : subject.substring(0, MAX_SUBJECT - 1) + "…";
+        return Alert.subject(subject);
     }
 
     /** The result for people; at most {@code maxFindings} findings and {@code maxErrors} errors are listed. */
