@@ -494,7 +494,8 @@ class InvokeCommandTest {
                 + " or pass -Dmoto.endpoint=URL");
     }
 
-    private static byte[] zip() {
+    /** A function's code: one Python file (moto stores it; nothing runs it). */
+    static byte[] zip() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             zip.putNextEntry(new ZipEntry("app.py"));

@@ -2,22 +2,17 @@ package io.github.lambdaguardrail.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +46,7 @@ class ScanCommandTest {
     @BeforeAll
     static void plantAFunctionOpenToTheWorld() throws IOException {
         String endpoint = System.getProperty("moto.endpoint", "http://127.0.0.1:5000");
-        requireMoto(endpoint);
+        InvokeCommandTest.requireMoto(endpoint);
         SDK_SETTINGS.forEach(System::setProperty);
         System.setProperty("aws.endpointUrl", endpoint);
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
@@ -63,7 +58,7 @@ class ScanCommandTest {
         lambda = LambdaClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.US_EAST_1)
                 .endpointOverride(URI.create(endpoint)).credentialsProvider(credentials).build();
         openFunction = "scan-open-" + RUN;
-        byte[] code = zip();
+        byte[] code = InvokeCommandTest.zip();
         lambda.createFunction(b -> b.functionName(openFunction).runtime(Runtime.PYTHON3_12).handler("app.handler")
                 .role(role).code(c -> c.zipFile(SdkBytes.fromByteArray(code))));
         lambda.addPermission(b -> b.functionName(openFunction).statementId("anyone").action("lambda:InvokeFunction").principal("*"));
@@ -137,24 +132,5 @@ class ScanCommandTest {
         StringWriter err = new StringWriter();
         int status = GuardrailCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
         return new Run(status, out.toString(), err.toString());
-    }
-
-    private static byte[] zip() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            zip.putNextEntry(new ZipEntry("app.py"));
-            zip.write("def handler(event, context):\n    return None\n".getBytes());
-        }
-        return bytes.toByteArray();
-    }
-
-    private static void requireMoto(String endpoint) {
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create(endpoint + "/moto-api/").toURL().openConnection();
-            c.setConnectTimeout(2000);
-            c.getResponseCode();
-        } catch (IOException e) {
-            fail("moto server does not answer at " + endpoint + ": run tools/moto-start (make test does)");
-        }
     }
 }

@@ -90,12 +90,11 @@ final class MotoAccount implements AutoCloseable {
     /** moto's default account; CloudTrail records must name it to be actionable. */
     static final String ACCOUNT = "123456789012";
     static final String REGION = "us-east-1";
-    static final URI ENDPOINT = URI.create(System.getProperty("moto.endpoint", "http://127.0.0.1:5000"));
+    static final URI ENDPOINT = MotoServer.ENDPOINT;
 
     private static final String LAMBDA_TRUST = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
             + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
     private static final byte[] CODE = zip("x.py", "def x(event, context):\n    return event\n");
-    private static volatile boolean motoAnswered;
 
     final String suffix = UUID.randomUUID().toString().substring(0, 8);
 
@@ -129,7 +128,7 @@ final class MotoAccount implements AutoCloseable {
     }
 
     private MotoAccount() {
-        requireMoto();
+        MotoServer.require();
         http = UrlConnectionHttpClient.builder().build();
         MotoRendering rendering = new MotoRendering();
         lambda = client(LambdaClient.builder(), rendering);
@@ -162,31 +161,6 @@ final class MotoAccount implements AutoCloseable {
         return new MotoAccount();
     }
 
-    /** Fails (never skips) when moto server does not answer, saying how to start it. */
-    static void requireMoto() {
-        if (motoAnswered) {
-            return;
-        }
-        URI probe = ENDPOINT.resolve("/moto-api/");
-        String problem;
-        try {
-            HttpResponse<Void> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
-                    .send(HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(3)).GET().build(),
-                            HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() == 200) {
-                motoAnswered = true;
-                return;
-            }
-            problem = "HTTP " + response.statusCode();
-        } catch (IOException e) {
-            problem = e.toString();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            problem = e.toString();
-        }
-        fail("moto server does not answer at " + probe + " (" + problem + "). Run `tools/moto-start` first "
-                + "(`make test` does), or point -Dmoto.endpoint at a running moto server.");
-    }
 
     // ---- the guard -------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 package io.github.lambdaguardrail.guard.sweep;
 
+import io.github.lambdaguardrail.guard.moto.MotoServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -73,7 +74,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 class SweepMotoTest {
 
-    static final URI ENDPOINT = URI.create(System.getProperty("moto.endpoint", "http://127.0.0.1:5000"));
+    static final URI ENDPOINT = MotoServer.ENDPOINT;
     /** moto's account. */
     static final String ACCOUNT = "123456789012";
     static final String REGION = "us-east-1";
@@ -124,30 +125,9 @@ class SweepMotoTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
     }
 
-    static void requireMoto() {
-        URI probe = ENDPOINT.resolve("/moto-api/");
-        String problem;
-        try {
-            HttpResponse<Void> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
-                    .send(HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(3)).GET().build(),
-                            HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() == 200) {
-                return;
-            }
-            problem = "answered " + response.statusCode();
-        } catch (IOException e) {
-            problem = e.toString();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            problem = e.toString();
-        }
-        fail("moto server is not reachable at " + ENDPOINT + " (" + problem + "): run tools/moto-start "
-                + "(or pass -Dmoto.endpoint=http://host:port)");
-    }
-
     @BeforeAll
     static void plantFunctions() throws Exception {
-        requireMoto();
+        MotoServer.require();
         http = UrlConnectionHttpClient.builder().build();
         lambda = client(LambdaClient.builder());
         iam = client(IamClient.builder());
