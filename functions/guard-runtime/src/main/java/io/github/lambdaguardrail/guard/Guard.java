@@ -109,7 +109,7 @@ public final class Guard {
         // finds nothing stands, and compliant events cost no extra calls.
         Verdict verdict = engine.evaluate(event, FunctionFacts.NONE);
         if (verdict.decision() == Decision.SKIP || verdict.decision() == Decision.ALLOW) {
-            logVerdict(verdict, "verdict");
+            logVerdict(verdict);
             if (verdict.decision() == Decision.ALLOW) {
                 rememberIfKnownGood(event, verdict);
             } else {
@@ -134,7 +134,7 @@ public final class Guard {
         }
         try {
             verdict = engine.evaluate(event, facts.factsFor(event.change().function()));
-            logVerdict(verdict, "verdict");
+            logVerdict(verdict);
             report.findings += verdict.activeFindings().size();
             if (verdict.decision() == Decision.ALLOW) {
                 rememberIfKnownGood(event, verdict);
@@ -217,8 +217,8 @@ public final class Guard {
         }
     }
 
-    private void logVerdict(Verdict verdict, String message) {
-        log.info(message, f -> {
+    private void logVerdict(Verdict verdict) {
+        log.info("verdict", f -> {
             ids(f, verdict);
             verdict.note().ifPresent(n -> f.put("note", n));
             var findings = f.putArray("findings");

@@ -21,8 +21,6 @@ public final class GuardFunction {
 
     static final String NAMESPACE = "LambdaGuardrail";
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-
     private final Guard guard;
     private final JsonLog log;
     private final String metricsNamespace;
@@ -44,10 +42,7 @@ public final class GuardFunction {
     public void handle(InputStream input, OutputStream output, Context context) throws IOException {
         GuardReport report = guard.handle(input);
         log.info("invocation done", f -> f.put("requestId", context == null ? "" : context.getAwsRequestId())
-                .set("report", JSON.valueToTree(Map.of(
-                        "records", report.records(), "evaluated", report.evaluated(), "skipped", report.skipped(),
-                        "invalid", report.invalid(), "duplicates", report.duplicates(), "findings", report.findings(),
-                        "rollbacks", report.rollbacks(), "notificationFailures", report.notificationFailures()))));
+                .set("report", report.toJson()));
         publishMetrics(report);
         output.write(report.toString().getBytes(StandardCharsets.UTF_8));
     }

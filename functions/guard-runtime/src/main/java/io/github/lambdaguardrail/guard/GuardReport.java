@@ -1,9 +1,14 @@
 package io.github.lambdaguardrail.guard;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * What one invocation did, counted: logged at the end and published as CloudWatch metrics.
  */
 public final class GuardReport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     int records;
     int evaluated;
@@ -51,11 +56,17 @@ public final class GuardReport {
         return notificationFailures;
     }
 
+    /** The counts as one JSON object: the function's result and the last log line of an invocation. */
+    public ObjectNode toJson() {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("records", records).put("evaluated", evaluated).put("skipped", skipped).put("invalid", invalid)
+                .put("duplicates", duplicates).put("findings", findings).put("rollbacks", rollbacks)
+                .put("notifications", notifications).put("notificationFailures", notificationFailures);
+        return json;
+    }
+
     @Override
     public String toString() {
-        return "{\"records\":" + records + ",\"evaluated\":" + evaluated + ",\"skipped\":" + skipped
-                + ",\"invalid\":" + invalid + ",\"duplicates\":" + duplicates + ",\"findings\":" + findings
-                + ",\"rollbacks\":" + rollbacks + ",\"notifications\":" + notifications
-                + ",\"notificationFailures\":" + notificationFailures + "}";
+        return toJson().toString();
     }
 }
