@@ -1,5 +1,6 @@
 package io.github.lambdaguardrail.cli;
 
+import io.github.lambdaguardrail.engine.CloudTrailReader;
 import io.github.lambdaguardrail.engine.FunctionFacts;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.LambdaChange;
@@ -12,9 +13,11 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -39,7 +42,6 @@ final class Replay {
 
     private final GuardrailEngine engine;
     private final Window window;
-    private final RecordReader reader;
     private final Function<PrintWriter, VerdictPrinter> printers;
     private final int threads;
 
@@ -53,7 +55,6 @@ final class Replay {
     Replay(GuardrailEngine engine, Window window, Function<PrintWriter, VerdictPrinter> printers, int threads) {
         this.engine = engine;
         this.window = window;
-        this.reader = new RecordReader(window);
         this.printers = printers;
         this.threads = threads;
     }
@@ -146,8 +147,13 @@ final class Replay {
         }
     }
 
-    /** One file: every record to the engine and the printer, problems to the file's stderr. */
-    private final class FileEvaluation implements RecordReader.Sink {
+    /**
+     * One file: every record in the window to the engine and the printer, problems to the file's
+     * stderr. With a window set, a record whose eventTime is missing or not an ISO-8601 instant is
+     * reported as invalid (fail closed: it is neither skipped nor assumed inside). Records outside
+     * the window are not classified at all: a broken record from outside the window is not an error.
+     */
+    private final class FileEvaluation implements CloudTrailReader.Sink {
 
         private static final int OUTPUT_CHECK_INTERVAL = 4096;
 
@@ -156,6 +162,8 @@ final class Replay {
         private final VerdictPrinter printer;
         private final Diagnostics diagnostics;
         private final Tally tally = new Tally();
+        /** Why the window could not place the record wanted last; empty when it could, or when it is open. */
+        private Optional<String> unplaced = Optional.empty();
 
         FileEvaluation(Path file, HeldOutput output) {
             this.file = file;
@@ -167,7 +175,7 @@ final class Replay {
         Result run() {
             tally.files++;
             try (InputStream in = Files.newInputStream(file)) {
-                reader.read(in, this);
+                CloudTrailReader.read(in, this);
             } catch (UnreadableInputException e) {
                 if (e.recordIndex() == 0) {
                     diagnostics.error(file.toString(), e.getMessage());
@@ -184,14 +192,30 @@ final class Replay {
         }
 
         @Override
-        public void outsideWindow(int index) {
+        public boolean wants(int index, String eventTime) {
             counted(index);
-            tally.outsideWindow++;
+            unplaced = Optional.empty();
+            if (window.isOpen()) {
+                return true;
+            }
+            Optional<Instant> time = Window.eventTime(eventTime);
+            if (time.isEmpty()) {
+                unplaced = Optional.of(eventTime == null ? "record has no eventTime"
+                        : "eventTime '" + eventTime + "' is not an ISO-8601 instant");
+                return true;
+            }
+            if (!window.contains(time.get())) {
+                tally.outsideWindow++;
+                return false;
+            }
+            return true;
         }
 
         @Override
-        public void record(ParsedRecord record) {
-            counted(record.index());
+        public void record(ParsedRecord parsed) {
+            ParsedRecord record = unplaced.isPresent() && !(parsed instanceof ParsedRecord.Invalid)
+                    ? new ParsedRecord.Invalid(parsed.index(), unplaced.get() + ": cannot tell whether it is in the window")
+                    : parsed;
             if (record instanceof ParsedRecord.OtherService) {
                 tally.otherServices++;
                 return;

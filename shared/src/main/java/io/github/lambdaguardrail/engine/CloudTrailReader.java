@@ -7,12 +7,13 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.internal.LogFileScanner;
 import io.github.lambdaguardrail.engine.internal.RecordParser;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PushbackInputStream;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -20,12 +21,32 @@ import java.util.zip.GZIPInputStream;
  * record, a JSON array of either, a CloudTrail log file ({@code {"Records": [...]}}) and several
  * such values one after another; gzipped or not (detected from the content, not the name).
  * Records are streamed one at a time, so a multi-gigabyte log file is never held in memory.
- * Stateless and thread-safe.
+ *
+ * <p>Built for replaying S3 history too, where most records come from other services: a log
+ * file as CloudTrail writes it goes through {@link LogFileScanner}, which never parses a record of
+ * another service, nor a Lambda record the engine ignores (a failed call, an unwatched API), and
+ * so does not validate their insides. Whatever the scanner leaves is parsed with Jackson, one
+ * record at a time. Stateless and thread-safe.
  */
 public final class CloudTrailReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final int BUFFER = 64 * 1024;
+
+    /** Where {@link #read(InputStream, Sink)} delivers the records, in order. */
+    public interface Sink {
+
+        /**
+         * Whether to classify the record at {@code index} (counting every record of the input
+         * from 0), given its eventTime: the record's, or the detail's of an EventBridge event;
+         * null when it has none that is a string. A record not wanted is not classified at all.
+         */
+        boolean wants(int index, String eventTime);
+
+        /** A record wanted, classified. */
+        void record(ParsedRecord record);
+    }
 
     private CloudTrailReader() {
     }
@@ -43,80 +64,160 @@ public final class CloudTrailReader {
      *                                  records before the break have been delivered
      */
     public static int read(InputStream in, Consumer<ParsedRecord> sink) throws IOException {
-        int[] count = {0};
-        try (JsonParser parser = FACTORY.createParser(decompressed(in))) {
-            parser.setCodec(JSON);
+        return read(in, new Sink() {
+            @Override
+            public boolean wants(int index, String eventTime) {
+                return true;
+            }
+
+            @Override
+            public void record(ParsedRecord record) {
+                sink.accept(record);
+            }
+        });
+    }
+
+    /**
+     * Streams every record of {@code in} to {@code sink}, in order, classifying only those it
+     * {@link Sink#wants wants}.
+     *
+     * @return the number of records read, wanted or not
+     * @throws UnreadableInputException as {@link #read(InputStream, Consumer)}
+     */
+    public static int read(InputStream in, Sink sink) throws IOException {
+        return read(in, sink, true);
+    }
+
+    /** {@code scanLogFiles}: false leaves every record to Jackson, which the tests compare the scanner with. */
+    static int read(InputStream in, Sink sink, boolean scanLogFiles) throws IOException {
+        Reading reading = new Reading(sink);
+        try {
+            InputStream decompressed = decompressed(in);
+            InputStream rest = scanLogFiles ? new LogFileScanner(decompressed).scan(reading) : decompressed;
+            try (JsonParser parser = FACTORY.createParser(rest)) {
+                parser.setCodec(JSON);
+                reading.all(parser);
+            }
+        } catch (UnreadableInputException e) {
+            throw e;
+        } catch (JsonProcessingException e) {
+            throw new UnreadableInputException(reading.count, "not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UnreadableInputException(reading.count, "unreadable: " + e.getMessage(), e);
+        }
+        return reading.count;
+    }
+
+    /** Gzip is recognised by its magic number, not by the file name. */
+    private static InputStream decompressed(InputStream in) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in, BUFFER);
+        buffered.mark(2);
+        int first = buffered.read();
+        int second = buffered.read();
+        buffered.reset();
+        return first == 0x1f && second == 0x8b ? new GZIPInputStream(buffered, BUFFER) : buffered;
+    }
+
+    /** One call of {@link #read}: the records {@link LogFileScanner} frames, then what it leaves to Jackson. */
+    private static final class Reading implements LogFileScanner.Records {
+
+        private final Sink sink;
+        private JsonParser parser;
+        private int count;
+
+        Reading(Sink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void otherService(String eventSource, String eventTime) {
+            deliver(eventTime, index -> new ParsedRecord.OtherService(index, eventSource));
+        }
+
+        @Override
+        public void lambda(ObjectNode header, byte[] buffer, int offset, int length) throws IOException {
+            if (header == null) {
+                whole(buffer, offset, length);
+                return;
+            }
+            JsonNode time = header.get("eventTime");
+            int index = count;
+            ParsedRecord fromHeader = RecordParser.parse(header, index);
+            if (fromHeader instanceof ParsedRecord.Ignored) {
+                deliver(time == null ? null : time.textValue(), ignored -> fromHeader);
+            } else {
+                whole(buffer, offset, length);
+            }
+        }
+
+        @Override
+        public void whole(byte[] buffer, int offset, int length) throws IOException {
+            built(JSON.readTree(buffer, offset, length));
+        }
+
+        void all(JsonParser parser) throws IOException {
+            this.parser = parser;
             JsonToken token = parser.nextToken();
             if (token == null) {
                 throw new UnreadableInputException(0, "input is empty", null);
             }
             for (; token != null; token = parser.nextToken()) {
                 switch (token) {
-                    case START_ARRAY -> readArray(parser, sink, count);
-                    case START_OBJECT -> readObject(parser, sink, count);
-                    default -> deliver(sink, count, parser.readValueAsTree());
+                    case START_ARRAY -> array();
+                    case START_OBJECT -> object();
+                    default -> built(parser.readValueAsTree());
                 }
             }
-        } catch (UnreadableInputException e) {
-            throw e;
-        } catch (JsonProcessingException e) {
-            throw new UnreadableInputException(count[0], "not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new UnreadableInputException(count[0], "unreadable: " + e.getMessage(), e);
         }
-        return count[0];
-    }
 
-    /** Gzip is recognised by its magic bytes; plain JSON passes through unbuffered (Jackson buffers). */
-    private static InputStream decompressed(InputStream in) throws IOException {
-        PushbackInputStream peek = new PushbackInputStream(in, 2);
-        int first = peek.read();
-        int second = first < 0 ? -1 : peek.read();
-        if (second >= 0) {
-            peek.unread(second);
-        }
-        if (first >= 0) {
-            peek.unread(first);
-        }
-        boolean gzip = first == 0x1f && second == 0x8b;
-        return gzip ? new BufferedInputStream(new GZIPInputStream(peek, 64 * 1024), 64 * 1024) : peek;
-    }
-
-    private static void readArray(JsonParser parser, Consumer<ParsedRecord> sink, int[] count) throws IOException {
-        while (parser.nextToken() != JsonToken.END_ARRAY) {
-            if (parser.currentToken() == null) {
-                throw new UnreadableInputException(count[0], "input ends inside an array", null);
-            }
-            deliver(sink, count, parser.readValueAsTree());
-        }
-    }
-
-    /**
-     * An object is a log file when it has a {@code Records} array; its records are streamed. Any
-     * other object is one record, assembled field by field.
-     */
-    private static void readObject(JsonParser parser, Consumer<ParsedRecord> sink, int[] count) throws IOException {
-        ObjectNode single = JSON.createObjectNode();
-        boolean logFile = false;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if ("Records".equals(field) && value == JsonToken.START_ARRAY) {
-                logFile = true;
-                readArray(parser, sink, count);
-            } else {
-                single.set(field, parser.readValueAsTree());
+        /** The elements of an array: records, or the {@code Records} of a log file. */
+        private void array() throws IOException {
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                if (token == null) {
+                    throw new UnreadableInputException(count, "input ends inside an array", null);
+                }
+                built(parser.readValueAsTree());
             }
         }
-        if (parser.currentToken() != JsonToken.END_OBJECT) {
-            throw new UnreadableInputException(count[0], "input ends inside an object", null);
-        }
-        if (!logFile) {
-            deliver(sink, count, single);
-        }
-    }
 
-    private static void deliver(Consumer<ParsedRecord> sink, int[] count, JsonNode node) {
-        sink.accept(RecordParser.parse(node, count[0]++));
+        /**
+         * An object is a log file when it has a {@code Records} array; its records are streamed.
+         * Any other object is one record, assembled field by field.
+         */
+        private void object() throws IOException {
+            ObjectNode single = JSON.createObjectNode();
+            boolean logFile = false;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("Records".equals(field) && value == JsonToken.START_ARRAY) {
+                    logFile = true;
+                    array();
+                } else {
+                    single.set(field, parser.readValueAsTree());
+                }
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT) {
+                throw new UnreadableInputException(count, "input ends inside an object", null);
+            }
+            if (!logFile) {
+                built(single);
+            }
+        }
+
+        /** A record built whole (an EventBridge envelope, a bare record, anything else). */
+        private void built(JsonNode node) {
+            JsonNode record = node != null && node.has("detail-type") ? node.path("detail") : node;
+            JsonNode time = record == null ? null : record.get("eventTime");
+            deliver(time != null && time.isTextual() ? time.textValue() : null, index -> RecordParser.parse(node, index));
+        }
+
+        /** Counts the record and, if the sink wants it, classifies it and hands it over. */
+        private void deliver(String eventTime, IntFunction<ParsedRecord> classify) {
+            int index = count++;
+            if (sink.wants(index, eventTime)) {
+                sink.record(classify.apply(index));
+            }
+        }
     }
 }

@@ -2,9 +2,11 @@ package io.github.lambdaguardrail.engine;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The Lambda APIs the guardrail evaluates. CloudTrail appends the API version to event names
@@ -20,7 +22,10 @@ public enum WatchedApi {
     CREATE_FUNCTION_URL_CONFIG("CreateFunctionUrlConfig"),
     UPDATE_FUNCTION_URL_CONFIG("UpdateFunctionUrlConfig");
 
-    private static final Pattern VERSIONED_NAME = Pattern.compile("([A-Za-z]+?)(\\d{8}(v\\d+)?)?");
+    // Greedy: letters and digits do not overlap, and a reluctant quantifier backtracks at every letter.
+    private static final Pattern VERSIONED_NAME = Pattern.compile("([A-Za-z]+)(\\d{8}(v\\d+)?)?");
+    private static final Map<String, WatchedApi> BY_BASE_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(WatchedApi::baseName, api -> api));
 
     private final String baseName;
 
@@ -39,8 +44,7 @@ public enum WatchedApi {
         if (!m.matches()) {
             return Optional.empty();
         }
-        String base = m.group(1);
-        return Arrays.stream(values()).filter(api -> api.baseName.equals(base)).findFirst();
+        return Optional.ofNullable(BY_BASE_NAME.get(m.group(1)));
     }
 
     /** The APIs the VPC guard handles. */

@@ -26,6 +26,17 @@ public final class RecordParser {
     static final String CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail";
     static final String LAMBDA_SOURCE = "lambda.amazonaws.com";
 
+    /**
+     * Every field of a bare record that decides whether it is {@link ParsedRecord.Ignored}, and
+     * its header: a record holding only these, with the same values, parses to the same Ignored
+     * record. {@link LogFileScanner} reads them without parsing the record; keep this list in step
+     * with {@link #header} and {@link #parseOrThrow} up to the watched-event check.
+     */
+    static final List<String> HEADER_FIELDS = List.of("eventSource", "eventTime", "eventID", "eventName",
+            "recipientAccountId", "awsRegion", "errorCode", "userIdentity.type", "userIdentity.arn",
+            "userIdentity.principalId", "userIdentity.invokedBy", "userIdentity.accountId",
+            "userIdentity.sessionContext.sessionIssuer.arn");
+
     private RecordParser() {
     }
 

@@ -1,0 +1,514 @@
+package io.github.lambdaguardrail.engine.internal;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The fast path through a CloudTrail log file as CloudTrail writes it, {@code {"Records":[{…},{…}]}}:
+ * it frames each record by its brackets and strings without parsing it, and on the way reads the
+ * string values of the fields in {@link RecordParser#HEADER_FIELDS}. A record that names another
+ * service is never parsed. A Lambda record comes with its header fields as a small JSON object, so
+ * that a record the engine ignores (a failed call, an unwatched API: most Lambda records) is
+ * classified without being parsed; the caller parses the others whole. Any record it cannot read
+ * with certainty goes to the caller whole: no or several {@code eventSource} keys, a value that is
+ * not a plain string, an escape sequence in a top-level key or in a header value, an EventBridge
+ * {@code detail-type} or {@code detail}.
+ *
+ * <p>At the first thing it does not handle (another first key than {@code Records}, an element
+ * that is not an object, the end of the array) it stops and hands over the rest of the input,
+ * preceded by {@code {"Records":[}, so that a JSON parser goes on as if the array had just
+ * opened. Between records, a missing or trailing comma is an error; within a record, only the
+ * brackets, the strings and the characters outside strings are checked: a record with a bad
+ * number, literal, comma or colon inside ({@code tru}, {@code "a" "b"}) passes unless it is parsed
+ * whole, where a JSON parser would stop.
+ *
+ * <p>A record is held whole in a buffer while it is framed (CloudTrail records are at most a few
+ * hundred KB); one larger than {@link #MAX_RECORD} is an error. Not thread-safe: one per input.
+ */
+public final class LogFileScanner {
+
+    /** The largest record framed; a record is held in memory whole while it is framed. */
+    public static final int MAX_RECORD = 32 * 1024 * 1024;
+
+    private static final int MAX_DEPTH = 1000;
+    private static final byte[] RECORDS = "\"Records\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTINUATION = "{\"Records\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DETAIL = "detail".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DETAIL_TYPE = "detail-type".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LAMBDA_SOURCE = RecordParser.LAMBDA_SOURCE.getBytes(StandardCharsets.US_ASCII);
+
+    // Eight bytes at a time through strings, where most of a log file is: the lowest byte of the
+    // word that is a quote or a backslash (the classic "has zero byte" test on word ^ pattern).
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long QUOTES = ONES * '"';
+    private static final long BACKSLASHES = ONES * '\\';
+    /** Times a word with a 1 in byte k only, gives k in the top byte. */
+    private static final long BYTE_INDEXES = 0x0001020304050607L;
+
+    private static final Field ROOT = Field.tree(RecordParser.HEADER_FIELDS);
+    private static final Field SOURCE = ROOT.child("eventSource");
+    private static final Field TIME = ROOT.child("eventTime");
+
+    /** Where the records go. */
+    public interface Records {
+
+        /** A record of another service, unparsed; {@code eventTime} is null when it has none that is a string. */
+        void otherService(String eventSource, String eventTime) throws IOException;
+
+        /**
+         * A Lambda record: {@code length} bytes of {@code buffer} from {@code offset}, and {@code
+         * header}, a record of just its {@link RecordParser#HEADER_FIELDS}, or null when they
+         * could not be read with certainty.
+         */
+        void lambda(ObjectNode header, byte[] buffer, int offset, int length) throws IOException;
+
+        /** A record to parse whole: {@code length} bytes of {@code buffer} from {@code offset}. */
+        void whole(byte[] buffer, int offset, int length) throws IOException;
+    }
+
+    private final InputStream in;
+    private byte[] buffer = new byte[256 * 1024];
+    private int pos;
+    private int limit;
+    private boolean eof;
+    private byte[] stack = new byte[64];
+    /** Per depth, the header object open there, or null. */
+    private Field[] objects = new Field[64];
+
+    // The record being framed: offsets into buffer, shifted when the buffer is compacted.
+    private int recordStart;
+    /** Per field: the offsets of its string value (start -1: none), or for an object, start 0 when present. */
+    private final int[] starts = new int[Field.count(ROOT)];
+    private final int[] ends = new int[starts.length];
+    private final int[] occurrences = new int[starts.length];
+
+    public LogFileScanner(InputStream in) {
+        this.in = in;
+    }
+
+    /**
+     * Scans the records, if the input is a log file that starts the CloudTrail way, and returns
+     * the rest of the input: the whole input when it does not, else {@code {"Records":[} and what
+     * follows the last record scanned.
+     */
+    public InputStream scan(Records records) throws IOException {
+        if (!logFilePrefix()) {
+            return rest(false);
+        }
+        boolean afterComma = false;
+        while (true) {
+            int next = skipWhitespace();
+            if (next == ']' && afterComma) {
+                throw new JsonParseException(null, "expected a record after ',', found ']'");
+            }
+            if (next != '{') {
+                return rest(true);
+            }
+            record(records);
+            next = skipWhitespace();
+            afterComma = next == ',';
+            if (afterComma) {
+                pos++;
+            } else if (next == ']') {
+                return rest(true);
+            } else {
+                throw new JsonParseException(null, next < 0 ? "input ends after a record, inside the Records array"
+                        : "expected ',' or ']' after a record, found '" + (char) next + "'");
+            }
+        }
+    }
+
+    /** Consumes {@code {"Records":[} (with any whitespace); on anything else, consumes nothing. */
+    private boolean logFilePrefix() throws IOException {
+        int at = 0;
+        at = skipWhitespaceAt(at);
+        if (!byteAt(at, '{')) {
+            return false;
+        }
+        at = skipWhitespaceAt(at + 1);
+        for (byte expected : RECORDS) {
+            if (!byteAt(at++, expected)) {
+                return false;
+            }
+        }
+        at = skipWhitespaceAt(at);
+        if (!byteAt(at, ':')) {
+            return false;
+        }
+        at = skipWhitespaceAt(at + 1);
+        if (!byteAt(at, '[')) {
+            return false;
+        }
+        pos = at + 1;
+        return true;
+    }
+
+    private boolean byteAt(int at, int expected) throws IOException {
+        return available(at) && buffer[at] == expected;
+    }
+
+    private int skipWhitespaceAt(int at) throws IOException {
+        while (available(at) && isWhitespace(buffer[at])) {
+            at++;
+        }
+        return at;
+    }
+
+    /** Whether buffer[at] holds input, reading on as needed (before the first record only: no compaction). */
+    private boolean available(int at) throws IOException {
+        while (at >= limit && !eof && limit < buffer.length) {
+            fill();
+        }
+        return at < limit;
+    }
+
+    /** The byte at pos after whitespace, or -1 at the end of the input. */
+    private int skipWhitespace() throws IOException {
+        while (true) {
+            if (pos == limit) {
+                recordStart = pos;
+                if (!more()) {
+                    return -1;
+                }
+            }
+            byte b = buffer[pos];
+            if (!isWhitespace(b)) {
+                return b & 0xff;
+            }
+            pos++;
+        }
+    }
+
+    /** A byte of a number, true, false or null (the letters are checked no further). */
+    private static boolean isLiteral(byte b) {
+        return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '-' || b == '+' || b == '.';
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+
+    /**
+     * Frames the record at pos (its '{'), reading the header fields on the way, and hands it over.
+     * {@code certain}: the eventSource and eventTime are read for sure, so the record can be
+     * classified by them; {@code exact}: so are the other header fields.
+     */
+    private void record(Records records) throws IOException {
+        recordStart = pos;
+        Arrays.fill(starts, -1);
+        Arrays.fill(occurrences, 0);
+        boolean certain = true;
+        boolean exact = true;
+        int depth = 0;
+        boolean expectKey = false;
+        Field object = null; // the header object open at this depth, if any
+        Field pending = null; // the header field whose value comes next, if any
+        int i = pos;
+        byte[] buf = buffer;
+        int lim = limit;
+        while (true) {
+            if (i == lim) {
+                int before = recordStart;
+                if (!more()) {
+                    throw new JsonParseException(null, "input ends inside a record");
+                }
+                i -= before - recordStart;
+                buf = buffer;
+                lim = limit;
+            }
+            byte b = buf[i++];
+            if (b == '"') {
+                int start = i;
+                boolean escaped = false;
+                while (true) {
+                    while (i + 8 <= lim) {
+                        long word = (long) WORDS.get(buf, i);
+                        long quotes = word ^ QUOTES;
+                        long backslashes = word ^ BACKSLASHES;
+                        long found = ((quotes - ONES) & ~quotes | (backslashes - ONES) & ~backslashes) & HIGH_BITS;
+                        if (found != 0) {
+                            // The index of the lowest byte found (Long.numberOfTrailingZeros is a call under C1).
+                            i += (int) ((((found & -found) >>> 7) * BYTE_INDEXES) >>> 56);
+                            break;
+                        }
+                        i += 8;
+                    }
+                    while (i < lim && buf[i] != '"' && buf[i] != '\\') {
+                        i++;
+                    }
+                    if (i < lim) {
+                        if (buf[i] == '"') {
+                            break;
+                        }
+                        escaped = true;
+                        if (i + 1 < lim) {
+                            i += 2; // the backslash and the byte it escapes
+                            continue;
+                        }
+                    }
+                    // More input needed: at the end of what was read, or at a backslash that ends it.
+                    int before = recordStart;
+                    if (!more()) {
+                        throw new JsonParseException(null, "input ends inside a string");
+                    }
+                    i -= before - recordStart;
+                    start -= before - recordStart;
+                    buf = buffer;
+                    lim = limit;
+                }
+                int end = i++;
+                if (object == null) {
+                    continue;
+                }
+                if (expectKey) {
+                    expectKey = false;
+                    pending = escaped ? null : object.child(buf, start, end);
+                    if (pending != null) {
+                        occurrences[pending.slot]++;
+                    } else if (object == ROOT && (escaped || equals(start, end, DETAIL) || equals(start, end, DETAIL_TYPE))) {
+                        certain = false;
+                    } else if (escaped) {
+                        exact = false;
+                    }
+                } else if (pending != null) {
+                    if (pending.isObject() || escaped) {
+                        certain &= pending != SOURCE && pending != TIME;
+                        exact = false;
+                    } else {
+                        starts[pending.slot] = start;
+                        ends[pending.slot] = end;
+                    }
+                    pending = null;
+                }
+                continue;
+            }
+            switch (b) {
+                case '{', '[' -> {
+                    Field opened = null;
+                    if (pending != null) {
+                        if (b == '{' && pending.isObject()) {
+                            opened = pending;
+                            starts[pending.slot] = 0;
+                        } else {
+                            certain &= pending != SOURCE;
+                            exact = false;
+                        }
+                        pending = null;
+                    }
+                    if (depth == MAX_DEPTH) {
+                        throw new JsonParseException(null, "record nested deeper than " + MAX_DEPTH);
+                    }
+                    if (depth == stack.length) {
+                        stack = Arrays.copyOf(stack, depth * 2);
+                        objects = Arrays.copyOf(objects, depth * 2);
+                    }
+                    stack[depth] = b;
+                    object = depth == 0 ? ROOT : opened;
+                    objects[depth++] = object;
+                    expectKey = b == '{';
+                }
+                case '}', ']' -> {
+                    if (depth == 0 || stack[depth - 1] != (b == '}' ? '{' : '[')) {
+                        throw new JsonParseException(null, "mismatched '" + (char) b + "' in a record");
+                    }
+                    depth--;
+                    if (depth == 0) {
+                        pos = i;
+                        deliver(records, certain, exact);
+                        return;
+                    }
+                    object = objects[depth - 1];
+                    pending = null;
+                }
+                case ',' -> {
+                    expectKey = stack[depth - 1] == '{';
+                    pending = null;
+                }
+                case ':', ' ', '\n', '\r', '\t' -> {
+                    // structure and whitespace
+                }
+                default -> {
+                    if (!isLiteral(b)) {
+                        throw new JsonParseException(null, "unexpected character '" + (char) (b & 0xff) + "' in a record");
+                    }
+                    if (pending != null) {
+                        // a number, true, false or null where a header field's string or object belongs
+                        certain &= pending != SOURCE;
+                        exact = false;
+                        pending = null;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A framed record: of another service when its eventSource is certain and not Lambda, a
+     * Lambda record when it is, else whole.
+     */
+    private void deliver(Records records, boolean certain, boolean exact) throws IOException {
+        int length = pos - recordStart;
+        if (!certain || occurrences[SOURCE.slot] != 1 || starts[SOURCE.slot] < 0 || occurrences[TIME.slot] > 1) {
+            records.whole(buffer, recordStart, length);
+        } else if (!equals(starts[SOURCE.slot], ends[SOURCE.slot], LAMBDA_SOURCE)) {
+            records.otherService(string(SOURCE), starts[TIME.slot] < 0 ? null : string(TIME));
+        } else {
+            for (int count : occurrences) {
+                exact &= count <= 1;
+            }
+            records.lambda(exact ? header(ROOT, JsonNodeFactory.instance.objectNode()) : null,
+                    buffer, recordStart, length);
+        }
+    }
+
+    /** The header fields read, as JSON: {@code node} with the children of {@code object} added. */
+    private ObjectNode header(Field object, ObjectNode node) {
+        for (Field field : object.children) {
+            if (starts[field.slot] < 0) {
+                continue;
+            }
+            if (field.isObject()) {
+                header(field, node.putObject(field.name));
+            } else {
+                node.put(field.name, string(field));
+            }
+        }
+        return node;
+    }
+
+    private String string(Field field) {
+        return new String(buffer, starts[field.slot], ends[field.slot] - starts[field.slot], StandardCharsets.UTF_8);
+    }
+
+    private boolean equals(int start, int end, byte[] expected) {
+        return Arrays.equals(buffer, start, end, expected, 0, expected.length);
+    }
+
+    /**
+     * Reads more input, keeping the record being framed (from recordStart) and moving it to the
+     * front of the buffer, which grows when the record fills it. Offsets in the buffer shift by
+     * the old recordStart: callers adjust theirs.
+     *
+     * @return false at the end of the input
+     */
+    private boolean more() throws IOException {
+        if (eof) {
+            return false;
+        }
+        int keep = limit - recordStart;
+        int shift = recordStart;
+        if (recordStart > 0) {
+            System.arraycopy(buffer, recordStart, buffer, 0, keep);
+            limit = keep;
+            pos -= shift;
+            recordStart = 0;
+            for (int slot = 0; slot < starts.length; slot++) {
+                if (starts[slot] > 0) { // 0 marks an object, -1 no value
+                    starts[slot] -= shift;
+                    ends[slot] -= shift;
+                }
+            }
+        } else if (limit == buffer.length) {
+            if (buffer.length >= MAX_RECORD) {
+                throw new JsonParseException(null, "record larger than " + (MAX_RECORD >> 20) + " MB");
+            }
+            buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, MAX_RECORD));
+        }
+        return fill() > 0 || more();
+    }
+
+    /** Appends what the input has to the buffer; -1 at its end. */
+    private int fill() throws IOException {
+        int read = in.read(buffer, limit, buffer.length - limit);
+        if (read < 0) {
+            eof = true;
+            return -1;
+        }
+        limit += read;
+        return read;
+    }
+
+    /** What a JSON parser reads on with: {@code {"Records":[} if asked, the unscanned bytes, the input. */
+    private InputStream rest(boolean continuation) {
+        InputStream unscanned = new ByteArrayInputStream(buffer, pos, limit - pos);
+        InputStream tail = new SequenceInputStream(unscanned, in);
+        return continuation ? new SequenceInputStream(new ByteArrayInputStream(CONTINUATION), tail) : tail;
+    }
+
+    /** A header field: a string, or an object of header fields; {@code slot} indexes the per-record arrays. */
+    private static final class Field {
+
+        final String name;
+        final byte[] bytes;
+        final int slot;
+        Field[] children = new Field[0];
+
+        private Field(String name, int slot) {
+            this.name = name;
+            this.bytes = name.getBytes(StandardCharsets.UTF_8);
+            this.slot = slot;
+        }
+
+        /** The tree of dotted paths ({@code userIdentity.arn}) under a root object of slot 0. */
+        static Field tree(List<String> paths) {
+            Field root = new Field("", 0);
+            int slots = 1;
+            for (String path : paths) {
+                Field at = root;
+                for (String name : path.split("\\.")) {
+                    Field child = at.child(name);
+                    if (child == null) {
+                        child = new Field(name, slots++);
+                        at.children = Arrays.copyOf(at.children, at.children.length + 1);
+                        at.children[at.children.length - 1] = child;
+                    }
+                    at = child;
+                }
+            }
+            return root;
+        }
+
+        static int count(Field field) {
+            return 1 + Arrays.stream(field.children).mapToInt(Field::count).sum();
+        }
+
+        boolean isObject() {
+            return children.length > 0;
+        }
+
+        Field child(String name) {
+            return Arrays.stream(children).filter(child -> child.name.equals(name)).findFirst().orElse(null);
+        }
+
+        /** The child named by {@code buf[start, end)}, or null. */
+        Field child(byte[] buf, int start, int end) {
+            int length = end - start;
+            for (Field child : children) {
+                byte[] name = child.bytes;
+                if (name.length == length && name[length - 1] == buf[end - 1]) {
+                    int at = 0;
+                    while (at < length && name[at] == buf[start + at]) {
+                        at++;
+                    }
+                    if (at == length) {
+                        return child;
+                    }
+                }
+            }
+            return null;
+        }
+    }
+}
