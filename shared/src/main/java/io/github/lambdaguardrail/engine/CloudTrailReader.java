@@ -135,19 +135,12 @@ public final class CloudTrailReader {
         }
 
         @Override
-        public void lambda(ObjectNode header, byte[] buffer, int offset, int length) throws IOException {
-            if (header == null) {
-                whole(buffer, offset, length);
-                return;
-            }
+        public void lambda(LogFileScanner.LambdaFields fields) throws IOException {
+            ObjectNode header = fields.header();
+            ParsedRecord fromHeader = RecordParser.parse(header, count);
+            ParsedRecord record = fromHeader instanceof ParsedRecord.Ignored ? fromHeader : RecordParser.parse(fields.all(), count);
             JsonNode time = header.get("eventTime");
-            int index = count;
-            ParsedRecord fromHeader = RecordParser.parse(header, index);
-            if (fromHeader instanceof ParsedRecord.Ignored) {
-                deliver(time == null ? null : time.textValue(), ignored -> fromHeader);
-            } else {
-                whole(buffer, offset, length);
-            }
+            deliver(time == null ? null : time.textValue(), index -> record);
         }
 
         @Override

@@ -1,12 +1,7 @@
 package io.github.lambdaguardrail.engine;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The Lambda APIs the guardrail evaluates. CloudTrail appends the API version to event names
@@ -22,11 +17,6 @@ public enum WatchedApi {
     CREATE_FUNCTION_URL_CONFIG("CreateFunctionUrlConfig"),
     UPDATE_FUNCTION_URL_CONFIG("UpdateFunctionUrlConfig");
 
-    // Greedy: letters and digits do not overlap, and a reluctant quantifier backtracks at every letter.
-    private static final Pattern VERSIONED_NAME = Pattern.compile("([A-Za-z]+)(\\d{8}(v\\d+)?)?");
-    private static final Map<String, WatchedApi> BY_BASE_NAME = Arrays.stream(values())
-            .collect(Collectors.toUnmodifiableMap(WatchedApi::baseName, api -> api));
-
     private final String baseName;
 
     WatchedApi(String baseName) {
@@ -40,11 +30,33 @@ public enum WatchedApi {
 
     /** The watched API a CloudTrail event name stands for, if any. */
     public static Optional<WatchedApi> forEventName(String eventName) {
-        Matcher m = VERSIONED_NAME.matcher(eventName);
-        if (!m.matches()) {
-            return Optional.empty();
+        for (WatchedApi api : values()) {
+            if (eventName.startsWith(api.baseName) && isVersionSuffix(eventName, api.baseName.length())) {
+                return Optional.of(api);
+            }
         }
-        return Optional.ofNullable(BY_BASE_NAME.get(m.group(1)));
+        return Optional.empty();
+    }
+
+    /** Whether {@code name} from {@code from} on is nothing, or eight digits and then maybe {@code v} and digits. */
+    private static boolean isVersionSuffix(String name, int from) {
+        if (from == name.length()) {
+            return true;
+        }
+        int date = from + 8;
+        if (name.length() < date || !digits(name, from, date)) {
+            return false;
+        }
+        return name.length() == date || name.charAt(date) == 'v' && name.length() > date + 1 && digits(name, date + 1, name.length());
+    }
+
+    private static boolean digits(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The APIs the VPC guard handles. */

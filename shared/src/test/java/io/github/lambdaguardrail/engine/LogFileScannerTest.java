@@ -196,6 +196,17 @@ class LogFileScannerTest {
                 Arguments.of("the header after requestParameters", "{\"Records\":[{\"requestParameters\":{\"eventName\":\"AddPermission\",\"userIdentity\":{}},"
                         + LAMBDA_READ.substring(1) + "]}"),
                 Arguments.of("no eventID", "{\"Records\":[" + LAMBDA_READ.replace("\"eventID\":\"e-r\",", "") + "]}"),
+                Arguments.of("requestParameters a string", "{\"Records\":[" + LAMBDA_READ.replace("GetFunction20150331v2", "AddPermission20150331v2")
+                        .replace("{\"functionName\":\"f\"}", "\"f\\\"}\"") + "]}"),
+                Arguments.of("responseElements a number", "{\"Records\":[" + LAMBDA_READ.replace("GetFunction20150331v2", "CreateFunction20150331")
+                        .replace("\"responseElements\":null", "\"responseElements\":-1.5e3") + "]}"),
+                Arguments.of("responseElements nul", "{\"Records\":[" + LAMBDA_READ.replace("GetFunction20150331v2", "CreateFunction20150331")
+                        .replace("\"responseElements\":null", "\"responseElements\":nul") + "]}"),
+                Arguments.of("responseElements null at a buffer's end", "{\"Records\":[" + LAMBDA_READ.replace("GetFunction20150331v2", "CreateFunction20150331")
+                        .replace("\"responseElements\":null,\"eventID\":\"e-r\",\"readOnly\":true,\"recipientAccountId\":\"111122223333\"}",
+                                "\"eventID\":\"e-r\",\"readOnly\":true,\"recipientAccountId\":\"111122223333\",\"responseElements\":null}") + "]}"),
+                Arguments.of("requestParameters twice", "{\"Records\":[" + LAMBDA_READ.replace("GetFunction20150331v2", "CreateFunction20150331")
+                        .replace("\"readOnly\"", "\"requestParameters\":{\"functionName\":\"g\"},\"readOnly\"") + "]}"),
                 Arguments.of("a watched event name", "{\"Records\":[" + LAMBDA_READ.replace("GetFunction20150331v2", "AddPermission20150331v2") + "]}"),
                 Arguments.of("garbage after the log file", "{\"Records\":[" + S3 + "]} trailing"));
     }
@@ -294,14 +305,22 @@ class LogFileScannerTest {
     }
 
     @Test
-    void lambdaRecordTheEngineEvaluatesIsParsedWhole() throws IOException {
-        String watched = LAMBDA_READ.replace("GetFunction20150331v2", "AddPermission20150331v2");
-        byte[] input = utf8("{\"Records\":[" + watched.replace("\"readOnly\":true", "\"readOnly\":tru") + "]}");
+    void lambdaRecordTheEngineEvaluatesIsReadFromTheFieldsItReadsWhichAreValidated() throws IOException {
+        String watched = LAMBDA_READ.replace("GetFunction20150331v2", "AddPermission20150331v2")
+                .replace("{\"functionName\":\"f\"}", "{\"functionName\":\"f\",\"statementId\":\"s\"}")
+                .replace("\"responseElements\":null", "\"responseElements\":{\"statement\":" + JSON.writeValueAsString(
+                        "{\"Sid\":\"s\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunction\"}") + "}");
+        byte[] brokenElsewhere = utf8("{\"Records\":[" + watched.replace("\"readOnly\":true", "\"readOnly\":tru") + "]}");
+        byte[] brokenInsideTheChange = utf8("{\"Records\":[" + watched.replace("\"statementId\":\"s\"", "\"statementId\":tru") + "]}");
 
-        Read read = viaScanner(input);
+        Read read = viaScanner(brokenElsewhere);
+        Read broken = viaScanner(brokenInsideTheChange);
 
-        assertEquals(0, read.errorIndex(), read.error());
-        assertTrue(read.error().startsWith("not valid JSON"), read.error());
+        assertNull(read.error(), read.error());
+        assertEquals(viaJackson(utf8("{\"Records\":[" + watched + "]}")).records(), read.records());
+        assertInstanceOf(ParsedRecord.Watched.class, read.records().get(0));
+        assertEquals(0, broken.errorIndex(), broken.error());
+        assertTrue(broken.error().startsWith("not valid JSON"), broken.error());
     }
 
     @Test

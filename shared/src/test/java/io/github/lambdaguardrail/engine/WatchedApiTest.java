@@ -32,7 +32,8 @@ class WatchedApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"UpdateFunctionCode20150331v2", "GetFunction20150331v2", "GetFunction", "DeleteFunction",
             "RemovePermission20150331v2", "CreateFunctionX", "AddPermission2015", "AddPermission20150331v2x",
-            "createfunction20150331", "CreateFunction20150331 ", "", "CreateEventSourceMapping20150331"})
+            "createfunction20150331", "CreateFunction20150331 ", "", "CreateEventSourceMapping20150331",
+            "AddPermission20150331v", "AddPermission201503310", "AddPermission2015033x", "AddPermission20150331v2v"})
     void otherEventNameIsNotWatched(String eventName) {
         assertEquals(Optional.empty(), WatchedApi.forEventName(eventName));
     }

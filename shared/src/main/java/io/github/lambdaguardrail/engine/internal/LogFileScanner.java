@@ -1,6 +1,7 @@
 package io.github.lambdaguardrail.engine.internal;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
@@ -58,7 +59,8 @@ public final class LogFileScanner {
     /** Times a word with a 1 in byte k only, gives k in the top byte. */
     private static final long BYTE_INDEXES = 0x0001020304050607L;
 
-    private static final Field ROOT = Field.tree(RecordParser.HEADER_FIELDS);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Field ROOT = Field.tree(RecordParser.HEADER_FIELDS, RecordParser.CHANGE_FIELDS);
     private static final Field SOURCE = ROOT.child("eventSource");
     private static final Field TIME = ROOT.child("eventTime");
 
@@ -68,15 +70,21 @@ public final class LogFileScanner {
         /** A record of another service, unparsed; {@code eventTime} is null when it has none that is a string. */
         void otherService(String eventSource, String eventTime) throws IOException;
 
-        /**
-         * A Lambda record: {@code length} bytes of {@code buffer} from {@code offset}, and {@code
-         * header}, a record of just its {@link RecordParser#HEADER_FIELDS}, or null when they
-         * could not be read with certainty.
-         */
-        void lambda(ObjectNode header, byte[] buffer, int offset, int length) throws IOException;
+        /** A Lambda record, read as its fields; {@code fields} is valid during the call only. */
+        void lambda(LambdaFields fields) throws IOException;
 
         /** A record to parse whole: {@code length} bytes of {@code buffer} from {@code offset}. */
         void whole(byte[] buffer, int offset, int length) throws IOException;
+    }
+
+    /** The fields of a Lambda record that {@link RecordParser} reads, as JSON records of just those fields. */
+    public interface LambdaFields {
+
+        /** The {@link RecordParser#HEADER_FIELDS}: enough for a record the engine ignores. */
+        ObjectNode header();
+
+        /** Every field the parser reads: the header and the {@link RecordParser#CHANGE_FIELDS}, parsed. */
+        ObjectNode all() throws IOException;
     }
 
     private final InputStream in;
@@ -94,6 +102,9 @@ public final class LogFileScanner {
     private final int[] starts = new int[Field.count(ROOT)];
     private final int[] ends = new int[starts.length];
     private final int[] occurrences = new int[starts.length];
+    private final LambdaFields lambdaFields = new FieldsRead();
+    /** Whether the string {@link #stringEnd} found last holds an escape sequence. */
+    private boolean stringEscaped;
 
     public LogFileScanner(InputStream in) {
         this.in = in;
@@ -201,6 +212,12 @@ public final class LogFileScanner {
         return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
+    /** Whether the literal at {@code at} is {@code null}, seen whole in the buffer. */
+    private boolean isNull(int at) {
+        return at + 4 < limit && buffer[at] == 'n' && buffer[at + 1] == 'u' && buffer[at + 2] == 'l' && buffer[at + 3] == 'l'
+                && !isLiteral(buffer[at + 4]);
+    }
+
     /**
      * Frames the record at pos (its '{'), reading the header fields on the way, and hands it over.
      * {@code certain}: the eventSource and eventTime are read for sure, so the record can be
@@ -232,47 +249,27 @@ public final class LogFileScanner {
             byte b = buf[i++];
             if (b == '"') {
                 int start = i;
+                while (i + 8 <= lim) {
+                    long word = (long) WORDS.get(buf, i);
+                    long quotes = word ^ QUOTES;
+                    long backslashes = word ^ BACKSLASHES;
+                    long found = ((quotes - ONES) & ~quotes | (backslashes - ONES) & ~backslashes) & HIGH_BITS;
+                    if (found != 0) {
+                        i += (int) ((((found & -found) >>> 7) * BYTE_INDEXES) >>> 56);
+                        break;
+                    }
+                    i += 8;
+                }
                 boolean escaped = false;
-                while (true) {
-                    while (i + 8 <= lim) {
-                        long word = (long) WORDS.get(buf, i);
-                        long quotes = word ^ QUOTES;
-                        long backslashes = word ^ BACKSLASHES;
-                        long found = ((quotes - ONES) & ~quotes | (backslashes - ONES) & ~backslashes) & HIGH_BITS;
-                        if (found != 0) {
-                            // The index of the lowest byte found (Long.numberOfTrailingZeros is a call under C1).
-                            i += (int) ((((found & -found) >>> 7) * BYTE_INDEXES) >>> 56);
-                            break;
-                        }
-                        i += 8;
-                    }
-                    while (i < lim && buf[i] != '"' && buf[i] != '\\') {
-                        i++;
-                    }
-                    if (i < lim) {
-                        if (buf[i] == '"') {
-                            break;
-                        }
-                        escaped = true;
-                        if (i + 1 < lim) {
-                            i += 2; // the backslash and the byte it escapes
-                            continue;
-                        }
-                    }
-                    // More input needed: at the end of what was read, or at a backslash that ends it.
-                    int before = recordStart;
-                    if (!more()) {
-                        throw new JsonParseException(null, "input ends inside a string");
-                    }
-                    i -= before - recordStart;
-                    start -= before - recordStart;
+                if (i >= lim || buf[i] != '"') {
+                    start -= recordStart;
+                    i = stringEnd(i);
                     buf = buffer;
                     lim = limit;
+                    start += recordStart;
+                    escaped = stringEscaped;
                 }
                 int end = i++;
-                if (object == null) {
-                    continue;
-                }
                 if (expectKey) {
                     expectKey = false;
                     pending = escaped ? null : object.child(buf, start, end);
@@ -284,7 +281,10 @@ public final class LogFileScanner {
                         exact = false;
                     }
                 } else if (pending != null) {
-                    if (pending.isObject() || escaped) {
+                    if (pending.kind == Kind.VALUE) {
+                        starts[pending.slot] = start - 1; // with the quotes: JSON to parse
+                        ends[pending.slot] = end + 1;
+                    } else if (pending.kind == Kind.OBJECT || escaped) {
                         certain &= pending != SOURCE && pending != TIME;
                         exact = false;
                     } else {
@@ -298,8 +298,12 @@ public final class LogFileScanner {
             switch (b) {
                 case '{', '[' -> {
                     Field opened = null;
+                    Field value = null;
                     if (pending != null) {
-                        if (b == '{' && pending.isObject()) {
+                        if (pending.kind == Kind.VALUE) {
+                            value = pending;
+                            starts[value.slot] = i - 1;
+                        } else if (b == '{' && pending.kind == Kind.OBJECT) {
                             opened = pending;
                             starts[pending.slot] = 0;
                         } else {
@@ -319,6 +323,16 @@ public final class LogFileScanner {
                     object = depth == 0 ? ROOT : opened;
                     objects[depth++] = object;
                     expectKey = b == '{';
+                    if (object == null) {
+                        i = skipContainer(i, depth);
+                        buf = buffer;
+                        lim = limit;
+                        depth--;
+                        object = objects[depth - 1];
+                        if (value != null) {
+                            ends[value.slot] = i;
+                        }
+                    }
                 }
                 case '}', ']' -> {
                     if (depth == 0 || stack[depth - 1] != (b == '}' ? '{' : '[')) {
@@ -345,13 +359,125 @@ public final class LogFileScanner {
                         throw new JsonParseException(null, "unexpected character '" + (char) (b & 0xff) + "' in a record");
                     }
                     if (pending != null) {
-                        // a number, true, false or null where a header field's string or object belongs
-                        certain &= pending != SOURCE;
-                        exact = false;
+                        if (pending.kind == Kind.VALUE && isNull(i - 1)) {
+                            starts[pending.slot] = i - 1;
+                            ends[pending.slot] = i + 3;
+                        } else {
+                            // a number, true, false or null where a header field's string or object belongs
+                            certain &= pending != SOURCE;
+                            exact = false;
+                        }
                         pending = null;
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Skips the rest of a container that holds no header field: {@code stack[depth - 1]} is its
+     * bracket and {@code i} the index after it. Returns the index after its closing bracket.
+     */
+    private int skipContainer(int i, int depth) throws IOException {
+        int outer = depth - 1;
+        byte[] buf = buffer;
+        int lim = limit;
+        while (true) {
+            if (i == lim) {
+                int before = recordStart;
+                if (!more()) {
+                    throw new JsonParseException(null, "input ends inside a record");
+                }
+                i -= before - recordStart;
+                buf = buffer;
+                lim = limit;
+            }
+            byte b = buf[i++];
+            if (b == '"') {
+                while (i + 8 <= lim) {
+                    long word = (long) WORDS.get(buf, i);
+                    long quotes = word ^ QUOTES;
+                    long backslashes = word ^ BACKSLASHES;
+                    long found = ((quotes - ONES) & ~quotes | (backslashes - ONES) & ~backslashes) & HIGH_BITS;
+                    if (found != 0) {
+                        i += (int) ((((found & -found) >>> 7) * BYTE_INDEXES) >>> 56);
+                        break;
+                    }
+                    i += 8;
+                }
+                if (i < lim && buf[i] == '"') {
+                    i++;
+                    continue;
+                }
+                i = stringEnd(i) + 1;
+                buf = buffer;
+                lim = limit;
+            } else if (b == '{' || b == '[') {
+                if (depth == MAX_DEPTH) {
+                    throw new JsonParseException(null, "record nested deeper than " + MAX_DEPTH);
+                }
+                if (depth == stack.length) {
+                    stack = Arrays.copyOf(stack, depth * 2);
+                    objects = Arrays.copyOf(objects, depth * 2);
+                }
+                stack[depth++] = b;
+            } else if (b == '}' || b == ']') {
+                if (stack[depth - 1] != (b == '}' ? '{' : '[')) {
+                    throw new JsonParseException(null, "mismatched '" + (char) b + "' in a record");
+                }
+                if (--depth == outer) {
+                    return i;
+                }
+            } else if (b != ',' && b != ':' && !isWhitespace(b) && !isLiteral(b)) {
+                throw new JsonParseException(null, "unexpected character '" + (char) (b & 0xff) + "' in a record");
+            }
+        }
+    }
+
+    /**
+     * The index of the quote that ends the string whose first byte is at {@code i}, reading on as
+     * needed (which shifts offsets: see {@link #more}); {@link #stringEscaped} says whether the
+     * string holds an escape sequence.
+     */
+    private int stringEnd(int i) throws IOException {
+        byte[] buf = buffer;
+        int lim = limit;
+        boolean escaped = false;
+        while (true) {
+            while (i + 8 <= lim) { // most of a log file is inside strings: eight bytes at a time
+                long word = (long) WORDS.get(buf, i);
+                long quotes = word ^ QUOTES;
+                long backslashes = word ^ BACKSLASHES;
+                long found = ((quotes - ONES) & ~quotes | (backslashes - ONES) & ~backslashes) & HIGH_BITS;
+                if (found != 0) {
+                    // The index of the lowest byte found (Long.numberOfTrailingZeros is a call under C1).
+                    i += (int) ((((found & -found) >>> 7) * BYTE_INDEXES) >>> 56);
+                    break;
+                }
+                i += 8;
+            }
+            while (i < lim && buf[i] != '"' && buf[i] != '\\') {
+                i++;
+            }
+            if (i < lim) {
+                if (buf[i] == '"') {
+                    stringEscaped = escaped;
+                    return i;
+                }
+                escaped = true;
+                if (i + 1 < lim) {
+                    i += 2; // the backslash and the byte it escapes
+                    continue;
+                }
+            }
+            // More input needed: at the end of what was read, or at a backslash that ends it.
+            int before = recordStart;
+            if (!more()) {
+                throw new JsonParseException(null, "input ends inside a string");
+            }
+            i -= before - recordStart;
+            buf = buffer;
+            lim = limit;
         }
     }
 
@@ -369,24 +495,56 @@ public final class LogFileScanner {
             for (int count : occurrences) {
                 exact &= count <= 1;
             }
-            records.lambda(exact ? header(ROOT, JsonNodeFactory.instance.objectNode()) : null,
-                    buffer, recordStart, length);
+            if (exact) {
+                records.lambda(lambdaFields);
+            } else {
+                records.whole(buffer, recordStart, length);
+            }
         }
     }
 
-    /** The header fields read, as JSON: {@code node} with the children of {@code object} added. */
-    private ObjectNode header(Field object, ObjectNode node) {
-        for (Field field : object.children) {
-            if (starts[field.slot] < 0) {
-                continue;
+    /** What {@link #deliver} hands over of a Lambda record read exactly, from the offsets of its fields. */
+    private final class FieldsRead implements LambdaFields {
+
+        @Override
+        public ObjectNode header() {
+            return strings(ROOT, JsonNodeFactory.instance.objectNode());
+        }
+
+        @Override
+        public ObjectNode all() throws IOException {
+            ObjectNode record = header();
+            values(ROOT, record);
+            return record;
+        }
+
+        /** {@code node} with the strings read of {@code object} added, in objects as read. */
+        private ObjectNode strings(Field object, ObjectNode node) {
+            for (Field field : object.children) {
+                if (starts[field.slot] >= 0) {
+                    switch (field.kind) {
+                        case OBJECT -> strings(field, node.putObject(field.name));
+                        case STRING -> node.put(field.name, string(field));
+                        case VALUE -> {
+                            // parsed by values(), on demand
+                        }
+                    }
+                }
             }
-            if (field.isObject()) {
-                header(field, node.putObject(field.name));
-            } else {
-                node.put(field.name, string(field));
+            return node;
+        }
+
+        /** Adds the values read of {@code object} to {@code node}, which holds its strings. */
+        private void values(Field object, ObjectNode node) throws IOException {
+            for (Field field : object.children) {
+                int start = starts[field.slot];
+                if (start >= 0 && field.kind == Kind.OBJECT) {
+                    values(field, (ObjectNode) node.get(field.name));
+                } else if (start >= 0 && field.kind == Kind.VALUE) {
+                    node.set(field.name, JSON.readTree(buffer, start, ends[field.slot] - start));
+                }
             }
         }
-        return node;
     }
 
     private String string(Field field) {
@@ -448,57 +606,92 @@ public final class LogFileScanner {
         return continuation ? new SequenceInputStream(new ByteArrayInputStream(CONTINUATION), tail) : tail;
     }
 
-    /** A header field: a string, or an object of header fields; {@code slot} indexes the per-record arrays. */
+    /** What a field of {@link Field} holds. */
+    private enum Kind { OBJECT, STRING, VALUE }
+
+    /**
+     * A field read: a string, any JSON value (kept as offsets and parsed on demand), or an object
+     * of such fields; {@code slot} indexes the per-record arrays.
+     */
     private static final class Field {
+
+        private static final int HASH_BUCKETS = 64;
 
         final String name;
         final byte[] bytes;
         final int slot;
+        final Kind kind;
         Field[] children = new Field[0];
+        /** The children by {@link #hash} of their names, chained through {@link #nextInBucket}. */
+        final Field[] byHash = new Field[HASH_BUCKETS];
+        Field nextInBucket;
 
-        private Field(String name, int slot) {
+        private Field(String name, int slot, Kind kind) {
             this.name = name;
             this.bytes = name.getBytes(StandardCharsets.UTF_8);
             this.slot = slot;
+            this.kind = kind;
         }
 
-        /** The tree of dotted paths ({@code userIdentity.arn}) under a root object of slot 0. */
-        static Field tree(List<String> paths) {
-            Field root = new Field("", 0);
+        /**
+         * The tree of dotted paths ({@code userIdentity.arn}) of strings and of values under a
+         * root object of slot 0.
+         */
+        static Field tree(List<String> strings, List<String> values) {
+            Field root = new Field("", 0, Kind.OBJECT);
             int slots = 1;
-            for (String path : paths) {
-                Field at = root;
-                for (String name : path.split("\\.")) {
-                    Field child = at.child(name);
-                    if (child == null) {
-                        child = new Field(name, slots++);
-                        at.children = Arrays.copyOf(at.children, at.children.length + 1);
-                        at.children[at.children.length - 1] = child;
-                    }
-                    at = child;
-                }
+            for (String path : strings) {
+                slots = add(root, path, Kind.STRING, slots);
+            }
+            for (String path : values) {
+                slots = add(root, path, Kind.VALUE, slots);
             }
             return root;
+        }
+
+        private static int add(Field root, String path, Kind kind, int slots) {
+            String[] names = path.split("\\.");
+            Field at = root;
+            for (int n = 0; n < names.length; n++) {
+                boolean last = n == names.length - 1;
+                Field child = at.child(names[n]);
+                if (child == null) {
+                    child = new Field(names[n], slots++, last ? kind : Kind.OBJECT);
+                    at.children = Arrays.copyOf(at.children, at.children.length + 1);
+                    at.children[at.children.length - 1] = child;
+                    int bucket = hash(child.bytes.length, child.bytes[child.bytes.length - 1]);
+                    child.nextInBucket = at.byHash[bucket];
+                    at.byHash[bucket] = child;
+                } else if (last || child.kind != Kind.OBJECT) {
+                    throw new IllegalArgumentException(path + ": overlaps another field");
+                }
+                at = child;
+            }
+            return slots;
+        }
+
+        /** A hash of a name from its length and last byte, cheap enough to test every key of a record. */
+        static int hash(int length, byte last) {
+            return (length * 7 + last) & (HASH_BUCKETS - 1);
         }
 
         static int count(Field field) {
             return 1 + Arrays.stream(field.children).mapToInt(Field::count).sum();
         }
 
-        boolean isObject() {
-            return children.length > 0;
-        }
-
         Field child(String name) {
             return Arrays.stream(children).filter(child -> child.name.equals(name)).findFirst().orElse(null);
         }
 
-        /** The child named by {@code buf[start, end)}, or null. */
+        /** The child named by {@code buf[start, end)}, or null: one probe of {@link #byHash} for most keys. */
         Field child(byte[] buf, int start, int end) {
             int length = end - start;
-            for (Field child : children) {
+            if (length == 0) {
+                return null;
+            }
+            for (Field child = byHash[hash(length, buf[end - 1])]; child != null; child = child.nextInBucket) {
                 byte[] name = child.bytes;
-                if (name.length == length && name[length - 1] == buf[end - 1]) {
+                if (name.length == length) {
                     int at = 0;
                     while (at < length && name[at] == buf[start + at]) {
                         at++;

@@ -27,15 +27,21 @@ public final class RecordParser {
     static final String LAMBDA_SOURCE = "lambda.amazonaws.com";
 
     /**
-     * Every field of a bare record that decides whether it is {@link ParsedRecord.Ignored}, and
-     * its header: a record holding only these, with the same values, parses to the same Ignored
-     * record. {@link LogFileScanner} reads them without parsing the record; keep this list in step
-     * with {@link #header} and {@link #parseOrThrow} up to the watched-event check.
+     * The string fields of a bare record that decide whether it is {@link ParsedRecord.Ignored},
+     * and its header: a record holding only these, with the same values, parses to the same
+     * Ignored record. Keep in step with {@link #header} and {@link #parseOrThrow}.
      */
     static final List<String> HEADER_FIELDS = List.of("eventSource", "eventTime", "eventID", "eventName",
             "recipientAccountId", "awsRegion", "errorCode", "userIdentity.type", "userIdentity.arn",
             "userIdentity.principalId", "userIdentity.invokedBy", "userIdentity.accountId",
             "userIdentity.sessionContext.sessionIssuer.arn");
+
+    /**
+     * The fields a watched event's change is read from. With the header fields, they are every
+     * field of a bare record the parser reads: {@link LogFileScanner} reads a Lambda record's
+     * fields without parsing the rest.
+     */
+    static final List<String> CHANGE_FIELDS = List.of("requestParameters", "responseElements");
 
     private RecordParser() {
     }
