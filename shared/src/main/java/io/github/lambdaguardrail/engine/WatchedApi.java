@@ -17,6 +17,8 @@ public enum WatchedApi {
     CREATE_FUNCTION_URL_CONFIG("CreateFunctionUrlConfig"),
     UPDATE_FUNCTION_URL_CONFIG("UpdateFunctionUrlConfig");
 
+    private static final List<WatchedApi> ALL = List.of(values()); // values() copies its array on each call
+
     private final String baseName;
 
     WatchedApi(String baseName) {
@@ -30,7 +32,7 @@ public enum WatchedApi {
 
     /** The watched API a CloudTrail event name stands for, if any. */
     public static Optional<WatchedApi> forEventName(String eventName) {
-        for (WatchedApi api : values()) {
+        for (WatchedApi api : ALL) {
             if (eventName.startsWith(api.baseName) && isVersionSuffix(eventName, api.baseName.length())) {
                 return Optional.of(api);
             }

@@ -207,6 +207,13 @@ class LogFileScannerTest {
                                 "\"eventID\":\"e-r\",\"readOnly\":true,\"recipientAccountId\":\"111122223333\",\"responseElements\":null}") + "]}"),
                 Arguments.of("requestParameters twice", "{\"Records\":[" + LAMBDA_READ.replace("GetFunction20150331v2", "CreateFunction20150331")
                         .replace("\"readOnly\"", "\"requestParameters\":{\"functionName\":\"g\"},\"readOnly\"") + "]}"),
+                Arguments.of("an ignored Lambda call pretty-printed", "{\"Records\":[" + JSON.readTree(LAMBDA_READ).toPrettyString() + "]}"),
+                Arguments.of("userIdentity with values of every kind", "{\"Records\":[" + LAMBDA_READ.replace("\"accountId\":",
+                        "\"n\":-1.5e3,\"t\":true,\"z\":null,\"a\":[[],{},\"]}\\\"\",[1,{\"arn\":\"x\"}]],\"o\":{\"arn\":\"y\"},\"accountId\":") + "]}"),
+                Arguments.of("a key twice in userIdentity", "{\"Records\":[" + LAMBDA_READ.replace("\"accountId\":", "\"type\":\"IAMUser\",\"accountId\":") + "]}"),
+                Arguments.of("sessionContext a string", "{\"Records\":[" + LAMBDA_READ.replaceFirst("\"sessionContext\":\\{.*?\"false\"}}", "\"sessionContext\":\"x\"") + "]}"),
+                Arguments.of("an empty userIdentity", "{\"Records\":[" + LAMBDA_READ.replaceFirst("\\{\"type\":\"AssumedRole\".*?\"false\"}}}", "{ }") + "]}"),
+                Arguments.of("a literal where userIdentity's key belongs", "{\"Records\":[" + LAMBDA_READ.replace("{\"type\":\"AssumedRole\",", "{1,\"type\":\"AssumedRole\",") + "]}"),
                 Arguments.of("a watched event name", "{\"Records\":[" + LAMBDA_READ.replace("GetFunction20150331v2", "AddPermission20150331v2") + "]}"),
                 Arguments.of("garbage after the log file", "{\"Records\":[" + S3 + "]} trailing"));
     }
@@ -293,14 +300,16 @@ class LogFileScannerTest {
 
     @Test
     void lambdaRecordTheEngineIgnoresIsClassifiedFromItsHeaderWithoutBeingParsed() throws IOException {
-        String brokenInside = LAMBDA_READ.replace("\"readOnly\":true", "\"readOnly\":tru");
+        String spaced = LAMBDA_READ.replace(":", " : ").replace(",\"", " ,\n \"").replace("\"accountId\"",
+                "\"n\":-1.5e3,\"t\":true,\"a\":[[],{},\"]}\\\"\",[1,{\"arn\":\"x\"}]],\"o\":{\"arn\":\"y\"},\"accountId\"");
+        String brokenInside = spaced.replace("\"readOnly\" : true", "\"readOnly\":tru");
         byte[] input = utf8("{\"Records\":[" + brokenInside + "," + failed(brokenInside) + "]}");
 
         assertNotNull(viaJackson(input).error());
         Read read = viaScanner(input);
 
         assertNull(read.error());
-        assertEquals(viaJackson(utf8("{\"Records\":[" + LAMBDA_READ + "," + failed(LAMBDA_READ) + "]}")).records(), read.records());
+        assertEquals(viaJackson(utf8("{\"Records\":[" + spaced + "," + failed(spaced) + "]}")).records(), read.records());
         assertInstanceOf(ParsedRecord.Ignored.class, read.records().get(0));
     }
 

@@ -88,21 +88,19 @@ public final class LogFileScanner {
     }
 
     private final InputStream in;
-    private byte[] buffer = new byte[256 * 1024];
+    private byte[] buffer = new byte[64 * 1024]; // grows for a larger record
     private int pos;
     private int limit;
     private boolean eof;
     private byte[] stack = new byte[64];
-    /** Per depth, the header object open there, or null. */
-    private Field[] objects = new Field[64];
 
     // The record being framed: offsets into buffer, shifted when the buffer is compacted.
     private int recordStart;
-    /** Per field: the offsets of its string value (start -1: none), or for an object, start 0 when present. */
+    /** Per top-level field read: the offsets of its value (start -1: none) and how often its key occurs. */
     private final int[] starts = new int[Field.count(ROOT)];
     private final int[] ends = new int[starts.length];
     private final int[] occurrences = new int[starts.length];
-    private final LambdaFields lambdaFields = new FieldsRead();
+    private final FieldsRead lambdaFields = new FieldsRead();
     /** Whether the string {@link #stringEnd} found last holds an escape sequence. */
     private boolean stringEscaped;
 
@@ -212,28 +210,22 @@ public final class LogFileScanner {
         return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
-    /** Whether the literal at {@code at} is {@code null}, seen whole in the buffer. */
-    private boolean isNull(int at) {
-        return at + 4 < limit && buffer[at] == 'n' && buffer[at + 1] == 'u' && buffer[at + 2] == 'l' && buffer[at + 3] == 'l'
-                && !isLiteral(buffer[at + 4]);
-    }
-
     /**
-     * Frames the record at pos (its '{'), reading the header fields on the way, and hands it over.
-     * {@code certain}: the eventSource and eventTime are read for sure, so the record can be
-     * classified by them; {@code exact}: so are the other header fields.
+     * Frames the record at pos (its '{') and hands it over. Only its top level is looked at: the
+     * offsets of the value of each top-level field in {@link #ROOT} are kept (a value of any kind,
+     * quotes included), every nested value is skipped. {@code certain}: no top-level key is
+     * escaped or names an EventBridge envelope's field, so the record is classified by its
+     * eventSource and eventTime.
      */
     private void record(Records records) throws IOException {
         recordStart = pos;
         Arrays.fill(starts, -1);
         Arrays.fill(occurrences, 0);
         boolean certain = true;
-        boolean exact = true;
-        int depth = 0;
-        boolean expectKey = false;
-        Field object = null; // the header object open at this depth, if any
-        Field pending = null; // the header field whose value comes next, if any
-        int i = pos;
+        boolean expectKey = true;
+        Field pending = null; // the field whose value comes next, if any
+        Field literal = null; // the field whose value is the literal being read, if any
+        int i = pos + 1;
         byte[] buf = buffer;
         int lim = limit;
         while (true) {
@@ -272,101 +264,58 @@ public final class LogFileScanner {
                 int end = i++;
                 if (expectKey) {
                     expectKey = false;
-                    pending = escaped ? null : object.child(buf, start, end);
+                    pending = escaped ? null : ROOT.child(buf, start, end);
                     if (pending != null) {
                         occurrences[pending.slot]++;
-                    } else if (object == ROOT && (escaped || equals(start, end, DETAIL) || equals(start, end, DETAIL_TYPE))) {
+                    } else if (escaped || equals(start, end, DETAIL) || equals(start, end, DETAIL_TYPE)) {
                         certain = false;
-                    } else if (escaped) {
-                        exact = false;
                     }
                 } else if (pending != null) {
-                    if (pending.kind == Kind.VALUE) {
-                        starts[pending.slot] = start - 1; // with the quotes: JSON to parse
-                        ends[pending.slot] = end + 1;
-                    } else if (pending.kind == Kind.OBJECT || escaped) {
-                        certain &= pending != SOURCE && pending != TIME;
-                        exact = false;
-                    } else {
-                        starts[pending.slot] = start;
-                        ends[pending.slot] = end;
-                    }
+                    starts[pending.slot] = start - 1;
+                    ends[pending.slot] = i;
                     pending = null;
                 }
                 continue;
             }
             switch (b) {
                 case '{', '[' -> {
-                    Field opened = null;
-                    Field value = null;
+                    stack[0] = b;
+                    int start = i - 1 - recordStart;
+                    i = skipContainer(i, 1);
+                    buf = buffer;
+                    lim = limit;
                     if (pending != null) {
-                        if (pending.kind == Kind.VALUE) {
-                            value = pending;
-                            starts[value.slot] = i - 1;
-                        } else if (b == '{' && pending.kind == Kind.OBJECT) {
-                            opened = pending;
-                            starts[pending.slot] = 0;
-                        } else {
-                            certain &= pending != SOURCE;
-                            exact = false;
-                        }
+                        starts[pending.slot] = start + recordStart;
+                        ends[pending.slot] = i;
                         pending = null;
                     }
-                    if (depth == MAX_DEPTH) {
-                        throw new JsonParseException(null, "record nested deeper than " + MAX_DEPTH);
-                    }
-                    if (depth == stack.length) {
-                        stack = Arrays.copyOf(stack, depth * 2);
-                        objects = Arrays.copyOf(objects, depth * 2);
-                    }
-                    stack[depth] = b;
-                    object = depth == 0 ? ROOT : opened;
-                    objects[depth++] = object;
-                    expectKey = b == '{';
-                    if (object == null) {
-                        i = skipContainer(i, depth);
-                        buf = buffer;
-                        lim = limit;
-                        depth--;
-                        object = objects[depth - 1];
-                        if (value != null) {
-                            ends[value.slot] = i;
-                        }
-                    }
                 }
-                case '}', ']' -> {
-                    if (depth == 0 || stack[depth - 1] != (b == '}' ? '{' : '[')) {
-                        throw new JsonParseException(null, "mismatched '" + (char) b + "' in a record");
+                case '}' -> {
+                    if (literal != null) {
+                        ends[literal.slot] = i - 1;
                     }
-                    depth--;
-                    if (depth == 0) {
-                        pos = i;
-                        deliver(records, certain, exact);
-                        return;
+                    pos = i;
+                    deliver(records, certain);
+                    return;
+                }
+                case ']' -> throw new JsonParseException(null, "mismatched ']' in a record");
+                case ',', ' ', '\n', '\r', '\t' -> {
+                    if (literal != null) {
+                        ends[literal.slot] = i - 1;
+                        literal = null;
                     }
-                    object = objects[depth - 1];
-                    pending = null;
+                    expectKey |= b == ',';
                 }
-                case ',' -> {
-                    expectKey = stack[depth - 1] == '{';
-                    pending = null;
-                }
-                case ':', ' ', '\n', '\r', '\t' -> {
-                    // structure and whitespace
+                case ':' -> {
+                    // between a key and its value
                 }
                 default -> {
                     if (!isLiteral(b)) {
                         throw new JsonParseException(null, "unexpected character '" + (char) (b & 0xff) + "' in a record");
                     }
                     if (pending != null) {
-                        if (pending.kind == Kind.VALUE && isNull(i - 1)) {
-                            starts[pending.slot] = i - 1;
-                            ends[pending.slot] = i + 3;
-                        } else {
-                            // a number, true, false or null where a header field's string or object belongs
-                            certain &= pending != SOURCE;
-                            exact = false;
-                        }
+                        starts[pending.slot] = i - 1;
+                        literal = pending;
                         pending = null;
                     }
                 }
@@ -418,7 +367,6 @@ public final class LogFileScanner {
                 }
                 if (depth == stack.length) {
                     stack = Arrays.copyOf(stack, depth * 2);
-                    objects = Arrays.copyOf(objects, depth * 2);
                 }
                 stack[depth++] = b;
             } else if (b == '}' || b == ']') {
@@ -483,72 +431,199 @@ public final class LogFileScanner {
 
     /**
      * A framed record: of another service when its eventSource is certain and not Lambda, a
-     * Lambda record when it is, else whole.
+     * Lambda record when its fields read as RecordParser expects them, else whole.
      */
-    private void deliver(Records records, boolean certain, boolean exact) throws IOException {
+    private void deliver(Records records, boolean certain) throws IOException {
         int length = pos - recordStart;
-        if (!certain || occurrences[SOURCE.slot] != 1 || starts[SOURCE.slot] < 0 || occurrences[TIME.slot] > 1) {
+        if (!certain || occurrences[SOURCE.slot] != 1 || !isPlainString(SOURCE) || occurrences[TIME.slot] > 1
+                || starts[TIME.slot] >= 0 && buffer[starts[TIME.slot]] == '"' && !isPlainString(TIME)) {
             records.whole(buffer, recordStart, length);
-        } else if (!equals(starts[SOURCE.slot], ends[SOURCE.slot], LAMBDA_SOURCE)) {
-            records.otherService(string(SOURCE), starts[TIME.slot] < 0 ? null : string(TIME));
+        } else if (!equals(starts[SOURCE.slot] + 1, ends[SOURCE.slot] - 1, LAMBDA_SOURCE)) {
+            records.otherService(content(SOURCE), isPlainString(TIME) ? content(TIME) : null);
+        } else if (lambdaFields.read()) {
+            records.lambda(lambdaFields);
         } else {
-            for (int count : occurrences) {
-                exact &= count <= 1;
-            }
-            if (exact) {
-                records.lambda(lambdaFields);
-            } else {
-                records.whole(buffer, recordStart, length);
-            }
+            records.whole(buffer, recordStart, length);
         }
     }
 
-    /** What {@link #deliver} hands over of a Lambda record read exactly, from the offsets of its fields. */
+    /** Whether the top-level field's value was read and is a string without escape sequences. */
+    private boolean isPlainString(Field field) {
+        int start = starts[field.slot];
+        return start >= 0 && buffer[start] == '"' && indexOf(buffer, '\\', start + 1, ends[field.slot] - 1) < 0;
+    }
+
+    private String content(Field field) {
+        return new String(buffer, starts[field.slot] + 1, ends[field.slot] - starts[field.slot] - 2, StandardCharsets.UTF_8);
+    }
+
+    private static int indexOf(byte[] buf, int b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * What {@link #deliver} hands over of a Lambda record: its fields, read from the offsets of
+     * their values in the buffer, where the whole record is, framed.
+     */
     private final class FieldsRead implements LambdaFields {
+
+        private ObjectNode header;
+        /** The end of the value being read: nothing at or after it is looked at. */
+        private int end;
+
+        /**
+         * Reads the header, if every field of it is there at most once and as RecordParser reads
+         * it: a string without escape sequences, or an object of such fields.
+         */
+        boolean read() {
+            header = JsonNodeFactory.instance.objectNode();
+            for (Field field : ROOT.children) {
+                int start = starts[field.slot];
+                end = ends[field.slot];
+                if (occurrences[field.slot] > 1) {
+                    return false;
+                }
+                boolean asExpected = start < 0 || switch (field.kind) {
+                    case STRING -> isPlainString(field);
+                    case OBJECT -> buffer[start] == '{' && object(field, start + 1, header.putObject(field.name)) == end;
+                    case VALUE -> true;
+                };
+                if (!asExpected) {
+                    return false;
+                }
+                if (start >= 0 && field.kind == Kind.STRING) {
+                    header.put(field.name, content(field));
+                }
+            }
+            return true;
+        }
 
         @Override
         public ObjectNode header() {
-            return strings(ROOT, JsonNodeFactory.instance.objectNode());
+            return header;
         }
 
         @Override
         public ObjectNode all() throws IOException {
-            ObjectNode record = header();
-            values(ROOT, record);
+            ObjectNode record = header.deepCopy();
+            for (Field field : ROOT.children) {
+                int start = starts[field.slot];
+                if (start >= 0 && field.kind == Kind.VALUE) {
+                    record.set(field.name, JSON.readTree(buffer, start, ends[field.slot] - start));
+                }
+            }
             return record;
         }
 
-        /** {@code node} with the strings read of {@code object} added, in objects as read. */
-        private ObjectNode strings(Field object, ObjectNode node) {
-            for (Field field : object.children) {
-                if (starts[field.slot] >= 0) {
-                    switch (field.kind) {
-                        case OBJECT -> strings(field, node.putObject(field.name));
-                        case STRING -> node.put(field.name, string(field));
-                        case VALUE -> {
-                            // parsed by values(), on demand
+        /**
+         * Reads the fields of {@code object} from the object whose first byte after '{' is at
+         * {@code i} into {@code node}: the index after its '}', or -1 when a field is not as
+         * RecordParser reads it (an escaped key, a value of another kind, a key twice) or the
+         * object is not well formed.
+         */
+        private int object(Field object, int i, ObjectNode node) {
+            byte[] buf = buffer;
+            i = skipSpace(buf, i);
+            if (i < end && buf[i] == '}') {
+                return i + 1;
+            }
+            while (i < end && buf[i] == '"') {
+                int keyEnd = quoteOrBackslash(buf, i + 1);
+                if (keyEnd < 0 || buf[keyEnd] == '\\') {
+                    return -1;
+                }
+                Field field = object.child(buf, i + 1, keyEnd);
+                i = skipSpace(buf, keyEnd + 1);
+                if (i >= end || buf[i] != ':') {
+                    return -1;
+                }
+                i = skipSpace(buf, i + 1);
+                if (i >= end) {
+                    return -1;
+                }
+                if (field == null) {
+                    i = skipValue(buf, i);
+                } else if (node.has(field.name)) {
+                    return -1;
+                } else if (field.kind == Kind.OBJECT && buf[i] == '{') {
+                    i = object(field, i + 1, node.putObject(field.name));
+                } else if (field.kind == Kind.STRING && buf[i] == '"') {
+                    int valueEnd = quoteOrBackslash(buf, i + 1);
+                    if (valueEnd < 0 || buf[valueEnd] == '\\') {
+                        return -1;
+                    }
+                    node.put(field.name, new String(buf, i + 1, valueEnd - i - 1, StandardCharsets.UTF_8));
+                    i = valueEnd + 1;
+                } else {
+                    return -1;
+                }
+                i = i < 0 ? end : skipSpace(buf, i);
+                if (i < end && buf[i] == '}') {
+                    return i + 1;
+                }
+                if (i >= end || buf[i] != ',') {
+                    return -1;
+                }
+                i = skipSpace(buf, i + 1);
+            }
+            return -1;
+        }
+
+        /** The index after the value at {@code i} (a string, a container or a literal), or -1 if it is not one. */
+        private int skipValue(byte[] buf, int i) {
+            int depth = 0;
+            do {
+                if (i >= end) {
+                    return -1;
+                }
+                byte b = buf[i++];
+                if (b == '"') {
+                    while (true) {
+                        i = quoteOrBackslash(buf, i);
+                        if (i < 0 || buf[i] == '"') {
+                            break;
                         }
+                        i += 2;
+                    }
+                    if (i < 0) {
+                        return -1;
+                    }
+                    i++;
+                } else if (b == '{' || b == '[') {
+                    depth++;
+                } else if (b == '}' || b == ']') {
+                    depth--;
+                } else if (depth == 0) {
+                    if (!isLiteral(b)) {
+                        return -1;
+                    }
+                    while (i < end && isLiteral(buf[i])) {
+                        i++;
                     }
                 }
-            }
-            return node;
+            } while (depth > 0);
+            return depth == 0 ? i : -1;
         }
 
-        /** Adds the values read of {@code object} to {@code node}, which holds its strings. */
-        private void values(Field object, ObjectNode node) throws IOException {
-            for (Field field : object.children) {
-                int start = starts[field.slot];
-                if (start >= 0 && field.kind == Kind.OBJECT) {
-                    values(field, (ObjectNode) node.get(field.name));
-                } else if (start >= 0 && field.kind == Kind.VALUE) {
-                    node.set(field.name, JSON.readTree(buffer, start, ends[field.slot] - start));
-                }
+        /** The index of the first quote or backslash from {@code i} on, or -1. */
+        private int quoteOrBackslash(byte[] buf, int i) {
+            while (i < end && buf[i] != '"' && buf[i] != '\\') {
+                i++;
             }
+            return i < end ? i : -1;
         }
-    }
 
-    private String string(Field field) {
-        return new String(buffer, starts[field.slot], ends[field.slot] - starts[field.slot], StandardCharsets.UTF_8);
+        private int skipSpace(byte[] buf, int i) {
+            while (i < end && isWhitespace(buf[i])) {
+                i++;
+            }
+            return i;
+        }
     }
 
     private boolean equals(int start, int end, byte[] expected) {
@@ -664,6 +739,9 @@ public final class LogFileScanner {
                     at.byHash[bucket] = child;
                 } else if (last || child.kind != Kind.OBJECT) {
                     throw new IllegalArgumentException(path + ": overlaps another field");
+                }
+                if (kind == Kind.VALUE && !last) {
+                    throw new IllegalArgumentException(path + ": values are read at the top level only");
                 }
                 at = child;
             }
