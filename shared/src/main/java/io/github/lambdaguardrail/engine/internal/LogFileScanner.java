@@ -45,8 +45,6 @@ public final class LogFileScanner {
     private static final int MAX_DEPTH = 1000;
     private static final byte[] RECORDS = "\"Records\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTINUATION = "{\"Records\":[".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DETAIL = "detail".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DETAIL_TYPE = "detail-type".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LAMBDA_SOURCE = RecordParser.LAMBDA_SOURCE.getBytes(StandardCharsets.US_ASCII);
 
     // Eight bytes at a time through strings, where most of a log file is: the lowest byte of the
@@ -60,7 +58,8 @@ public final class LogFileScanner {
     private static final long BYTE_INDEXES = 0x0001020304050607L;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Field ROOT = Field.tree(RecordParser.HEADER_FIELDS, RecordParser.CHANGE_FIELDS);
+    private static final Field ROOT = Field.tree(RecordParser.HEADER_FIELDS, RecordParser.CHANGE_FIELDS,
+            List.of("detail-type", "detail"));
     private static final Field SOURCE = ROOT.child("eventSource");
     private static final Field TIME = ROOT.child("eventTime");
 
@@ -267,8 +266,9 @@ public final class LogFileScanner {
                     pending = escaped ? null : ROOT.child(buf, start, end);
                     if (pending != null) {
                         occurrences[pending.slot]++;
-                    } else if (escaped || equals(start, end, DETAIL) || equals(start, end, DETAIL_TYPE)) {
-                        certain = false;
+                        certain &= pending.kind != Kind.ENVELOPE;
+                    } else {
+                        certain &= !escaped;
                     }
                 } else if (pending != null) {
                     starts[pending.slot] = start - 1;
@@ -491,7 +491,7 @@ public final class LogFileScanner {
                 boolean asExpected = start < 0 || switch (field.kind) {
                     case STRING -> isPlainString(field);
                     case OBJECT -> buffer[start] == '{' && object(field, start + 1, header.putObject(field.name)) == end;
-                    case VALUE -> true;
+                    case VALUE, ENVELOPE -> true;
                 };
                 if (!asExpected) {
                     return false;
@@ -681,13 +681,14 @@ public final class LogFileScanner {
         return continuation ? new SequenceInputStream(new ByteArrayInputStream(CONTINUATION), tail) : tail;
     }
 
-    /** What a field of {@link Field} holds. */
-    private enum Kind { OBJECT, STRING, VALUE }
-
     /**
-     * A field read: a string, any JSON value (kept as offsets and parsed on demand), or an object
-     * of such fields; {@code slot} indexes the per-record arrays.
+     * What a {@link Field} holds: a string, an object of fields, any JSON value (kept as offsets,
+     * parsed on demand), or a field of an EventBridge envelope (whose presence says the object is
+     * not a bare record).
      */
+    private enum Kind { OBJECT, STRING, VALUE, ENVELOPE }
+
+    /** A field the scanner looks for; {@code slot} indexes the per-record arrays. */
     private static final class Field {
 
         private static final int HASH_BUCKETS = 64;
@@ -712,9 +713,12 @@ public final class LogFileScanner {
          * The tree of dotted paths ({@code userIdentity.arn}) of strings and of values under a
          * root object of slot 0.
          */
-        static Field tree(List<String> strings, List<String> values) {
+        static Field tree(List<String> strings, List<String> values, List<String> envelope) {
             Field root = new Field("", 0, Kind.OBJECT);
             int slots = 1;
+            for (String name : envelope) {
+                slots = add(root, name, Kind.ENVELOPE, slots);
+            }
             for (String path : strings) {
                 slots = add(root, path, Kind.STRING, slots);
             }
@@ -740,7 +744,7 @@ public final class LogFileScanner {
                 } else if (last || child.kind != Kind.OBJECT) {
                     throw new IllegalArgumentException(path + ": overlaps another field");
                 }
-                if (kind == Kind.VALUE && !last) {
+                if ((kind == Kind.VALUE || kind == Kind.ENVELOPE) && !last) {
                     throw new IllegalArgumentException(path + ": values are read at the top level only");
                 }
                 at = child;
