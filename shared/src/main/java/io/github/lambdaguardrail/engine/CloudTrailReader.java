@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lambdaguardrail.engine.internal.LogFileScanner;
 import io.github.lambdaguardrail.engine.internal.RecordParser;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.zip.GZIPInputStream;
@@ -108,14 +108,21 @@ public final class CloudTrailReader {
         return reading.count;
     }
 
-    /** Gzip is recognised by its magic number, not by the file name. */
+    /**
+     * Gzip is recognised by its magic number, not by the file name. Nothing is buffered here: the
+     * scanner and Jackson read in large blocks, and a single event must not cost a large buffer.
+     */
     private static InputStream decompressed(InputStream in) throws IOException {
-        BufferedInputStream buffered = new BufferedInputStream(in, BUFFER);
-        buffered.mark(2);
-        int first = buffered.read();
-        int second = buffered.read();
-        buffered.reset();
-        return first == 0x1f && second == 0x8b ? new GZIPInputStream(buffered, BUFFER) : buffered;
+        PushbackInputStream peek = new PushbackInputStream(in, 2);
+        int first = peek.read();
+        int second = first < 0 ? -1 : peek.read();
+        if (second >= 0) {
+            peek.unread(second);
+        }
+        if (first >= 0) {
+            peek.unread(first);
+        }
+        return first == 0x1f && second == 0x8b ? new GZIPInputStream(peek, BUFFER) : peek;
     }
 
     /** One call of {@link #read}: the records {@link LogFileScanner} frames, then what it leaves to Jackson. */

@@ -43,6 +43,9 @@ public final class LogFileScanner {
     public static final int MAX_RECORD = 32 * 1024 * 1024;
 
     private static final int MAX_DEPTH = 1000;
+    private static final int PREFIX_BUFFER = 256;
+    /** The buffer of a log file: records are read in blocks of about this size; it grows for a larger record. */
+    private static final int LOG_FILE_BUFFER = 64 * 1024;
     private static final byte[] RECORDS = "\"Records\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTINUATION = "{\"Records\":[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LAMBDA_SOURCE = RecordParser.LAMBDA_SOURCE.getBytes(StandardCharsets.US_ASCII);
@@ -62,6 +65,7 @@ public final class LogFileScanner {
             List.of("detail-type", "detail"));
     private static final Field SOURCE = ROOT.child("eventSource");
     private static final Field TIME = ROOT.child("eventTime");
+    private static final int FIELDS = Field.count(ROOT);
 
     /** Where the records go. */
     public interface Records {
@@ -87,19 +91,21 @@ public final class LogFileScanner {
     }
 
     private final InputStream in;
-    private byte[] buffer = new byte[64 * 1024]; // grows for a larger record
+    /** Small until the input is known to be a log file: a single event must not cost a large buffer. */
+    private byte[] buffer = new byte[PREFIX_BUFFER];
     private int pos;
     private int limit;
     private boolean eof;
-    private byte[] stack = new byte[64];
+    // Allocated once the input is known to be a log file (a single event must not cost them).
+    private byte[] stack;
 
     // The record being framed: offsets into buffer, shifted when the buffer is compacted.
     private int recordStart;
     /** Per top-level field read: the offsets of its value (start -1: none) and how often its key occurs. */
-    private final int[] starts = new int[Field.count(ROOT)];
-    private final int[] ends = new int[starts.length];
-    private final int[] occurrences = new int[starts.length];
-    private final FieldsRead lambdaFields = new FieldsRead();
+    private int[] starts;
+    private int[] ends;
+    private int[] occurrences;
+    private FieldsRead lambdaFields;
     /** Whether the string {@link #stringEnd} found last holds an escape sequence. */
     private boolean stringEscaped;
 
@@ -116,6 +122,12 @@ public final class LogFileScanner {
         if (!logFilePrefix()) {
             return rest(false);
         }
+        buffer = Arrays.copyOf(buffer, LOG_FILE_BUFFER);
+        stack = new byte[64];
+        starts = new int[FIELDS];
+        ends = new int[FIELDS];
+        occurrences = new int[FIELDS];
+        lambdaFields = new FieldsRead();
         boolean afterComma = false;
         while (true) {
             int next = skipWhitespace();
