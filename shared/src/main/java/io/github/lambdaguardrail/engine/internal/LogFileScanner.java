@@ -50,8 +50,7 @@ public final class LogFileScanner {
     private static final byte[] CONTINUATION = "{\"Records\":[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LAMBDA_SOURCE = RecordParser.LAMBDA_SOURCE.getBytes(StandardCharsets.US_ASCII);
 
-    // Eight bytes at a time through strings, where most of a log file is: the lowest byte of the
-    // word that is a quote or a backslash (the classic "has zero byte" test on word ^ pattern).
+    // For quoteOrBackslash: eight bytes at a time.
     private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
@@ -241,28 +240,14 @@ public final class LogFileScanner {
         int lim = limit;
         while (true) {
             if (i == lim) {
-                int before = recordStart;
-                if (!more()) {
-                    throw new JsonParseException(null, "input ends inside a record");
-                }
-                i -= before - recordStart;
+                i = readOn(i, "a record");
                 buf = buffer;
                 lim = limit;
             }
             byte b = buf[i++];
             if (b == '"') {
                 int start = i;
-                while (i + 8 <= lim) {
-                    long word = (long) WORDS.get(buf, i);
-                    long quotes = word ^ QUOTES;
-                    long backslashes = word ^ BACKSLASHES;
-                    long found = ((quotes - ONES) & ~quotes | (backslashes - ONES) & ~backslashes) & HIGH_BITS;
-                    if (found != 0) {
-                        i += (int) ((((found & -found) >>> 7) * BYTE_INDEXES) >>> 56);
-                        break;
-                    }
-                    i += 8;
-                }
+                i = quoteOrBackslash(buf, i, lim);
                 boolean escaped = false;
                 if (i >= lim || buf[i] != '"') {
                     start -= recordStart;
@@ -345,27 +330,13 @@ public final class LogFileScanner {
         int lim = limit;
         while (true) {
             if (i == lim) {
-                int before = recordStart;
-                if (!more()) {
-                    throw new JsonParseException(null, "input ends inside a record");
-                }
-                i -= before - recordStart;
+                i = readOn(i, "a record");
                 buf = buffer;
                 lim = limit;
             }
             byte b = buf[i++];
             if (b == '"') {
-                while (i + 8 <= lim) {
-                    long word = (long) WORDS.get(buf, i);
-                    long quotes = word ^ QUOTES;
-                    long backslashes = word ^ BACKSLASHES;
-                    long found = ((quotes - ONES) & ~quotes | (backslashes - ONES) & ~backslashes) & HIGH_BITS;
-                    if (found != 0) {
-                        i += (int) ((((found & -found) >>> 7) * BYTE_INDEXES) >>> 56);
-                        break;
-                    }
-                    i += 8;
-                }
+                i = quoteOrBackslash(buf, i, lim);
                 if (i < lim && buf[i] == '"') {
                     i++;
                     continue;
@@ -395,6 +366,38 @@ public final class LogFileScanner {
     }
 
     /**
+     * The first index from {@code i} on, below {@code lim}, of a quote or a backslash; {@code lim}
+     * when there is none. Eight bytes at a time, as most of a log file is inside strings: the
+     * lowest byte of a word that is one of them (the "has a zero byte" test on word ^ pattern).
+     */
+    private static int quoteOrBackslash(byte[] buf, int i, int lim) {
+        while (i + 8 <= lim) {
+            long word = (long) WORDS.get(buf, i);
+            long quotes = word ^ QUOTES;
+            long backslashes = word ^ BACKSLASHES;
+            long found = ((quotes - ONES) & ~quotes | (backslashes - ONES) & ~backslashes) & HIGH_BITS;
+            if (found != 0) {
+                // The index of the lowest byte found (Long.numberOfTrailingZeros is a call under C1).
+                return i + (int) ((((found & -found) >>> 7) * BYTE_INDEXES) >>> 56);
+            }
+            i += 8;
+        }
+        while (i < lim && buf[i] != '"' && buf[i] != '\\') {
+            i++;
+        }
+        return i;
+    }
+
+    /** Reads on at the end of what was read, inside {@code what}: {@code i} shifted as the buffer moved. */
+    private int readOn(int i, String what) throws IOException {
+        int before = recordStart;
+        if (!more()) {
+            throw new JsonParseException(null, "input ends inside " + what);
+        }
+        return i - (before - recordStart);
+    }
+
+    /**
      * The index of the quote that ends the string whose first byte is at {@code i}, reading on as
      * needed (which shifts offsets: see {@link #more}); {@link #stringEscaped} says whether the
      * string holds an escape sequence.
@@ -404,21 +407,7 @@ public final class LogFileScanner {
         int lim = limit;
         boolean escaped = false;
         while (true) {
-            while (i + 8 <= lim) { // most of a log file is inside strings: eight bytes at a time
-                long word = (long) WORDS.get(buf, i);
-                long quotes = word ^ QUOTES;
-                long backslashes = word ^ BACKSLASHES;
-                long found = ((quotes - ONES) & ~quotes | (backslashes - ONES) & ~backslashes) & HIGH_BITS;
-                if (found != 0) {
-                    // The index of the lowest byte found (Long.numberOfTrailingZeros is a call under C1).
-                    i += (int) ((((found & -found) >>> 7) * BYTE_INDEXES) >>> 56);
-                    break;
-                }
-                i += 8;
-            }
-            while (i < lim && buf[i] != '"' && buf[i] != '\\') {
-                i++;
-            }
+            i = quoteOrBackslash(buf, i, lim);
             if (i < lim) {
                 if (buf[i] == '"') {
                     stringEscaped = escaped;
@@ -431,11 +420,7 @@ public final class LogFileScanner {
                 }
             }
             // More input needed: at the end of what was read, or at a backslash that ends it.
-            int before = recordStart;
-            if (!more()) {
-                throw new JsonParseException(null, "input ends inside a string");
-            }
-            i -= before - recordStart;
+            i = readOn(i, "a string");
             buf = buffer;
             lim = limit;
         }
@@ -624,10 +609,8 @@ public final class LogFileScanner {
 
         /** The index of the first quote or backslash from {@code i} on, or -1. */
         private int quoteOrBackslash(byte[] buf, int i) {
-            while (i < end && buf[i] != '"' && buf[i] != '\\') {
-                i++;
-            }
-            return i < end ? i : -1;
+            int found = LogFileScanner.quoteOrBackslash(buf, i, end);
+            return found < end ? found : -1;
         }
 
         private int skipSpace(byte[] buf, int i) {
