@@ -151,7 +151,8 @@ final class Replay {
      * One file: every record in the window to the engine and the printer, problems to the file's
      * stderr. With a window set, a record whose eventTime is missing or not an ISO-8601 instant is
      * reported as invalid (fail closed: it is neither skipped nor assumed inside). Records outside
-     * the window are not classified at all: a broken record from outside the window is not an error.
+     * the window are not handed over: an invalid record from outside the window is not an error
+     * (JSON that does not parse still is).
      */
     private final class FileEvaluation implements CloudTrailReader.Sink {
 

@@ -38,9 +38,10 @@ public final class CloudTrailReader {
     public interface Sink {
 
         /**
-         * Whether to classify the record at {@code index} (counting every record of the input
+         * Whether to hand over the record at {@code index} (counting every record of the input
          * from 0), given its eventTime: the record's, or the detail's of an EventBridge event;
-         * null when it has none that is a string. A record not wanted is not classified at all.
+         * null when it has none that is a string. A record not wanted is not handed over:
+         * whether it would be invalid goes unreported (JSON that does not parse is still an error).
          */
         boolean wants(int index, String eventTime);
 

@@ -17,14 +17,16 @@ import java.util.List;
 
 /**
  * The fast path through a CloudTrail log file as CloudTrail writes it, {@code {"Records":[{…},{…}]}}:
- * it frames each record by its brackets and strings without parsing it, and on the way reads the
- * string values of the fields in {@link RecordParser#HEADER_FIELDS}. A record that names another
- * service is never parsed. A Lambda record comes with its header fields as a small JSON object, so
- * that a record the engine ignores (a failed call, an unwatched API: most Lambda records) is
- * classified without being parsed; the caller parses the others whole. Any record it cannot read
- * with certainty goes to the caller whole: no or several {@code eventSource} keys, a value that is
- * not a plain string, an escape sequence in a top-level key or in a header value, an EventBridge
- * {@code detail-type} or {@code detail}.
+ * it frames each record by its brackets and strings without parsing it. The first pass looks at a
+ * record's top level only, keeping where the value of each field {@link RecordParser} reads
+ * begins and ends, and skips every nested value. A record that names another service is handed
+ * over by its {@code eventSource} and {@code eventTime}, never parsed. Of a Lambda record, a second
+ * pass reads the {@link RecordParser#HEADER_FIELDS} from the framed bytes, enough for a record the
+ * engine ignores (a failed call, an unwatched API: most Lambda records); the {@link
+ * RecordParser#CHANGE_FIELDS} are parsed only on demand. Any record it cannot read with certainty
+ * goes to the caller whole: no or several {@code eventSource} keys, a field twice, a value of
+ * another kind than the parser reads, an escape sequence in a key or in a header value, an
+ * EventBridge {@code detail-type} or {@code detail}.
  *
  * <p>At the first thing it does not handle (another first key than {@code Records}, an element
  * that is not an object, the end of the array) it stops and hands over the rest of the input,
@@ -64,7 +66,7 @@ public final class LogFileScanner {
             List.of("detail-type", "detail"));
     private static final Field SOURCE = ROOT.child("eventSource");
     private static final Field TIME = ROOT.child("eventTime");
-    private static final int FIELDS = Field.count(ROOT);
+    private static final int FIELDS = ROOT.children.length;
 
     /** Where the records go. */
     public interface Records {
@@ -321,8 +323,8 @@ public final class LogFileScanner {
     }
 
     /**
-     * Skips the rest of a container that holds no header field: {@code stack[depth - 1]} is its
-     * bracket and {@code i} the index after it. Returns the index after its closing bracket.
+     * Skips the rest of a nested container: {@code stack[depth - 1]} is its bracket and {@code i}
+     * the index after it. Returns the index after its closing bracket.
      */
     private int skipContainer(int i, int depth) throws IOException {
         int outer = depth - 1;
@@ -432,11 +434,12 @@ public final class LogFileScanner {
      */
     private void deliver(Records records, boolean certain) throws IOException {
         int length = pos - recordStart;
+        boolean plainTime = isPlainString(TIME);
         if (!certain || occurrences[SOURCE.slot] != 1 || !isPlainString(SOURCE) || occurrences[TIME.slot] > 1
-                || starts[TIME.slot] >= 0 && buffer[starts[TIME.slot]] == '"' && !isPlainString(TIME)) {
+                || starts[TIME.slot] >= 0 && buffer[starts[TIME.slot]] == '"' && !plainTime) {
             records.whole(buffer, recordStart, length);
         } else if (!equals(starts[SOURCE.slot] + 1, ends[SOURCE.slot] - 1, LAMBDA_SOURCE)) {
-            records.otherService(content(SOURCE), isPlainString(TIME) ? content(TIME) : null);
+            records.otherService(content(SOURCE), plainTime ? content(TIME) : null);
         } else if (lambdaFields.read()) {
             records.lambda(lambdaFields);
         } else {
@@ -444,23 +447,18 @@ public final class LogFileScanner {
         }
     }
 
-    /** Whether the top-level field's value was read and is a string without escape sequences. */
+    /**
+     * Whether the top-level field's value was read and is a string without escape sequences: a
+     * framed string holds no bare quote, so its first quote or backslash is its closing quote.
+     */
     private boolean isPlainString(Field field) {
         int start = starts[field.slot];
-        return start >= 0 && buffer[start] == '"' && indexOf(buffer, '\\', start + 1, ends[field.slot] - 1) < 0;
+        int closingQuote = ends[field.slot] - 1;
+        return start >= 0 && buffer[start] == '"' && quoteOrBackslash(buffer, start + 1, closingQuote + 1) == closingQuote;
     }
 
     private String content(Field field) {
         return new String(buffer, starts[field.slot] + 1, ends[field.slot] - starts[field.slot] - 2, StandardCharsets.UTF_8);
-    }
-
-    private static int indexOf(byte[] buf, int b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (buf[i] == b) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /**
@@ -644,7 +642,7 @@ public final class LogFileScanner {
             pos -= shift;
             recordStart = 0;
             for (int slot = 0; slot < starts.length; slot++) {
-                if (starts[slot] > 0) { // 0 marks an object, -1 no value
+                if (starts[slot] >= 0) { // -1: no value
                     starts[slot] -= shift;
                     ends[slot] -= shift;
                 }
@@ -683,7 +681,10 @@ public final class LogFileScanner {
      */
     private enum Kind { OBJECT, STRING, VALUE, ENVELOPE }
 
-    /** A field the scanner looks for; {@code slot} indexes the per-record arrays. */
+    /**
+     * A field the scanner looks for; {@code slot}, of a top-level field, indexes the per-record
+     * arrays (-1 for the root and nested fields, which the header pass reads into JSON directly).
+     */
     private static final class Field {
 
         private static final int HASH_BUCKETS = 64;
@@ -704,13 +705,10 @@ public final class LogFileScanner {
             this.kind = kind;
         }
 
-        /**
-         * The tree of dotted paths ({@code userIdentity.arn}) of strings and of values under a
-         * root object of slot 0.
-         */
+        /** The tree of dotted paths ({@code userIdentity.arn}) of strings, of values and of envelope keys. */
         static Field tree(List<String> strings, List<String> values, List<String> envelope) {
-            Field root = new Field("", 0, Kind.OBJECT);
-            int slots = 1;
+            Field root = new Field("", -1, Kind.OBJECT);
+            int slots = 0;
             for (String name : envelope) {
                 slots = add(root, name, Kind.ENVELOPE, slots);
             }
@@ -730,7 +728,7 @@ public final class LogFileScanner {
                 boolean last = n == names.length - 1;
                 Field child = at.child(names[n]);
                 if (child == null) {
-                    child = new Field(names[n], slots++, last ? kind : Kind.OBJECT);
+                    child = new Field(names[n], at == root ? slots++ : -1, last ? kind : Kind.OBJECT);
                     at.children = Arrays.copyOf(at.children, at.children.length + 1);
                     at.children[at.children.length - 1] = child;
                     int bucket = hash(child.bytes.length, child.bytes[child.bytes.length - 1]);
@@ -750,10 +748,6 @@ public final class LogFileScanner {
         /** A hash of a name from its length and last byte, cheap enough to test every key of a record. */
         static int hash(int length, byte last) {
             return (length * 7 + last) & (HASH_BUCKETS - 1);
-        }
-
-        static int count(Field field) {
-            return 1 + Arrays.stream(field.children).mapToInt(Field::count).sum();
         }
 
         Field child(String name) {
