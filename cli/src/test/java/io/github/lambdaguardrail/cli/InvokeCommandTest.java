@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -56,7 +58,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-/** Runs {@code guardrail invoke} in-process: argument and configuration errors, then both guards against moto. */
+/**
+ * Runs {@code guardrail invoke} in-process: argument and configuration errors, then the guards and
+ * the sweep against moto, each by its logical id and by its short name.
+ */
 class InvokeCommandTest {
 
     private static final Path EVENTS = Path.of("..", "events");
@@ -134,27 +139,51 @@ class InvokeCommandTest {
     class BadArguments {
 
         @Test
-        void unknownGuardIsAnArgumentError() {
+        void unknownFunctionIsAnArgumentErrorListingEveryName() {
             Run run = run("invoke", "s3-guard", "--event", PUBLIC_PERMISSION);
 
             assertEquals(2, run.status());
-            assertTrue(run.err().startsWith("guardrail: unknown guard 's3-guard' (one of vpc-guard|permission-guard)"), run.err());
+            assertEquals(List.of("guardrail: unknown function 's3-guard' (one of VpcGuardFunction, vpc-guard,"
+                            + " PermissionGuardFunction, permission-guard, SweepFunction, sweep)",
+                    "Try 'guardrail invoke --help' for more information."), run.err().lines().toList());
         }
 
         @Test
-        void eventIsRequired() {
-            Run run = run("invoke", "vpc-guard");
+        void namesAreCaseSensitiveAsSamLocalsLogicalIds() {
+            Run run = run("invoke", "vpcguardfunction", "--event", NO_VPC);
 
             assertEquals(2, run.status());
-            assertTrue(run.err().contains("Missing required option: '--event=FILE'"), run.err());
+            assertTrue(run.err().startsWith("guardrail: unknown function 'vpcguardfunction' (one of "), run.err());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"vpc-guard", "VpcGuardFunction", "permission-guard", "PermissionGuardFunction"})
+        void eventIsRequiredForAGuard(String name) {
+            Run run = run("invoke", name);
+
+            assertEquals(2, run.status());
+            String guard = LocalFunction.byName(name).orElseThrow().shortName;
+            assertTrue(run.err().startsWith("guardrail: Missing required option for " + guard + ": '--event=FILE'"),
+                    run.err());
+            assertEquals("", run.out());
         }
 
         @Test
-        void guardIsRequired() {
+        void functionIsRequired() {
             Run run = run("invoke", "--event", PUBLIC_PERMISSION);
 
             assertEquals(2, run.status());
-            assertTrue(run.err().contains("Missing required parameter"), run.err());
+            assertTrue(run.err().contains("Missing required parameter: 'FUNCTION'"), run.err());
+        }
+
+        @Test
+        void missingEventFileIsAnErrorForTheSweepToo() {
+            Path missing = tmp.resolve("missing.json");
+
+            Run run = run("invoke", "sweep", "--event", missing);
+
+            assertEquals(2, run.status());
+            assertEquals("guardrail: " + missing + ": no such file or directory", run.err().strip());
         }
 
         @Test
@@ -228,6 +257,18 @@ class InvokeCommandTest {
         }
 
         @Test
+        void sweepWithoutEventStartsAndValidatesItsOwnVariable() throws IOException {
+            Path file = envFile(Map.of("SweepFunction", Map.of("GUARDRAIL_SWEEP_RATE_LIMIT", "fast",
+                    "GUARDRAIL_TOPIC_ARN", VALID_TOPIC, "GUARDRAIL_STATE_TABLE", "lambda-guardrail-state")));
+
+            Run run = run("invoke", "SweepFunction", "--env-vars", file);
+
+            assertEquals(2, run.status());
+            run.assertOneErrorLine();
+            assertTrue(run.err().startsWith("guardrail: sweep: configuration: GUARDRAIL_SWEEP_RATE_LIMIT: 'fast'"), run.err());
+        }
+
+        @Test
         void missingTopicNamesTheVariable() throws IOException {
             Path file = envFile(Map.of("PermissionGuardFunction", Map.of("GUARDRAIL_STATE_TABLE", "lambda-guardrail-state")));
 
@@ -297,7 +338,7 @@ class InvokeCommandTest {
         }
     }
 
-    /** Both guards end to end against moto: the effect on the function is real. */
+    /** The guards and the sweep end to end against moto: the effect on the function is real. */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class AgainstMoto {
@@ -314,6 +355,8 @@ class InvokeCommandTest {
         private String table;
         private String topicArn;
         private String queueUrl;
+        private String sweepTopicArn;
+        private String sweepQueueUrl;
 
         @BeforeAll
         void resources() {
@@ -337,11 +380,19 @@ class InvokeCommandTest {
             }
             try (SnsClient sns = client(SnsClient.builder())) {
                 topicArn = sns.createTopic(b -> b.name("guardrail-cli-test-" + run)).topicArn();
-                queueUrl = sqs.createQueue(b -> b.queueName("guardrail-cli-test-" + run)).queueUrl();
-                String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                        .attributes().get(QueueAttributeName.QUEUE_ARN);
-                sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
+                queueUrl = subscribedQueue(sns, topicArn, "guardrail-cli-test-" + run);
+                // The sweep's summaries go to a topic of their own, never among the guards' alerts.
+                sweepTopicArn = sns.createTopic(b -> b.name("guardrail-cli-sweep-test-" + run)).topicArn();
+                sweepQueueUrl = subscribedQueue(sns, sweepTopicArn, "guardrail-cli-sweep-test-" + run);
             }
+        }
+
+        private String subscribedQueue(SnsClient sns, String topic, String name) {
+            String url = sqs.createQueue(b -> b.queueName(name)).queueUrl();
+            String arn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(arn));
+            return url;
         }
 
         @AfterAll
@@ -365,9 +416,13 @@ class InvokeCommandTest {
 
         /** An env.json as SAM would read it: the function's entry, rollback mode, pointing at moto. */
         private Path envFor(String logicalId) throws IOException {
+            return envFile(Map.of(logicalId, variables(topicArn)));
+        }
+
+        private Map<String, String> variables(String topic) {
             Map<String, String> vars = new LinkedHashMap<>();
             vars.put("GUARDRAIL_MODE", "rollback");
-            vars.put("GUARDRAIL_TOPIC_ARN", topicArn);
+            vars.put("GUARDRAIL_TOPIC_ARN", topic);
             vars.put("GUARDRAIL_STATE_TABLE", table);
             vars.put("GUARDRAIL_SELF_ROLE_ARNS", "arn:aws:iam::" + ACCOUNT + ":role/lambda-guardrail-VpcGuardRole,"
                     + "arn:aws:iam::" + ACCOUNT + ":role/lambda-guardrail-PermissionGuardRole");
@@ -376,7 +431,7 @@ class InvokeCommandTest {
             vars.put("AWS_ACCESS_KEY_ID", "testing");
             vars.put("AWS_SECRET_ACCESS_KEY", "testing");
             vars.put("AWS_EMF_ENVIRONMENT", "Local");
-            return envFile(Map.of(logicalId, vars));
+            return vars;
         }
 
         private String createFunction(String name) {
@@ -398,9 +453,10 @@ class InvokeCommandTest {
             return file;
         }
 
-        @Test
-        void permissionGuardRemovesThePublicStatementAndAlerts() throws IOException {
-            String function = "invoice-renderer-" + run;
+        @ParameterizedTest
+        @ValueSource(strings = {"permission-guard", "PermissionGuardFunction"})
+        void permissionGuardRemovesThePublicStatementAndAlerts(String name) throws IOException {
+            String function = "invoice-renderer-" + run + "-" + name;
             createFunction(function);
             String statement = lambda.addPermission(b -> b.functionName(function).statementId("allow-anyone")
                     .action("lambda:InvokeFunction").principal("*")).statement();
@@ -409,7 +465,7 @@ class InvokeCommandTest {
             ((ObjectNode) detail.get("requestParameters")).put("functionName", function);
             ((ObjectNode) detail.get("responseElements")).put("statement", statement);
 
-            Run result = run("invoke", "permission-guard", "--event", write(event), "--env-vars", envFor("PermissionGuardFunction"));
+            Run result = run("invoke", name, "--event", write(event), "--env-vars", envFor("PermissionGuardFunction"));
 
             assertEquals(0, result.status(), result.err());
             assertEquals("", result.err());
@@ -419,20 +475,21 @@ class InvokeCommandTest {
             assertEquals(1, result.log("invocation done").size(), result.out());
             assertThrows(ResourceNotFoundException.class, () -> lambda.getPolicy(b -> b.functionName(function)),
                     "the only statement is gone, and with it the policy");
-            String alert = receiveAlert();
-            assertTrue(alert.contains("PERMISSION_PUBLIC") && alert.contains(function), alert);
+            String alert = receive(queueUrl, function);
+            assertTrue(alert.contains("PERMISSION_PUBLIC"), alert);
         }
 
-        @Test
-        void vpcGuardQuarantinesAFunctionCreatedWithoutVpc() throws IOException {
-            String function = "data-scraper-" + run;
+        @ParameterizedTest
+        @ValueSource(strings = {"vpc-guard", "VpcGuardFunction"})
+        void vpcGuardQuarantinesAFunctionCreatedWithoutVpc(String name) throws IOException {
+            String function = "data-scraper-" + run + "-" + name;
             String arn = createFunction(function);
             ObjectNode event = event(NO_VPC);
             ObjectNode detail = (ObjectNode) event.get("detail");
             ((ObjectNode) detail.get("requestParameters")).put("functionName", function).put("role", roleArn);
             ((ObjectNode) detail.get("responseElements")).put("functionName", function).put("functionArn", arn).put("role", roleArn);
 
-            Run result = run("invoke", "vpc-guard", "--event", write(event), "--env-vars", envFor("VpcGuardFunction"));
+            Run result = run("invoke", name, "--event", write(event), "--env-vars", envFor("VpcGuardFunction"));
 
             assertEquals(0, result.status(), result.err());
             assertEquals(1, result.result().get("rollbacks").asInt(), result.out());
@@ -440,6 +497,37 @@ class InvokeCommandTest {
             Map<String, String> tags = lambda.listTags(b -> b.resource(arn)).tags();
             assertTrue(tags.get("guardrail:quarantine").startsWith("LAMBDA_NOT_IN_VPC"), tags.toString());
             assertEquals("unreserved", tags.get("guardrail:previous-concurrency"));
+        }
+
+        /**
+         * The sweep needs no event: it scans moto's functions, the one created here without a VPC
+         * among them (others may be there too), prints its log and then its summary as the last
+         * line, and publishes exactly that summary once.
+         */
+        @ParameterizedTest
+        @ValueSource(strings = {"sweep", "SweepFunction"})
+        void sweepReportsAFunctionWithoutVpcAndPublishesItsSummary(String name) throws IOException {
+            createFunction("legacy-report-" + run + "-" + name);
+            Map<String, String> vars = variables(sweepTopicArn);
+            // Moto is shared with other tests' functions; the quota of an account does not apply.
+            vars.put("GUARDRAIL_SWEEP_RATE_LIMIT", "100");
+
+            Run result = run("invoke", name, "--env-vars", envFile(Map.of("SweepFunction", vars)));
+
+            assertEquals(0, result.status(), result.err());
+            assertEquals("", result.err());
+            JsonNode summary = result.result();
+            assertEquals("SWEEP", summary.get("decision").asText(), result.out());
+            assertEquals(ACCOUNT, summary.get("account").asText(), result.out());
+            assertEquals(REGION, summary.get("region").asText(), result.out());
+            assertTrue(summary.get("complete").asBoolean(), result.out());
+            // moto has no ListFunctionUrlConfigs (404): every function is read, judged and counted as failed, not scanned.
+            assertTrue(summary.at("/functions/listed").asInt() >= 1, result.out());
+            assertTrue(summary.at("/findingsByRule/LAMBDA_NOT_IN_VPC").asInt() >= 1, result.out());
+            assertEquals(List.of(summary), result.log("sweep done").stream().map(l -> l.get("summary")).toList(),
+                    "the result is the summary the sweep logged");
+            String published = receive(sweepQueueUrl, "\"startedAt\":\"" + summary.get("startedAt").asText() + "\"");
+            assertEquals(summary.get("findingCount"), JSON.readTree(published).get("findingCount"), published);
         }
 
         @Test
@@ -464,16 +552,23 @@ class InvokeCommandTest {
                     "nothing was done");
         }
 
-        private String receiveAlert() throws IOException {
+        /**
+         * The first SNS message on {@code queue} that contains {@code text}; every message read is
+         * deleted, so that tests sharing the queue do not read each other's.
+         */
+        private String receive(String queue, String text) throws IOException {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (System.nanoTime() < deadline) {
-                List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).waitTimeSeconds(1)).messages();
-                if (!messages.isEmpty()) {
+                for (Message m : sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+                    sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(m.receiptHandle()));
                     // The SNS envelope; with MessageStructure=json its Message is the "sqs" document.
-                    return JSON.readTree(messages.get(0).body()).get("Message").asText();
+                    String message = JSON.readTree(m.body()).get("Message").asText();
+                    if (message.contains(text)) {
+                        return message;
+                    }
                 }
             }
-            return fail("no alert on the topic's queue within 10 s");
+            return fail("no message containing '" + text + "' on the topic's queue within 10 s");
         }
     }
 

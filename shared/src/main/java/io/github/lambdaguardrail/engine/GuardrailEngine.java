@@ -3,6 +3,7 @@ package io.github.lambdaguardrail.engine;
 import io.github.lambdaguardrail.engine.internal.Glob;
 import io.github.lambdaguardrail.engine.rules.Rule;
 import io.github.lambdaguardrail.engine.rules.RuleContext;
+import io.github.lambdaguardrail.engine.rules.TamperRule;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +34,8 @@ public final class GuardrailEngine {
 
     private final Policy policy;
     private final Set<String> selfRoleArns;
+    private final Optional<String> selfFunctionName;
+    private final TamperRule tamper;
     private final List<Rule> rules = Rule.all();
     private final List<Pattern> functionExemptions;
     private final List<Pattern> actorExemptions;
@@ -43,8 +46,20 @@ public final class GuardrailEngine {
      *                     again (no loops)
      */
     public GuardrailEngine(Policy policy, Set<String> selfRoleArns) {
+        this(policy, selfRoleArns, Optional.empty());
+    }
+
+    /**
+     * The engine of a guard function, which never judges a change to itself: a guard whose
+     * configuration was tampered with cannot be trusted to report it, so the other guard does.
+     *
+     * @param selfFunctionName the name of the guard function this engine runs in
+     */
+    public GuardrailEngine(Policy policy, Set<String> selfRoleArns, Optional<String> selfFunctionName) {
         this.policy = policy;
         this.selfRoleArns = Set.copyOf(selfRoleArns);
+        this.selfFunctionName = selfFunctionName;
+        this.tamper = new TamperRule(policy.guardrail().resourceArns());
         this.functionExemptions = policy.exemptions().functionNamePatterns().stream().map(Glob::compile).toList();
         this.actorExemptions = policy.exemptions().actorArnPatterns().stream().map(Glob::compile).toList();
         this.allowedActions = policy.permissions().allowedActions().stream()
@@ -63,6 +78,9 @@ public final class GuardrailEngine {
         if (record instanceof ParsedRecord.Watched watched) {
             return Optional.of(evaluate(watched.event(), facts));
         }
+        if (record instanceof ParsedRecord.Guarded guarded) {
+            return Optional.of(evaluate(guarded.call()));
+        }
         if (record instanceof ParsedRecord.Ignored ignored) {
             return Optional.of(Verdict.skipped(ignored.header(), Optional.empty(), ignored.reason()));
         }
@@ -77,7 +95,56 @@ public final class GuardrailEngine {
         if (self.isPresent()) {
             return Verdict.skipped(header, Optional.of(function), "change made by the guard itself (" + self.get() + ")");
         }
+        if (isThisGuard(function.arn())) {
+            return Verdict.skipped(header, Optional.of(function), THIS_GUARD);
+        }
         return judge(header, event.change(), facts, Optional.of(event));
+    }
+
+    private static final String THIS_GUARD = "change to this guard itself: the other guard reports it";
+
+    /**
+     * Evaluates a call that matters only on the guardrail's own resources: a change to one of them
+     * is a {@link RuleId#GUARDRAIL_TAMPERED} finding, always notified, never exempted or rolled back.
+     */
+    public Verdict evaluate(GuardrailCall call) {
+        RecordHeader header = call.header();
+        Optional<FunctionRef> function = functionOf(call.resource());
+        Optional<String> self = header.actor().identities().stream().filter(selfRoleArns::contains).findFirst();
+        if (self.isPresent()) {
+            return Verdict.skipped(header, function, "change made by the guard itself (" + self.get() + ")");
+        }
+        Optional<RuleResult> tampered = tamper.evaluate(call.resource(), call.detail());
+        if (tampered.isEmpty()) {
+            return Verdict.skipped(header, function, "not one of the guardrail's resources");
+        }
+        if (isThisGuard(call.resource())) {
+            return Verdict.skipped(header, function, THIS_GUARD);
+        }
+        RuleResult result = tampered.get();
+        Finding finding = new Finding(result.rule(), TamperRule.severity(header.actor()),
+                result.subject() + ": " + result.evidence(), result.subject(), result.evidence(), Origin.INTRODUCED,
+                Mode.NOTIFY, Optional.empty());
+        return new Verdict(header, Decision.NOTIFY, Optional.of(GUARDRAIL_NOTE), function, List.of(finding),
+                List.of(result), List.of(new Action.Notify()));
+    }
+
+    private static final String GUARDRAIL_NOTE = "the change concerns the guardrail itself: notify only";
+
+    /** Whether a change to this function, watched through another guard's API, concerns the guardrail. */
+    public boolean concernsGuardrail(LambdaEvent event) {
+        return tamper.isGuardrailResource(event.change().function().arn());
+    }
+
+    private boolean isThisGuard(String arn) {
+        return selfFunctionName.isPresent() && tamper.isGuardrailResource(arn)
+                && arn.endsWith(":function:" + selfFunctionName.get());
+    }
+
+    private static Optional<FunctionRef> functionOf(String arn) {
+        int at = arn.indexOf(":function:");
+        return at < 0 || !arn.startsWith("arn:") ? Optional.empty()
+                : Optional.of(new FunctionRef(arn.substring(at + ":function:".length()), Optional.empty(), arn));
     }
 
     /**
@@ -113,6 +180,7 @@ public final class GuardrailEngine {
         List<String> actorIdentities = existing ? List.of() : header.actor().identities();
         RuleContext context = new RuleContext(policy, header.account(), allowedActions);
         Map<String, String> tags = tags(change, facts);
+        boolean guardrail = tamper.isGuardrailResource(function.arn());
         List<RuleResult> results = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         for (Rule rule : rules) {
@@ -129,17 +197,27 @@ public final class GuardrailEngine {
                 if (result.status() == RuleStatus.FAIL) {
                     findings.add(new Finding(rule.id(), rule.id().severity(), result.subject() + ": " + result.evidence(),
                             result.subject(), result.evidence(), result.origin(), mode,
-                            exemption(rule.id(), function, actorIdentities, tags)));
+                            exemption(rule.id(), function, guardrail, actorIdentities, tags)));
                 }
             }
         }
+        if (guardrail && event.isPresent()) {
+            RuleResult result = tamper.evaluate(function.arn(), event.get().api().baseName() + " on the guardrail's function")
+                    .orElseThrow();
+            results.add(result);
+            findings.add(new Finding(result.rule(), TamperRule.severity(header.actor()),
+                    result.subject() + ": " + result.evidence(), result.subject(), result.evidence(), Origin.INTRODUCED,
+                    Mode.NOTIFY, Optional.empty()));
+        }
         List<Finding> active = findings.stream().filter(f -> !f.isExempted()).toList();
         if (active.isEmpty()) {
-            return new Verdict(header, Decision.ALLOW, Optional.empty(), Optional.of(function), findings, results, List.of());
+            return new Verdict(header, findings.isEmpty() ? Decision.ALLOW : Decision.EXEMPTED, Optional.empty(),
+                    Optional.of(function), findings, results, findings.isEmpty() ? List.of() : List.of(new Action.Notify()));
         }
         List<Finding> toRollBack = active.stream()
                 .filter(f -> f.mode() == Mode.ROLLBACK && f.origin() == Origin.INTRODUCED).toList();
-        Plan plan = toRollBack.isEmpty() ? Plan.NONE : rollback(event.orElseThrow(), toRollBack, facts);
+        Plan plan = toRollBack.isEmpty() ? Plan.NONE
+                : guardrail ? Plan.withheld(GUARDRAIL_NOTE) : rollback(event.orElseThrow(), toRollBack, facts);
         List<Action> actions = new ArrayList<>(plan.actions());
         actions.add(new Action.Notify());
         Decision decision = plan.actions().isEmpty() ? Decision.NOTIFY : Decision.ROLLBACK;
@@ -172,8 +250,14 @@ public final class GuardrailEngine {
         return Plan.withheld("no automatic rollback for " + event.api().baseName() + ": notify only");
     }
 
-    private Optional<String> exemption(RuleId rule, FunctionRef function, List<String> actorIdentities,
-                                       Map<String, String> tags) {
+    private Optional<String> exemption(RuleId rule, FunctionRef function, boolean guardrail,
+                                       List<String> actorIdentities, Map<String, String> tags) {
+        if (rule.isAudit()) {
+            return Optional.empty();
+        }
+        if (guardrail && (rule == RuleId.LAMBDA_NOT_IN_VPC || rule == RuleId.LAMBDA_VPC_NOT_ALLOWED)) {
+            return Optional.of("the guardrail's own function (exempt from the VPC rules only)");
+        }
         String tagKey = policy.exemptions().tagKey();
         String tagValue = tags.get(tagKey);
         if (tagValue != null) {

@@ -56,4 +56,18 @@ public sealed interface LambdaChange {
      */
     record FunctionUrlConfigured(FunctionRef function, String authType) implements LambdaChange {
     }
+
+    /**
+     * {@code TagResource} or {@code UntagResource} on a function.
+     *
+     * @param set     tags the call set (TagResource); their values are never logged
+     * @param removed tag keys the call removed (UntagResource)
+     */
+    record TagsChanged(FunctionRef function, Map<String, String> set, List<String> removed) implements LambdaChange {
+
+        public TagsChanged {
+            set = Map.copyOf(set);
+            removed = List.copyOf(removed);
+        }
+    }
 }

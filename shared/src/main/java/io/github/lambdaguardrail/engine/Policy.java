@@ -8,28 +8,34 @@ import java.util.Map;
  * The validated, immutable policy (DESIGN §4). Build it with {@link PolicyLoader}; an empty
  * allow-list means "any". Thread-safe.
  */
-public record Policy(Mode mode, Vpc vpc, Permissions permissions, Exemptions exemptions, Map<RuleId, Mode> rules) {
+public record Policy(Mode mode, Vpc vpc, Permissions permissions, Exemptions exemptions, Guardrail guardrail,
+                     Map<RuleId, Mode> rules) {
 
     public Policy {
         if (mode == Mode.OFF) {
             throw new IllegalArgumentException("mode must be notify or rollback");
+        }
+        for (RuleId audit : rules.keySet()) {
+            if (audit.isAudit()) {
+                throw new IllegalArgumentException(audit + " cannot be overridden");
+            }
         }
         rules = rules.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(rules));
     }
 
     /** The policy with every default of DESIGN §4. */
     public static Policy defaults() {
-        return new Policy(Mode.NOTIFY, Vpc.DEFAULT, Permissions.DEFAULT, Exemptions.DEFAULT, Map.of());
+        return new Policy(Mode.NOTIFY, Vpc.DEFAULT, Permissions.DEFAULT, Exemptions.DEFAULT, Guardrail.NONE, Map.of());
     }
 
     /** The same policy with another default mode (the command line's {@code --mode}). */
     public Policy withMode(Mode newMode) {
-        return new Policy(newMode, vpc, permissions, exemptions, rules);
+        return new Policy(newMode, vpc, permissions, exemptions, guardrail, rules);
     }
 
-    /** The mode a rule follows: its override, else the policy's mode. */
+    /** The mode a rule follows: its override, else the policy's mode; an audit rule always notifies. */
     public Mode modeFor(RuleId rule) {
-        return rules.getOrDefault(rule, mode);
+        return rule.isAudit() ? Mode.NOTIFY : rules.getOrDefault(rule, mode);
     }
 
     public record Vpc(boolean required, List<String> allowedVpcIds, List<String> allowedSubnetIds,
@@ -67,6 +73,25 @@ public record Policy(Mode mode, Vpc vpc, Permissions permissions, Exemptions exe
         public Exemptions {
             functionNamePatterns = List.copyOf(functionNamePatterns);
             actorArnPatterns = List.copyOf(actorArnPatterns);
+        }
+    }
+
+    /**
+     * The guardrail's own deployment, so that a change to it is reported as a tamper and its own
+     * functions (which run outside a VPC by design) are exempt from the VPC rules, by exact ARN.
+     *
+     * @param resourceArns ARNs of the guardrail's functions, EventBridge rules, KMS key and SNS topics
+     */
+    public record Guardrail(List<String> resourceArns) {
+        public static final Guardrail NONE = new Guardrail(List.of());
+
+        public Guardrail {
+            resourceArns = List.copyOf(resourceArns);
+        }
+
+        /** The ARNs of the guardrail's own functions. */
+        public List<String> functionArns() {
+            return resourceArns.stream().filter(a -> a.contains(":lambda:") && a.contains(":function:")).toList();
         }
     }
 }

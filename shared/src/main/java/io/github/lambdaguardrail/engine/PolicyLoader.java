@@ -36,6 +36,10 @@ public final class PolicyLoader {
     private static final Pattern SUBNET_ID = Pattern.compile("subnet-[0-9a-f]{1,17}");
     private static final Pattern SECURITY_GROUP_ID = Pattern.compile("sg-[0-9a-f]{1,17}");
     private static final Pattern ACTION = Pattern.compile("[a-zA-Z0-9-]+:[A-Za-z0-9*?]+|\\*");
+    /** An ARN of a kind the guardrail deploys: function, EventBridge rule, KMS key, SNS topic, table, queue. */
+    private static final Pattern RESOURCE_ARN = Pattern.compile(
+            "arn:aws[a-z-]*:(lambda|events|kms|sns|dynamodb|sqs):[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.:/$-]{1,512}");
+    private static final String RESOURCE_ARN_TEXT = "an ARN of a function, rule, key, topic, table or queue";
     private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,7 +64,7 @@ public final class PolicyLoader {
     /** Reads a policy document already parsed; keys left out take their defaults. */
     public static Policy fromJson(JsonNode root) {
         JsonObject top = new JsonObject(root, "");
-        top.allowOnly("mode", "vpc", "permissions", "exemptions", "rules");
+        top.allowOnly("mode", "vpc", "permissions", "exemptions", "guardrail", "rules");
         Policy d = Policy.defaults();
 
         JsonObject vpc = top.object("vpc");
@@ -94,16 +98,18 @@ public final class PolicyLoader {
                 ex.strings("functionNamePatterns", null, "a glob"),
                 ex.strings("actorArnPatterns", null, "a glob"));
 
+        JsonObject own = top.object("guardrail");
+        own.allowOnly("resources");
+        Policy.Guardrail guardrail = new Policy.Guardrail(own.strings("resources", RESOURCE_ARN, RESOURCE_ARN_TEXT));
+
         Map<RuleId, Mode> overrides = new EnumMap<>(RuleId.class);
         JsonObject rules = top.object("rules");
         for (String name : rules.keys()) {
             String key = "rules." + name;
-            RuleId rule = RuleId.parse(name).orElseThrow(() -> new PolicyException(key,
-                    "unknown rule id; valid: " + Arrays.toString(RuleId.values())));
-            overrides.put(rule, ruleMode(key, rules.textOf(name)));
+            overrides.put(overridable(key, name), ruleMode(key, rules.textOf(name)));
         }
         Mode mode = top.has("mode") ? policyMode("mode", top.textOf("mode")) : d.mode();
-        return new Policy(mode, vpcRules, permissionRules, exemptions, overrides);
+        return new Policy(mode, vpcRules, permissionRules, exemptions, guardrail, overrides);
     }
 
     /**
@@ -151,12 +157,23 @@ public final class PolicyLoader {
             if (parts.length != 2) {
                 throw new PolicyException(key, "'" + entry + "' is not RULE_ID=off|notify|rollback");
             }
-            RuleId rule = RuleId.parse(parts[0].trim()).orElseThrow(() -> new PolicyException(key,
-                    "unknown rule id '" + parts[0].trim() + "'; valid: " + Arrays.toString(RuleId.values())));
-            overrides.put(rule, ruleMode(key, parts[1].trim()));
+            overrides.put(overridable(key, parts[0].trim()), ruleMode(key, parts[1].trim()));
         }
+        Policy.Guardrail guardrail = new Policy.Guardrail(
+                e.list("GUARDRAIL_OWN_RESOURCES", RESOURCE_ARN, RESOURCE_ARN_TEXT));
         Mode mode = e.isSet("GUARDRAIL_MODE") ? policyMode("GUARDRAIL_MODE", e.value("GUARDRAIL_MODE")) : d.mode();
-        return new Policy(mode, vpc, perms, ex, overrides);
+        return new Policy(mode, vpc, perms, ex, guardrail, overrides);
+    }
+
+    /** A rule id whose mode a policy may set: known, and not one of the audit rules nobody may silence. */
+    private static RuleId overridable(String key, String id) {
+        RuleId rule = RuleId.parse(id).orElseThrow(() -> new PolicyException(key,
+                "unknown rule id '" + id + "'; valid: " + Arrays.toString(RuleId.values())));
+        if (rule.isAudit()) {
+            throw new PolicyException(key, rule + " audits the guardrail itself: it always notifies and cannot be"
+                    + " turned off or rolled back");
+        }
+        return rule;
     }
 
     /** Parses {@code notify} or {@code rollback}, naming {@code key} when the value is neither. */
@@ -289,7 +306,8 @@ public final class PolicyLoader {
                 "GUARDRAIL_DENIED_SECURITY_GROUP_IDS", "GUARDRAIL_TRUSTED_ACCOUNT_IDS", "GUARDRAIL_TRUSTED_ORG_IDS",
                 "GUARDRAIL_ALLOWED_ACTIONS", "GUARDRAIL_ALLOW_PUBLIC_FUNCTION_URLS",
                 "GUARDRAIL_REQUIRE_SOURCE_FOR_SERVICE_PRINCIPALS", "GUARDRAIL_EXEMPT_TAG_KEY",
-                "GUARDRAIL_EXEMPT_FUNCTION_PATTERNS", "GUARDRAIL_EXEMPT_ACTOR_PATTERNS", "GUARDRAIL_RULES");
+                "GUARDRAIL_EXEMPT_FUNCTION_PATTERNS", "GUARDRAIL_EXEMPT_ACTOR_PATTERNS", "GUARDRAIL_RULES",
+                "GUARDRAIL_OWN_RESOURCES");
 
         boolean isSet(String name) {
             String v = env.get(name);

@@ -14,7 +14,9 @@ public enum RuleId {
     PERMISSION_UNTRUSTED_ACCOUNT(Severity.HIGH, "an account or organisation outside the function's own account and the trusted lists"),
     PERMISSION_SERVICE_WITHOUT_SOURCE(Severity.MEDIUM, "a service principal without source account or source ARN (confused deputy)"),
     PERMISSION_WILDCARD_ACTION(Severity.HIGH, "an action other than the allowed ones, e.g. lambda:*"),
-    FUNCTION_URL_PUBLIC(Severity.HIGH, "either half of a public function URL (auth type NONE), unless public URLs are allowed");
+    FUNCTION_URL_PUBLIC(Severity.HIGH, "either half of a public function URL (auth type NONE), unless public URLs are allowed"),
+    GUARDRAIL_TAMPERED(Severity.CRITICAL, "a change to the guardrail itself: its functions, rules, key or topics (a CloudFormation deploy: MEDIUM)"),
+    GUARDRAIL_TAG_CHANGED(Severity.HIGH, "a guardrail tag (the exemption tag or guardrail:*) set or removed on a function");
 
     private final Severity severity;
     private final String description;
@@ -31,6 +33,14 @@ public enum RuleId {
     /** One line saying when the rule fires. */
     public String description() {
         return description;
+    }
+
+    /**
+     * Whether the rule audits the guardrail itself: it always notifies, cannot be turned off,
+     * exempted or rolled back, so that nobody can silence the guard through the guard.
+     */
+    public boolean isAudit() {
+        return this == GUARDRAIL_TAMPERED || this == GUARDRAIL_TAG_CHANGED;
     }
 
     /** The rule with exactly this id, if any. */

@@ -1,28 +1,110 @@
 package io.github.lambdaguardrail.engine;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The Lambda APIs the guardrail evaluates. CloudTrail appends the API version to event names
- * ({@code AddPermission20150331v2}); a name matches when it is the base name followed by
- * nothing or by such a version suffix, so {@code CreateFunctionUrlConfig20211031} is never
- * mistaken for {@code CreateFunction}.
+ * The API calls the guardrail evaluates, by CloudTrail event source and name. Lambda appends the
+ * API version to event names ({@code AddPermission20150331v2}); a name matches when it is the base
+ * name followed by nothing or by such a version suffix, so {@code CreateFunctionUrlConfig20211031}
+ * is never mistaken for {@code CreateFunction}.
  */
 public enum WatchedApi {
-    CREATE_FUNCTION("CreateFunction"),
-    UPDATE_FUNCTION_CONFIGURATION("UpdateFunctionConfiguration"),
-    ADD_PERMISSION("AddPermission"),
-    PUT_RESOURCE_POLICY("PutResourcePolicy"),
-    CREATE_FUNCTION_URL_CONFIG("CreateFunctionUrlConfig"),
-    UPDATE_FUNCTION_URL_CONFIG("UpdateFunctionUrlConfig");
+    CREATE_FUNCTION(Kind.CHANGE, Service.LAMBDA, "CreateFunction"),
+    UPDATE_FUNCTION_CONFIGURATION(Kind.CHANGE, Service.LAMBDA, "UpdateFunctionConfiguration"),
+    ADD_PERMISSION(Kind.CHANGE, Service.LAMBDA, "AddPermission"),
+    PUT_RESOURCE_POLICY(Kind.CHANGE, Service.LAMBDA, "PutResourcePolicy"),
+    CREATE_FUNCTION_URL_CONFIG(Kind.CHANGE, Service.LAMBDA, "CreateFunctionUrlConfig"),
+    UPDATE_FUNCTION_URL_CONFIG(Kind.CHANGE, Service.LAMBDA, "UpdateFunctionUrlConfig"),
+    TAG_RESOURCE(Kind.CHANGE, Service.LAMBDA, "TagResource"),
+    UNTAG_RESOURCE(Kind.CHANGE, Service.LAMBDA, "UntagResource"),
+
+    UPDATE_FUNCTION_CODE(Kind.GUARDRAIL_ONLY, Service.LAMBDA, "UpdateFunctionCode"),
+    PUT_FUNCTION_CONCURRENCY(Kind.GUARDRAIL_ONLY, Service.LAMBDA, "PutFunctionConcurrency"),
+    DELETE_FUNCTION_CONCURRENCY(Kind.GUARDRAIL_ONLY, Service.LAMBDA, "DeleteFunctionConcurrency"),
+    REMOVE_PERMISSION(Kind.GUARDRAIL_ONLY, Service.LAMBDA, "RemovePermission"),
+    DELETE_RESOURCE_POLICY(Kind.GUARDRAIL_ONLY, Service.LAMBDA, "DeleteResourcePolicy"),
+    DELETE_FUNCTION(Kind.GUARDRAIL_ONLY, Service.LAMBDA, "DeleteFunction"),
+    PUT_FUNCTION_EVENT_INVOKE_CONFIG(Kind.GUARDRAIL_ONLY, Service.LAMBDA, "PutFunctionEventInvokeConfig"),
+    UPDATE_FUNCTION_EVENT_INVOKE_CONFIG(Kind.GUARDRAIL_ONLY, Service.LAMBDA, "UpdateFunctionEventInvokeConfig"),
+    DELETE_FUNCTION_EVENT_INVOKE_CONFIG(Kind.GUARDRAIL_ONLY, Service.LAMBDA, "DeleteFunctionEventInvokeConfig"),
+    DISABLE_RULE(Kind.GUARDRAIL_ONLY, Service.EVENTS, "DisableRule"),
+    DELETE_RULE(Kind.GUARDRAIL_ONLY, Service.EVENTS, "DeleteRule"),
+    PUT_RULE(Kind.GUARDRAIL_ONLY, Service.EVENTS, "PutRule"),
+    PUT_TARGETS(Kind.GUARDRAIL_ONLY, Service.EVENTS, "PutTargets"),
+    REMOVE_TARGETS(Kind.GUARDRAIL_ONLY, Service.EVENTS, "RemoveTargets"),
+    DISABLE_KEY(Kind.GUARDRAIL_ONLY, Service.KMS, "DisableKey"),
+    SCHEDULE_KEY_DELETION(Kind.GUARDRAIL_ONLY, Service.KMS, "ScheduleKeyDeletion"),
+    PUT_KEY_POLICY(Kind.GUARDRAIL_ONLY, Service.KMS, "PutKeyPolicy"),
+    DELETE_TOPIC(Kind.GUARDRAIL_ONLY, Service.SNS, "DeleteTopic"),
+    SET_TOPIC_ATTRIBUTES(Kind.GUARDRAIL_ONLY, Service.SNS, "SetTopicAttributes"),
+    REMOVE_TOPIC_PERMISSION(Kind.GUARDRAIL_ONLY, Service.SNS, "RemovePermission"),
+    UNSUBSCRIBE(Kind.GUARDRAIL_ONLY, Service.SNS, "Unsubscribe");
+
+    /** What the engine does with a call. */
+    public enum Kind {
+        /** Judged by the rules on any function (and a tamper when it touches the guardrail's own function). */
+        CHANGE,
+        /** Matters only when it touches one of the guardrail's own resources: then it is a tamper. */
+        GUARDRAIL_ONLY
+    }
+
+    /** The services whose calls are watched, with their CloudTrail event source and EventBridge source. */
+    public enum Service {
+        LAMBDA("lambda.amazonaws.com", "aws.lambda"),
+        EVENTS("events.amazonaws.com", "aws.events"),
+        KMS("kms.amazonaws.com", "aws.kms"),
+        SNS("sns.amazonaws.com", "aws.sns");
+
+        private final String eventSource;
+        private final String eventBridgeSource;
+
+        Service(String eventSource, String eventBridgeSource) {
+            this.eventSource = eventSource;
+            this.eventBridgeSource = eventBridgeSource;
+        }
+
+        /** CloudTrail's {@code eventSource}. */
+        public String eventSource() {
+            return eventSource;
+        }
+
+        /** The {@code source} of the EventBridge event that carries the record. */
+        public String eventBridgeSource() {
+            return eventBridgeSource;
+        }
+
+        public static Optional<Service> forEventSource(String eventSource) {
+            for (Service s : SERVICES) {
+                if (s.eventSource.equals(eventSource)) {
+                    return Optional.of(s);
+                }
+            }
+            return Optional.empty();
+        }
+
+        private static final List<Service> SERVICES = List.of(values());
+    }
 
     private static final List<WatchedApi> ALL = List.of(values()); // values() copies its array on each call
 
+    private final Kind kind;
+    private final Service service;
     private final String baseName;
 
-    WatchedApi(String baseName) {
+    WatchedApi(Kind kind, Service service, String baseName) {
+        this.kind = kind;
+        this.service = service;
         this.baseName = baseName;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public Service service() {
+        return service;
     }
 
     /** The event name without version suffix, which is also the EventBridge prefix to match. */
@@ -30,10 +112,11 @@ public enum WatchedApi {
         return baseName;
     }
 
-    /** The watched API a CloudTrail event name stands for, if any. */
-    public static Optional<WatchedApi> forEventName(String eventName) {
+    /** The watched API a CloudTrail event source and name stand for, if any. */
+    public static Optional<WatchedApi> forEvent(String eventSource, String eventName) {
         for (WatchedApi api : ALL) {
-            if (eventName.startsWith(api.baseName) && isVersionSuffix(eventName, api.baseName.length())) {
+            if (api.service.eventSource.equals(eventSource) && eventName.startsWith(api.baseName)
+                    && isVersionSuffix(eventName, api.baseName.length())) {
                 return Optional.of(api);
             }
         }
@@ -61,13 +144,35 @@ public enum WatchedApi {
         return true;
     }
 
-    /** The APIs the VPC guard handles. */
+    /** The changes the VPC guard judges on every function: configuration, and tags (exemption audit). */
     public static List<WatchedApi> functionConfiguration() {
-        return List.of(CREATE_FUNCTION, UPDATE_FUNCTION_CONFIGURATION);
+        return List.of(CREATE_FUNCTION, UPDATE_FUNCTION_CONFIGURATION, TAG_RESOURCE, UNTAG_RESOURCE);
     }
 
-    /** The APIs the permission guard handles. */
+    /** The changes the permission guard judges on every function. */
     public static List<WatchedApi> resourcePolicy() {
         return List.of(ADD_PERMISSION, PUT_RESOURCE_POLICY, CREATE_FUNCTION_URL_CONFIG, UPDATE_FUNCTION_URL_CONFIG);
+    }
+
+    /**
+     * Every call that can tamper with the guardrail when it touches one of its own resources: the
+     * calls both guards receive for the guardrail's resources, so that each guard watches the other.
+     */
+    public static List<WatchedApi> tamper() {
+        List<WatchedApi> tamper = new ArrayList<>();
+        for (WatchedApi api : ALL) {
+            if (api.kind == Kind.GUARDRAIL_ONLY || api.service == Service.LAMBDA && api != CREATE_FUNCTION
+                    && api != TAG_RESOURCE && api != UNTAG_RESOURCE) {
+                tamper.add(api);
+            }
+        }
+        return List.copyOf(tamper);
+    }
+
+    /** What a guard handles: its own changes, and every tamper call (each guard watches the other). */
+    public static List<WatchedApi> handledWith(List<WatchedApi> own) {
+        List<WatchedApi> all = new ArrayList<>(own);
+        tamper().stream().filter(api -> !all.contains(api)).forEach(all::add);
+        return List.copyOf(all);
     }
 }

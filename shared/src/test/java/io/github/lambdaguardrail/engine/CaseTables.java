@@ -88,7 +88,7 @@ final class CaseTables {
     private static List<VpcCase> loadVpcCases() {
         List<VpcCase> out = new ArrayList<>();
         for (JsonNode c : read("/vpc-cases.json")) {
-            WatchedApi api = WatchedApi.forEventName(c.get("api").textValue()).orElseThrow();
+            WatchedApi api = WatchedApi.forEvent("lambda.amazonaws.com", c.get("api").textValue()).orElseThrow();
             out.add(new VpcCase(c.get("name").textValue(), api, Optional.ofNullable(c.get("requestVpcConfig")),
                     Optional.ofNullable(c.get("responseVpcConfig")), !c.has("responseElements"), c.get("policy"),
                     expect(c), Optional.ofNullable(c.get("origin")).map(o -> Origin.valueOf(o.textValue())),

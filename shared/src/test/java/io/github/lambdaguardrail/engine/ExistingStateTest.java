@@ -154,7 +154,7 @@ class ExistingStateTest {
     @Test
     void vpcOutsideTheAllowListIsPreExisting() {
         Policy policy = new Policy(Mode.ROLLBACK, new Policy.Vpc(true, List.of("vpc-0fff0000"), List.of(), List.of(),
-                List.of("sg-0bad0bad")), Policy.Permissions.DEFAULT, Policy.Exemptions.DEFAULT, Map.of());
+                List.of("sg-0bad0bad")), Policy.Permissions.DEFAULT, Policy.Exemptions.DEFAULT, Policy.Guardrail.NONE, Map.of());
         VpcConfig denied = new VpcConfig(List.of("subnet-0a1b2c3d"), List.of("sg-0bad0bad"), Optional.of("vpc-0a1b2c3d"));
         Verdict v = sweep(live(denied), policy);
         assertEquals(List.of(RuleId.LAMBDA_VPC_NOT_ALLOWED), ruleIds(v));
@@ -175,11 +175,11 @@ class ExistingStateTest {
     @Test
     void functionNamePatternExemptsButActorPatternsDoNotApplyToExistingState() {
         Policy byName = new Policy(Mode.NOTIFY, Policy.Vpc.DEFAULT, Policy.Permissions.DEFAULT,
-                new Policy.Exemptions("guardrail:exempt", List.of("orders-*"), List.of()), Map.of());
+                new Policy.Exemptions("guardrail:exempt", List.of("orders-*"), List.of()), Policy.Guardrail.NONE, Map.of());
         assertEquals(Decision.ALLOW, sweep(live(VpcConfig.NONE), byName).decision());
 
         Policy byActor = new Policy(Mode.NOTIFY, Policy.Vpc.DEFAULT, Policy.Permissions.DEFAULT,
-                new Policy.Exemptions("guardrail:exempt", List.of(), List.of("*")), Map.of());
+                new Policy.Exemptions("guardrail:exempt", List.of(), List.of("*")), Policy.Guardrail.NONE, Map.of());
         Verdict v = sweep(live(VpcConfig.NONE), byActor);
         assertEquals(Decision.NOTIFY, v.decision(), "nobody acted, so no actor can be exempt");
         assertEquals(Optional.empty(), v.findings().get(0).exemption());
@@ -188,7 +188,7 @@ class ExistingStateTest {
     @Test
     void ruleSwitchedOffReportsNothing() {
         Policy off = new Policy(Mode.ROLLBACK, Policy.Vpc.DEFAULT, Policy.Permissions.DEFAULT, Policy.Exemptions.DEFAULT,
-                Map.of(RuleId.LAMBDA_NOT_IN_VPC, Mode.OFF));
+                Policy.Guardrail.NONE, Map.of(RuleId.LAMBDA_NOT_IN_VPC, Mode.OFF));
         Verdict v = sweep(live(VpcConfig.NONE), off);
         assertEquals(Decision.ALLOW, v.decision());
         assertEquals(List.of(), v.findings());
@@ -199,7 +199,7 @@ class ExistingStateTest {
         Policy allowed = new Policy(Mode.ROLLBACK, Policy.Vpc.DEFAULT,
                 new Policy.Permissions(List.of(), List.of(), List.of("lambda:InvokeFunction", "lambda:InvokeFunctionUrl"),
                         true, true),
-                Policy.Exemptions.DEFAULT, Map.of());
+                Policy.Exemptions.DEFAULT, Policy.Guardrail.NONE, Map.of());
         assertEquals(Decision.ALLOW, sweep(new LambdaChange.FunctionUrlConfigured(FUNCTION, "NONE"), allowed).decision());
     }
 }

@@ -26,16 +26,15 @@ class WatchedApiTest {
             "UpdateFunctionUrlConfig20211031, UPDATE_FUNCTION_URL_CONFIG",
     })
     void versionedEventNameMapsToItsApi(String eventName, WatchedApi api) {
-        assertEquals(Optional.of(api), WatchedApi.forEventName(eventName));
+        assertEquals(Optional.of(api), WatchedApi.forEvent("lambda.amazonaws.com", eventName));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"UpdateFunctionCode20150331v2", "GetFunction20150331v2", "GetFunction", "DeleteFunction",
-            "RemovePermission20150331v2", "CreateFunctionX", "AddPermission2015", "AddPermission20150331v2x",
+    @ValueSource(strings = {"GetFunction20150331v2", "GetFunction", "CreateFunctionX", "AddPermission2015", "AddPermission20150331v2x",
             "createfunction20150331", "CreateFunction20150331 ", "", "CreateEventSourceMapping20150331",
             "AddPermission20150331v", "AddPermission201503310", "AddPermission2015033x", "AddPermission20150331v2v"})
     void otherEventNameIsNotWatched(String eventName) {
-        assertEquals(Optional.empty(), WatchedApi.forEventName(eventName));
+        assertEquals(Optional.empty(), WatchedApi.forEvent("lambda.amazonaws.com", eventName));
     }
 
     @Test
@@ -48,8 +47,8 @@ class WatchedApiTest {
 
     @Test
     void guardsSplitTheWatchedApis() {
-        assertEquals(java.util.List.of(WatchedApi.CREATE_FUNCTION, WatchedApi.UPDATE_FUNCTION_CONFIGURATION),
-                WatchedApi.functionConfiguration());
+        assertEquals(java.util.List.of(WatchedApi.CREATE_FUNCTION, WatchedApi.UPDATE_FUNCTION_CONFIGURATION,
+                WatchedApi.TAG_RESOURCE, WatchedApi.UNTAG_RESOURCE), WatchedApi.functionConfiguration());
         assertEquals(4, WatchedApi.resourcePolicy().size());
         assertEquals("CreateFunctionUrlConfig", WatchedApi.CREATE_FUNCTION_URL_CONFIG.baseName());
     }

@@ -18,7 +18,9 @@ public record ActionOutcome(String type, Status status, String detail, List<Stri
         /** The live state differs from what the event recorded, so the guard left it alone. */
         LEFT_ALONE,
         /** Dry run: what the guard would have done. */
-        DRY_RUN
+        DRY_RUN,
+        /** The guard tried and could not (access denied, invalid parameter, a bad tag value): the detail says why. */
+        FAILED
     }
 
     public ActionOutcome {
@@ -27,5 +29,10 @@ public record ActionOutcome(String type, Status status, String detail, List<Stri
 
     public static ActionOutcome of(String type, Status status, String detail) {
         return new ActionOutcome(type, status, detail, List.of());
+    }
+
+    /** An action that could not be carried out: nothing was changed by it. */
+    public static ActionOutcome failed(String type, String why) {
+        return of(type, Status.FAILED, why);
     }
 }

@@ -10,10 +10,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * {@link StateStore} on one DynamoDB table with the string partition key {@code pk}:
- * {@code event#<eventID>} items (status, lease, TTL attribute {@code expiresAt}) and
+ * {@code event#<eventID>} items (status, lease, attempts, the alert of an event acted on but not yet
+ * alerted, TTL attribute {@code expiresAt}) and
  * {@code vpc#<functionArn>} items (the last known-good VPC config). Claims are conditional
  * writes, so concurrent duplicate deliveries race safely. Thread-safe.
  */
@@ -29,6 +31,7 @@ public final class DynamoDbStateStore implements StateStore {
     static final Duration RETENTION = Duration.ofDays(7);
     private static final String IN_PROGRESS = "IN_PROGRESS";
     private static final String DONE = "DONE";
+    private static final String RELEASED = "RELEASED";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -45,38 +48,52 @@ public final class DynamoDbStateStore implements StateStore {
     }
 
     @Override
-    public boolean claim(String eventId) {
+    public Claim claim(String eventId) {
         long now = clock.instant().getEpochSecond();
+        Map<String, AttributeValue> item;
         try {
-            dynamo.putItem(b -> b.tableName(table).item(Map.of(
-                            "pk", s("event#" + eventId),
-                            "status", s(IN_PROGRESS),
-                            "leaseUntil", n(now + LEASE.toSeconds()),
-                            "expiresAt", n(now + RETENTION.toSeconds())))
-                    .conditionExpression("attribute_not_exists(pk) OR (#status = :inProgress AND leaseUntil < :now)")
+            item = dynamo.updateItem(b -> b.tableName(table).key(key(eventId))
+                    .updateExpression("SET #status = :inProgress, leaseUntil = :lease, expiresAt = if_not_exists(expiresAt, :expires)"
+                            + " ADD attempts :one")
+                    .conditionExpression("attribute_not_exists(pk) OR #status = :released"
+                            + " OR (#status = :inProgress AND leaseUntil < :now)")
                     .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":inProgress", s(IN_PROGRESS), ":now", n(now))));
-            return true;
+                    .expressionAttributeValues(Map.of(":inProgress", s(IN_PROGRESS), ":released", s(RELEASED),
+                            ":lease", n(now + LEASE.toSeconds()), ":expires", n(now + RETENTION.toSeconds()),
+                            ":now", n(now), ":one", n(1)))
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
         } catch (ConditionalCheckFailedException e) {
             return alreadyDone(eventId);
         }
+        AttributeValue alert = item.get("alert");
+        if (alert != null && alert.s() != null) {
+            return new Claim.AlertPending(Alert.fromJson(alert.s()));
+        }
+        AttributeValue attempts = item.get("attempts");
+        return new Claim.Fresh(attempts == null ? 1 : Integer.parseInt(attempts.n()));
     }
 
-    /** False for a handled event; throws while another invocation holds an unexpired claim. */
-    private boolean alreadyDone(String eventId) {
-        GetItemResponse item = dynamo.getItem(b -> b.tableName(table).key(Map.of("pk", s("event#" + eventId)))
-                .consistentRead(true));
+    /** Done for a handled event; throws while another invocation holds an unexpired claim. */
+    private Claim alreadyDone(String eventId) {
+        GetItemResponse item = dynamo.getItem(b -> b.tableName(table).key(key(eventId)).consistentRead(true));
         AttributeValue status = item.hasItem() ? item.item().get("status") : null;
         if (status != null && DONE.equals(status.s())) {
-            return false;
+            return new Claim.Done();
         }
         throw new EventInProgressException(eventId);
     }
 
     @Override
+    public void recordAlert(String eventId, Alert alert) {
+        dynamo.updateItem(b -> b.tableName(table).key(key(eventId))
+                .updateExpression("SET alert = :alert")
+                .expressionAttributeValues(Map.of(":alert", s(alert.toJson()))));
+    }
+
+    @Override
     public void complete(String eventId) {
-        dynamo.updateItem(b -> b.tableName(table).key(Map.of("pk", s("event#" + eventId)))
-                .updateExpression("SET #status = :done REMOVE leaseUntil")
+        dynamo.updateItem(b -> b.tableName(table).key(key(eventId))
+                .updateExpression("SET #status = :done REMOVE leaseUntil, alert")
                 .expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(Map.of(":done", s(DONE))));
     }
@@ -84,13 +101,18 @@ public final class DynamoDbStateStore implements StateStore {
     @Override
     public void release(String eventId) {
         try {
-            dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", s("event#" + eventId)))
+            dynamo.updateItem(b -> b.tableName(table).key(key(eventId))
+                    .updateExpression("SET #status = :released REMOVE leaseUntil")
                     .conditionExpression("#status = :inProgress")
                     .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":inProgress", s(IN_PROGRESS))));
+                    .expressionAttributeValues(Map.of(":inProgress", s(IN_PROGRESS), ":released", s(RELEASED))));
         } catch (ConditionalCheckFailedException e) {
             // Completed meanwhile: keep the record.
         }
+    }
+
+    private static Map<String, AttributeValue> key(String eventId) {
+        return Map.of("pk", s("event#" + eventId));
     }
 
     @Override

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lambdaguardrail.engine.Action;
 import io.github.lambdaguardrail.engine.CloudTrailReader;
 import io.github.lambdaguardrail.engine.Decision;
-import io.github.lambdaguardrail.engine.Finding;
 import io.github.lambdaguardrail.engine.FunctionFacts;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.LambdaChange;
@@ -14,6 +13,7 @@ import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.RuleStatus;
 import io.github.lambdaguardrail.engine.UnreadableInputException;
 import io.github.lambdaguardrail.engine.Verdict;
+import io.github.lambdaguardrail.engine.VerdictJson;
 import io.github.lambdaguardrail.engine.WatchedApi;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,24 +21,34 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import software.amazon.awssdk.core.exception.SdkException;
+import java.util.function.Supplier;
 
 /**
- * The guard loop shared by both functions: parse → evaluate → act, idempotently.
+ * The guard loop shared by both functions: parse → evaluate → act → alert, once per CloudTrail
+ * event. Never silent: every verdict with findings (exempted ones too) and every event it cannot
+ * read sends an alert, whatever happens while acting.
  *
  * <ul>
- *   <li>An unusable event is logged and dropped: retrying it cannot help.</li>
- *   <li>A transient AWS failure (after the SDK's retries) releases the event's claim and is
- *       thrown, so Lambda's async retry and the on-failure destination take over.</li>
- *   <li>A failed notification never undoes a rollback; it is logged and counted.</li>
+ *   <li>An unusable event is alerted (what could be read of it) and dropped: retrying cannot help.</li>
+ *   <li>A failure that a retry can cure (throttling, 5xx, timeouts) releases the event's claim and
+ *       is thrown, so Lambda retries; on the last attempt it becomes a {@code FAILED} outcome.</li>
+ *   <li>Any other failure while acting (access denied, invalid parameter, a bad tag value) is a
+ *       {@code FAILED} outcome in the alert, never a retry.</li>
+ *   <li>The alert of an event acted on is kept before it is sent; if sending fails, a later
+ *       delivery sends it without acting again.</li>
  * </ul>
  * Thread-safe if its collaborators are.
  */
 public final class Guard {
 
+    /** Deliveries of one event: Lambda's first attempt and its two asynchronous retries. */
+    static final int MAX_ATTEMPTS = 3;
+
     private final GuardConfig config;
-    private final Set<WatchedApi> apis;
+    private final Set<WatchedApi> own;
     private final GuardrailEngine engine;
     private final Remediator remediator;
     private final Notifier notifier;
@@ -46,11 +56,15 @@ public final class Guard {
     private final FunctionFactsSource facts;
     private final JsonLog log;
 
+    /**
+     * @param apis the changes this guard judges on every function; it also judges every
+     *             {@link WatchedApi#tamper()} call that touches the guardrail itself
+     */
     public Guard(GuardConfig config, List<WatchedApi> apis, Remediator remediator, Notifier notifier,
                  StateStore state, FunctionFactsSource facts, JsonLog log) {
         this.config = config;
-        this.apis = Set.copyOf(apis);
-        this.engine = new GuardrailEngine(config.policy(), new HashSet<>(config.selfRoleArns()));
+        this.own = Set.copyOf(apis);
+        this.engine = new GuardrailEngine(config.policy(), new HashSet<>(config.selfRoleArns()), config.functionName());
         this.remediator = remediator;
         this.notifier = notifier;
         this.state = state;
@@ -68,22 +82,28 @@ public final class Guard {
     /** Handles one invocation's payload (an EventBridge event; any CloudTrail form is accepted). */
     public GuardReport handle(InputStream payload) {
         GuardReport report = new GuardReport();
+        handle(payload, report);
+        return report;
+    }
+
+    /** Handles one invocation's payload, counting into {@code report} (which stays valid if this throws). */
+    public void handle(InputStream payload, GuardReport report) {
         try {
             CloudTrailReader.read(payload, record -> handle(record, report));
         } catch (UnreadableInputException e) {
-            report.invalid++;
-            log.error("unusable event dropped", f -> f.put("reason", e.getMessage()).put("recordIndex", e.recordIndex()));
+            invalid(e.getMessage(), Map.of(), report);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return report;
     }
 
     private void handle(ParsedRecord record, GuardReport report) {
         report.records++;
-        if (record instanceof ParsedRecord.Invalid invalid) {
-            report.invalid++;
-            log.error("unusable event dropped", f -> f.put("reason", invalid.reason()).put("recordIndex", invalid.index()));
+        if (record instanceof ParsedRecord.Invalid bad) {
+            invalid(bad.reason(), bad.seen(), report);
+        } else if (record instanceof ParsedRecord.Scheduled beat) {
+            report.heartbeats++;
+            log.info("heartbeat", f -> f.put("rule", beat.rule()));
         } else if (record instanceof ParsedRecord.OtherService other) {
             report.skipped++;
             log.warn("event from another service skipped", f -> f.put("eventSource", other.eventSource()));
@@ -91,13 +111,16 @@ public final class Guard {
             report.skipped++;
             log.info("event skipped", f -> f.put("eventId", ignored.header().eventId())
                     .put("eventName", ignored.header().eventName()).put("reason", ignored.reason()));
-        } else {
-            LambdaEvent event = ((ParsedRecord.Watched) record).event();
-            if (apis.contains(event.api())) {
+        } else if (record instanceof ParsedRecord.Guarded guarded) {
+            report.evaluated++;
+            judged(engine.evaluate(guarded.call()), () -> engine.evaluate(guarded.call()), report);
+        } else if (record instanceof ParsedRecord.Watched watched) {
+            LambdaEvent event = watched.event();
+            if (own.contains(event.api()) || engine.concernsGuardrail(event)) {
                 handle(event, report);
             } else {
                 report.skipped++;
-                log.warn("event for the other guard skipped", f -> f.put("eventId", event.header().eventId())
+                log.info("event for the other guard skipped", f -> f.put("eventId", event.header().eventId())
                         .put("eventName", event.header().eventName()));
             }
         }
@@ -107,57 +130,99 @@ public final class Guard {
         report.evaluated++;
         // Facts only ever exempt findings or refine a rollback, so a verdict without them that
         // finds nothing stands, and compliant events cost no extra calls.
-        Verdict verdict = engine.evaluate(event, FunctionFacts.NONE);
-        if (verdict.decision() == Decision.SKIP || verdict.decision() == Decision.ALLOW) {
-            logVerdict(verdict);
-            if (verdict.decision() == Decision.ALLOW) {
-                rememberIfKnownGood(event, verdict);
-            } else {
-                report.skipped++;
-            }
+        Verdict first = engine.evaluate(event, FunctionFacts.NONE);
+        if (first.decision() == Decision.ALLOW) {
+            logVerdict(first);
+            rememberIfKnownGood(event, first);
             return;
         }
-        String eventId = event.header().eventId();
-        Verdict unclaimed = verdict;
-        boolean claimed;
-        try {
-            claimed = state.claim(eventId);
-        } catch (RuntimeException e) {
-            log.error("could not claim the event; it will be retried", f -> ids(f, unclaimed)
-                    .put("error", e.getClass().getSimpleName()).put("detail", String.valueOf(e.getMessage())));
-            throw e;
+        judged(first, () -> engine.evaluate(event, facts.factsFor(event.change().function())), report);
+    }
+
+    /**
+     * Claims the event, judges it with the function's facts, acts and alerts. The first verdict
+     * (without facts) stands in the alert when the facts cannot be read for good.
+     */
+    private void judged(Verdict first, Supplier<Verdict> withFacts, GuardReport report) {
+        if (first.decision() == Decision.SKIP || first.decision() == Decision.ALLOW) {
+            logVerdict(first);
+            report.skipped += first.decision() == Decision.SKIP ? 1 : 0;
+            return;
         }
-        if (!claimed) {
+        String eventId = first.header().eventId();
+        StateStore.Claim claim = claim(eventId, report);
+        if (claim instanceof StateStore.Claim.Done) {
             report.duplicates++;
             log.info("duplicate delivery skipped", f -> f.put("eventId", eventId));
             return;
         }
+        if (claim instanceof StateStore.Claim.AlertPending pending) {
+            log.info("sending the alert a failed delivery left", f -> f.put("eventId", eventId));
+            send(eventId, pending.alert(), report);
+            return;
+        }
+        boolean lastAttempt = ((StateStore.Claim.Fresh) claim).attempt() >= MAX_ATTEMPTS;
+        Alert alert;
         try {
-            verdict = engine.evaluate(event, facts.factsFor(event.change().function()));
+            List<ActionOutcome> outcomes = new ArrayList<>();
+            Verdict verdict = withFacts(first, withFacts, lastAttempt, outcomes);
             logVerdict(verdict);
-            report.findings += verdict.activeFindings().size();
+            count(verdict, report);
             if (verdict.decision() == Decision.ALLOW) {
-                rememberIfKnownGood(event, verdict);
-            } else {
-                List<ActionOutcome> outcomes = act(verdict, eventId, report);
-                notify(verdict, outcomes, report);
+                state.complete(eventId);
+                return;
             }
-            state.complete(eventId);
+            outcomes.addAll(act(verdict, eventId, lastAttempt, report));
+            alert = Alert.of(verdict, outcomes, config.dryRun());
+            state.recordAlert(eventId, alert);
         } catch (RuntimeException e) {
-            Verdict failed = verdict;
-            log.error("handling failed; the event will be retried", f -> ids(f, failed)
+            log.error("handling failed; the event will be retried", f -> ids(f, first)
                     .put("error", e.getClass().getSimpleName()).put("detail", String.valueOf(e.getMessage())));
-            try {
-                state.release(eventId);
-            } catch (RuntimeException releaseFailure) {
-                // The claim then runs out after its lease; the original failure is what matters.
-                e.addSuppressed(releaseFailure);
+            release(eventId, e);
+            throw e;
+        }
+        send(eventId, alert, report);
+    }
+
+    /** The verdict with the function's facts; without them (as a FAILED outcome) when they cannot be read for good. */
+    private Verdict withFacts(Verdict first, Supplier<Verdict> withFacts, boolean lastAttempt,
+                              List<ActionOutcome> outcomes) {
+        try {
+            return withFacts.get();
+        } catch (RuntimeException e) {
+            if (Failures.isTransient(e) && !lastAttempt) {
+                throw e;
             }
+            outcomes.add(ActionOutcome.failed("READ_FUNCTION", "the function's tags and known-good VPC config could"
+                    + " not be read (" + Failures.describe(e) + "): nothing was changed, exemptions by tag were not checked"));
+            return new Verdict(first.header(), first.decision() == Decision.ROLLBACK ? Decision.NOTIFY : first.decision(),
+                    first.note(), first.function(), first.findings(), first.results(),
+                    first.actions().stream().filter(a -> a instanceof Action.Notify).toList());
+        }
+    }
+
+    private StateStore.Claim claim(String eventId, GuardReport report) {
+        try {
+            return state.claim(eventId);
+        } catch (EventInProgressException e) {
+            // Another invocation holds the event (a concurrent duplicate, or it crashed): retry later.
+            report.deferred++;
+            log.info("event held by another invocation; Lambda retries it later", f -> f.put("eventId", eventId));
+            throw e;
+        } catch (RuntimeException e) {
+            log.error("could not claim the event; it will be retried", f -> f.put("eventId", eventId)
+                    .put("error", e.getClass().getSimpleName()).put("detail", String.valueOf(e.getMessage())));
             throw e;
         }
     }
 
-    private List<ActionOutcome> act(Verdict verdict, String eventId, GuardReport report) {
+    private void count(Verdict verdict, GuardReport report) {
+        report.findings += verdict.activeFindings().size();
+        report.exempted += verdict.findings().size() - verdict.activeFindings().size();
+        report.tampers += (int) verdict.findings().stream().filter(f -> f.ruleId() == RuleId.GUARDRAIL_TAMPERED).count();
+    }
+
+    private List<ActionOutcome> act(Verdict verdict, String eventId, boolean lastAttempt, GuardReport report) {
         List<ActionOutcome> outcomes = new ArrayList<>();
         if (verdict.decision() != Decision.ROLLBACK) {
             return outcomes;
@@ -166,41 +231,100 @@ public final class Guard {
             if (action instanceof Action.Notify) {
                 continue;
             }
-            ActionOutcome outcome = config.dryRun() ? wouldDo(action) : carryOut(action, eventId);
+            ActionOutcome outcome = config.dryRun() ? wouldDo(action) : carryOut(action, eventId, lastAttempt);
             outcomes.add(outcome);
-            if (outcome.status() == ActionOutcome.Status.DONE) {
-                report.rollbacks++;
-            }
+            report.rollbacks += outcome.status() == ActionOutcome.Status.DONE ? 1 : 0;
+            report.actionFailures += outcome.status() == ActionOutcome.Status.FAILED ? 1 : 0;
             log.info("action", f -> ids(f, verdict).put("action", outcome.type()).put("status", outcome.status().name())
                     .put("detail", outcome.detail()));
         }
         return outcomes;
     }
 
-    private ActionOutcome carryOut(Action action, String eventId) {
-        if (action instanceof Action.RemovePermission remove) {
-            return remediator.removePermission(remove);
+    private ActionOutcome carryOut(Action action, String eventId, boolean lastAttempt) {
+        try {
+            if (action instanceof Action.RemovePermission remove) {
+                return remediator.removePermission(remove);
+            }
+            if (action instanceof Action.Quarantine quarantine) {
+                return remediator.quarantine(quarantine, eventId);
+            }
+            return remediator.restoreVpcConfig((Action.RestoreVpcConfig) action);
+        } catch (RuntimeException e) {
+            if (Failures.isTransient(e) && !lastAttempt) {
+                throw e;
+            }
+            return ActionOutcome.failed(action.type(), (Failures.isTransient(e) ? "still failing after "
+                    + MAX_ATTEMPTS + " attempts: " : "") + Failures.describe(e) + "; nothing was changed by this action");
         }
-        if (action instanceof Action.Quarantine quarantine) {
-            return remediator.quarantine(quarantine, eventId);
-        }
-        return remediator.restoreVpcConfig((Action.RestoreVpcConfig) action);
     }
 
     private static ActionOutcome wouldDo(Action action) {
         return ActionOutcome.of(action.type(), ActionOutcome.Status.DRY_RUN,
-                "dry run: would " + action.type().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                        + " " + io.github.lambdaguardrail.engine.VerdictJson.toJson(action));
+                "dry run: would " + action.type().toLowerCase(Locale.ROOT).replace('_', ' ')
+                        + " " + VerdictJson.toJson(action));
     }
 
-    private void notify(Verdict verdict, List<ActionOutcome> outcomes, GuardReport report) {
+    /**
+     * Publishes a kept alert and completes the event. A failure keeps the alert for a later
+     * delivery (and is thrown, so Lambda retries; after the last retry the failure queue's alarm
+     * and the notification-failure alarm go to the alarm topic).
+     */
+    private void send(String eventId, Alert alert, GuardReport report) {
         try {
-            notifier.publish(Alert.of(verdict, outcomes, config.dryRun()));
+            notifier.publish(alert);
             report.notifications++;
-        } catch (SdkException e) {
+        } catch (RuntimeException e) {
             report.notificationFailures++;
-            log.error("notification failed; the rollback stands", f -> ids(f, verdict)
+            log.error("notification failed; a retry sends it without acting again", f -> f.put("eventId", eventId)
+                    .put("decision", alert.decision())
                     .put("error", e.getClass().getSimpleName()).put("detail", String.valueOf(e.getMessage())));
+            release(eventId, e);
+            throw e;
+        }
+        state.complete(eventId);
+    }
+
+    /** An event the guard cannot read: alerted once (by event id when it has one) with what could be read. */
+    private void invalid(String reason, Map<String, String> seen, GuardReport report) {
+        report.invalid++;
+        log.error("unusable event", f -> {
+            f.put("reason", reason);
+            seen.forEach(f::put);
+        });
+        Alert alert = Alert.invalid(reason, seen);
+        String eventId = seen.get("eventID");
+        if (eventId == null) {
+            notifyOnce(alert, report);
+            return;
+        }
+        StateStore.Claim claim = claim(eventId, report);
+        if (claim instanceof StateStore.Claim.Done) {
+            report.duplicates++;
+            return;
+        }
+        send(eventId, claim instanceof StateStore.Claim.AlertPending pending ? pending.alert() : alert, report);
+    }
+
+    /** An alert with no event id to keep it by: a failure is thrown so that Lambda retries the whole payload. */
+    private void notifyOnce(Alert alert, GuardReport report) {
+        try {
+            notifier.publish(alert);
+            report.notifications++;
+        } catch (RuntimeException e) {
+            report.notificationFailures++;
+            log.error("notification failed", f -> f.put("decision", alert.decision())
+                    .put("error", e.getClass().getSimpleName()).put("detail", String.valueOf(e.getMessage())));
+            throw e;
+        }
+    }
+
+    private void release(String eventId, RuntimeException cause) {
+        try {
+            state.release(eventId);
+        } catch (RuntimeException releaseFailure) {
+            // The claim then runs out after its lease; the original failure is what matters.
+            cause.addSuppressed(releaseFailure);
         }
     }
 
@@ -219,15 +343,10 @@ public final class Guard {
 
     private void logVerdict(Verdict verdict) {
         log.info("verdict", f -> {
+            ObjectNode json = VerdictJson.toJson(verdict);
             ids(f, verdict);
             verdict.note().ifPresent(n -> f.put("note", n));
-            var findings = f.putArray("findings");
-            for (Finding finding : verdict.findings()) {
-                ObjectNode node = findings.addObject();
-                node.put("ruleId", finding.ruleId().name()).put("severity", finding.severity().name())
-                        .put("origin", finding.origin().name()).put("message", finding.message());
-                finding.exemption().ifPresent(e -> node.put("exemption", e));
-            }
+            f.set("findings", json.get("findings"));
         });
     }
 
@@ -235,6 +354,6 @@ public final class Guard {
         return f.put("eventId", verdict.header().eventId()).put("eventName", verdict.header().eventName())
                 .put("decision", verdict.decision().name())
                 .put("functionArn", verdict.function().map(fn -> fn.qualifiedArn()).orElse(""))
-                .put("ruleIds", String.join(",", verdict.activeFindings().stream().map(x -> x.ruleId().name()).toList()));
+                .put("ruleIds", String.join(",", verdict.findings().stream().map(x -> x.ruleId().name()).toList()));
     }
 }

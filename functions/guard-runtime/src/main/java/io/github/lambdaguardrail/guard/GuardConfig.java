@@ -6,6 +6,7 @@ import io.github.lambdaguardrail.engine.PolicyLoader;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -16,8 +17,11 @@ import java.util.regex.Pattern;
  * @param stateTable   DynamoDB table for idempotency and known-good VPC configs ({@code GUARDRAIL_STATE_TABLE})
  * @param selfRoleArns the guard's own role ARNs: their changes are never acted on ({@code GUARDRAIL_SELF_ROLE_ARNS})
  * @param dryRun       evaluate and notify "would roll back", but change nothing ({@code GUARDRAIL_DRY_RUN})
+ * @param functionName the guard's own function ({@code AWS_LAMBDA_FUNCTION_NAME}, set by Lambda): it
+ *                     never judges a change to itself, the other guard does
  */
-public record GuardConfig(Policy policy, String topicArn, String stateTable, List<String> selfRoleArns, boolean dryRun) {
+public record GuardConfig(Policy policy, String topicArn, String stateTable, List<String> selfRoleArns, boolean dryRun,
+                          Optional<String> functionName) {
 
     private static final Pattern TOPIC_ARN = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.-]{1,256}");
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
@@ -42,7 +46,9 @@ public record GuardConfig(Policy policy, String topicArn, String stateTable, Lis
         if (!dryRun.equals("true") && !dryRun.equals("false") && !dryRun.isEmpty()) {
             throw new PolicyException("GUARDRAIL_DRY_RUN", "'" + dryRun + "' is not true or false");
         }
-        return new GuardConfig(policy, topic, table, selfRoles, dryRun.equals("true"));
+        Optional<String> function = Optional.ofNullable(env.get("AWS_LAMBDA_FUNCTION_NAME")).map(String::trim)
+                .filter(name -> !name.isEmpty());
+        return new GuardConfig(policy, topic, table, selfRoles, dryRun.equals("true"), function);
     }
 
     private static String required(Map<String, String> env, String name, Pattern pattern, String expected) {

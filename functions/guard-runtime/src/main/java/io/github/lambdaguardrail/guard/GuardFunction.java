@@ -40,10 +40,15 @@ public final class GuardFunction {
     }
 
     public void handle(InputStream input, OutputStream output, Context context) throws IOException {
-        GuardReport report = guard.handle(input);
-        log.info("invocation done", f -> f.put("requestId", context == null ? "" : context.getAwsRequestId())
-                .set("report", report.toJson()));
-        publishMetrics(report);
+        GuardReport report = new GuardReport();
+        try {
+            guard.handle(input, report);
+        } finally {
+            // Also for a failed invocation: the alarms tell a deferred duplicate from a real failure.
+            log.info("invocation done", f -> f.put("requestId", context == null ? "" : context.getAwsRequestId())
+                    .set("report", report.toJson()));
+            publishMetrics(report);
+        }
         output.write(report.toString().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -55,6 +60,11 @@ public final class GuardFunction {
         metrics.addMetric("Skips", report.skipped() + report.duplicates(), MetricUnit.COUNT);
         metrics.addMetric("InvalidEvents", report.invalid(), MetricUnit.COUNT);
         metrics.addMetric("NotificationFailures", report.notificationFailures(), MetricUnit.COUNT);
+        metrics.addMetric("Exempted", report.exempted(), MetricUnit.COUNT);
+        metrics.addMetric("Tampers", report.tampers(), MetricUnit.COUNT);
+        metrics.addMetric("ActionFailures", report.actionFailures(), MetricUnit.COUNT);
+        metrics.addMetric("DeferredDuplicates", report.deferred(), MetricUnit.COUNT);
+        metrics.addMetric("Heartbeats", report.heartbeats(), MetricUnit.COUNT);
         metrics.flush();
     }
 }

@@ -18,7 +18,7 @@ public final class GuardPermissions {
      */
     static final Set<String> COMMON = Set.of(
             "lambda:GetFunction", "lambda:ListTags",
-            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
             "sns:Publish");
 
     /** Per planned action: what {@link LambdaRemediator} calls to carry it out. */
@@ -48,8 +48,8 @@ public final class GuardPermissions {
             switch (api) {
                 case CREATE_FUNCTION, UPDATE_FUNCTION_CONFIGURATION -> types.addAll(List.of("QUARANTINE", "RESTORE_VPC_CONFIG"));
                 case ADD_PERMISSION -> types.add("REMOVE_PERMISSION");
-                case PUT_RESOURCE_POLICY, CREATE_FUNCTION_URL_CONFIG, UPDATE_FUNCTION_URL_CONFIG -> {
-                    // notify only
+                default -> {
+                    // notify only: the other changes, tag changes and every change to the guardrail itself
                 }
             }
         }

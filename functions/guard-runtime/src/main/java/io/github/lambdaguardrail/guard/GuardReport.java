@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * What one invocation did, counted: logged at the end and published as CloudWatch metrics.
+ * What one invocation did, counted: logged at the end and published as CloudWatch metrics, also
+ * when the invocation fails (so a deferred duplicate is told apart from a real failure).
  */
 public final class GuardReport {
 
@@ -15,10 +16,15 @@ public final class GuardReport {
     int skipped;
     int invalid;
     int duplicates;
+    int deferred;
     int findings;
+    int exempted;
+    int tampers;
     int rollbacks;
+    int actionFailures;
     int notifications;
     int notificationFailures;
+    int heartbeats;
 
     public int records() {
         return records;
@@ -40,12 +46,32 @@ public final class GuardReport {
         return duplicates;
     }
 
+    /** Deliveries left for a later retry because another invocation held the event: benign, no page. */
+    public int deferred() {
+        return deferred;
+    }
+
     public int findings() {
         return findings;
     }
 
+    /** Findings reported as exempted. */
+    public int exempted() {
+        return exempted;
+    }
+
+    /** Changes to the guardrail itself. */
+    public int tampers() {
+        return tampers;
+    }
+
     public int rollbacks() {
         return rollbacks;
+    }
+
+    /** Actions that failed for good (reported in the alert as FAILED). */
+    public int actionFailures() {
+        return actionFailures;
     }
 
     public int notifications() {
@@ -56,12 +82,19 @@ public final class GuardReport {
         return notificationFailures;
     }
 
+    /** Scheduled heartbeats received: proof that the guard still runs. */
+    public int heartbeats() {
+        return heartbeats;
+    }
+
     /** The counts as one JSON object: the function's result and the last log line of an invocation. */
     public ObjectNode toJson() {
         ObjectNode json = JSON.createObjectNode();
         json.put("records", records).put("evaluated", evaluated).put("skipped", skipped).put("invalid", invalid)
-                .put("duplicates", duplicates).put("findings", findings).put("rollbacks", rollbacks)
-                .put("notifications", notifications).put("notificationFailures", notificationFailures);
+                .put("duplicates", duplicates).put("deferred", deferred).put("findings", findings)
+                .put("exempted", exempted).put("tampers", tampers).put("rollbacks", rollbacks)
+                .put("actionFailures", actionFailures).put("notifications", notifications)
+                .put("notificationFailures", notificationFailures).put("heartbeats", heartbeats);
         return json;
     }
 

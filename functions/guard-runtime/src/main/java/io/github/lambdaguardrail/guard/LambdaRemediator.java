@@ -171,6 +171,11 @@ public final class LambdaRemediator implements Remediator {
                         .map(String::valueOf).orElse(UNRESERVED));
         Integer reserved = current.concurrency() == null ? null : current.concurrency().reservedConcurrentExecutions();
         boolean alreadyQuarantined = tags.containsKey(TAG_QUARANTINE) && reserved != null && reserved == 0;
+        if (!UNRESERVED.equals(previous) && !previous.matches("\\d{1,9}")) {
+            // Someone else wrote this tag: quarantining now would lose the concurrency to restore.
+            return ActionOutcome.failed(action.type(), "tag " + TAG_PREVIOUS_CONCURRENCY + " holds '" + truncate(previous)
+                    + "', not a number or '" + UNRESERVED + "': the function was left alone");
+        }
         Optional<Integer> previousConcurrency = UNRESERVED.equals(previous) ? Optional.empty() : Optional.of(Integer.valueOf(previous));
         List<String> undo = List.of(UndoCommands.liftQuarantine(function, previousConcurrency));
         if (alreadyQuarantined) {

@@ -45,7 +45,7 @@ final class Functions {
         return new FunctionRef(name, q, arn);
     }
 
-    private static String partitionOf(String region) {
+    static String partitionOf(String region) {
         if (region.startsWith("cn-")) {
             return "aws-cn";
         }

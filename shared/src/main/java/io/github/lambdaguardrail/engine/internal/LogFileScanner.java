@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.WatchedApi;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +52,10 @@ public final class LogFileScanner {
     private static final byte[] RECORDS = "\"Records\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTINUATION = "{\"Records\":[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LAMBDA_SOURCE = RecordParser.LAMBDA_SOURCE.getBytes(StandardCharsets.US_ASCII);
+    /** Services other than Lambda with calls the engine judges (changes to the guardrail's own resources). */
+    private static final List<byte[]> GUARDED_SOURCES = Arrays.stream(WatchedApi.Service.values())
+            .filter(s -> s != WatchedApi.Service.LAMBDA)
+            .map(s -> s.eventSource().getBytes(StandardCharsets.US_ASCII)).toList();
 
     // For quoteOrBackslash: eight bytes at a time.
     private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -66,6 +71,7 @@ public final class LogFileScanner {
             List.of("detail-type", "detail"));
     private static final Field SOURCE = ROOT.child("eventSource");
     private static final Field TIME = ROOT.child("eventTime");
+    private static final Field NAME = ROOT.child("eventName");
     private static final int FIELDS = ROOT.children.length;
 
     /** Where the records go. */
@@ -438,6 +444,13 @@ public final class LogFileScanner {
         if (!certain || occurrences[SOURCE.slot] != 1 || !isPlainString(SOURCE) || occurrences[TIME.slot] > 1
                 || starts[TIME.slot] >= 0 && buffer[starts[TIME.slot]] == '"' && !plainTime) {
             records.whole(buffer, recordStart, length);
+        } else if (isGuardedSource()) {
+            // A watched call of such a service is parsed whole, as the guards parse it; the rest is counted.
+            if (occurrences[NAME.slot] != 1 || !isPlainString(NAME) || WatchedApi.forEvent(content(SOURCE), content(NAME)).isPresent()) {
+                records.whole(buffer, recordStart, length);
+            } else {
+                records.otherService(content(SOURCE), plainTime ? content(TIME) : null);
+            }
         } else if (!equals(starts[SOURCE.slot] + 1, ends[SOURCE.slot] - 1, LAMBDA_SOURCE)) {
             records.otherService(content(SOURCE), plainTime ? content(TIME) : null);
         } else if (lambdaFields.read()) {
@@ -445,6 +458,15 @@ public final class LogFileScanner {
         } else {
             records.whole(buffer, recordStart, length);
         }
+    }
+
+    private boolean isGuardedSource() {
+        for (byte[] source : GUARDED_SOURCES) {
+            if (equals(starts[SOURCE.slot] + 1, ends[SOURCE.slot] - 1, source)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

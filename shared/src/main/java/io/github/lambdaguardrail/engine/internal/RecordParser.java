@@ -24,7 +24,10 @@ import java.util.Optional;
 public final class RecordParser {
 
     static final String CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail";
-    static final String LAMBDA_SOURCE = "lambda.amazonaws.com";
+    static final String SCHEDULED_DETAIL_TYPE = "Scheduled Event";
+    static final String LAMBDA_SOURCE = WatchedApi.Service.LAMBDA.eventSource();
+    /** The most of one field an invalid record's description repeats: hostile input stays bounded. */
+    static final int SEEN_MAX = 256;
 
     /**
      * The string fields of a bare record that decide whether it is {@link ParsedRecord.Ignored},
@@ -50,8 +53,32 @@ public final class RecordParser {
         try {
             return parseOrThrow(node, index);
         } catch (BadRecord e) {
-            return new ParsedRecord.Invalid(index, e.getMessage());
+            return new ParsedRecord.Invalid(index, e.getMessage(), seen(node));
         }
+    }
+
+    /** What can still be read of a record that is not usable, for the alert that names it. */
+    private static Map<String, String> seen(JsonNode node) {
+        Map<String, String> seen = new LinkedHashMap<>();
+        if (node == null || !node.isObject()) {
+            return seen;
+        }
+        JsonNode record = node.has("detail-type") ? node.path("detail") : node;
+        for (String field : List.of("eventID", "eventName", "eventSource", "awsRegion", "recipientAccountId")) {
+            text(record, field).ifPresent(v -> seen.put(field, bounded(v)));
+        }
+        JsonNode request = record.path("requestParameters");
+        for (String field : List.of("functionName", "resource", "resourceArn", "name", "rule", "keyId", "topicArn")) {
+            if (request.isObject()) {
+                text(request, field).ifPresent(v -> seen.put(field, bounded(v)));
+            }
+        }
+        text(record.path("userIdentity"), "arn").ifPresent(v -> seen.put("actor", bounded(v)));
+        return seen;
+    }
+
+    static String bounded(String value) {
+        return value.length() <= SEEN_MAX ? value : value.substring(0, SEEN_MAX) + "...";
     }
 
     private static ParsedRecord parseOrThrow(JsonNode node, int index) {
@@ -63,6 +90,11 @@ public final class RecordParser {
         Optional<String> envelopeRegion = Optional.empty();
         if (node.has("detail-type")) {
             String detailType = text(node, "detail-type").orElse("");
+            if (SCHEDULED_DETAIL_TYPE.equals(detailType) && "aws.events".equals(text(node, "source").orElse(""))) {
+                JsonNode resources = node.path("resources");
+                return new ParsedRecord.Scheduled(index, resources.isArray() && resources.size() > 0
+                        && resources.get(0).isTextual() ? bounded(resources.get(0).textValue()) : "");
+            }
             if (!CLOUDTRAIL_DETAIL_TYPE.equals(detailType)) {
                 throw new BadRecord("EventBridge event of type '" + detailType + "' is not '" + CLOUDTRAIL_DETAIL_TYPE + "'");
             }
@@ -75,7 +107,8 @@ public final class RecordParser {
         }
         String eventSource = text(record, "eventSource")
                 .orElseThrow(() -> new BadRecord("not a CloudTrail record: no eventSource"));
-        if (!LAMBDA_SOURCE.equals(eventSource)) {
+        Optional<WatchedApi> api = text(record, "eventName").flatMap(name -> WatchedApi.forEvent(eventSource, name));
+        if (!LAMBDA_SOURCE.equals(eventSource) && api.isEmpty()) {
             return new ParsedRecord.OtherService(index, eventSource);
         }
         RecordHeader header = header(record, envelopeAccount, envelopeRegion);
@@ -83,18 +116,22 @@ public final class RecordParser {
         if (errorCode.isPresent()) {
             return new ParsedRecord.Ignored(index, header, "failed call (" + errorCode.get() + ")");
         }
-        Optional<WatchedApi> api = WatchedApi.forEventName(header.eventName());
         if (api.isEmpty()) {
             return new ParsedRecord.Ignored(index, header, "not a watched event");
         }
         JsonNode request = object(record, "requestParameters");
         JsonNode response = record.get("responseElements");
+        if (api.get().kind() == WatchedApi.Kind.GUARDRAIL_ONLY) {
+            return new ParsedRecord.Guarded(index, GuardrailCalls.of(header, api.get(), record, request));
+        }
         LambdaChange change = switch (api.get()) {
             case CREATE_FUNCTION, UPDATE_FUNCTION_CONFIGURATION ->
                     functionConfigured(header, api.get() == WatchedApi.CREATE_FUNCTION, request, response);
             case ADD_PERMISSION -> permissionGranted(header, request, response);
             case PUT_RESOURCE_POLICY -> resourcePolicyReplaced(header, request);
             case CREATE_FUNCTION_URL_CONFIG, UPDATE_FUNCTION_URL_CONFIG -> functionUrlConfigured(header, request, response);
+            case TAG_RESOURCE, UNTAG_RESOURCE -> tagsChanged(header, api.get() == WatchedApi.TAG_RESOURCE, request);
+            default -> throw new IllegalStateException(api.get() + " is judged only on the guardrail's resources");
         };
         return new ParsedRecord.Watched(index, new LambdaEvent(header, api.get(), change));
     }
@@ -184,6 +221,25 @@ public final class RecordParser {
         return new LambdaChange.FunctionUrlConfigured(function, authType);
     }
 
+    private static LambdaChange.TagsChanged tagsChanged(RecordHeader header, boolean tagged, JsonNode request) {
+        String resource = text(request, "resource")
+                .orElseThrow(() -> new BadRecord("requestParameters has no resource"));
+        FunctionRef function = Functions.ref(resource, Optional.empty(), header);
+        if (tagged) {
+            JsonNode tags = request.get("tags");
+            if (tags == null || !tags.isObject()) {
+                throw new BadRecord("requestParameters.tags is not an object");
+            }
+            Map<String, String> set = new LinkedHashMap<>();
+            tags.fields().forEachRemaining(e -> set.put(e.getKey(), e.getValue().isTextual() ? e.getValue().textValue() : ""));
+            return new LambdaChange.TagsChanged(function, set, List.of());
+        }
+        if (!request.path("tagKeys").isArray()) {
+            throw new BadRecord("requestParameters.tagKeys is not an array");
+        }
+        return new LambdaChange.TagsChanged(function, Map.of(), strings(request, "tagKeys", "requestParameters"));
+    }
+
     private static VpcConfig vpcConfig(JsonNode node, String field) {
         if (node == null || node.isNull()) {
             return VpcConfig.NONE;
@@ -195,7 +251,7 @@ public final class RecordParser {
                 text(node, "vpcId"));
     }
 
-    private static List<String> strings(JsonNode node, String name, String parent) {
+    static List<String> strings(JsonNode node, String name, String parent) {
         JsonNode value = node.get(name);
         if (value == null || value.isNull()) {
             return List.of();
@@ -213,7 +269,7 @@ public final class RecordParser {
         return out;
     }
 
-    private static JsonNode object(JsonNode parent, String field) {
+    static JsonNode object(JsonNode parent, String field) {
         JsonNode value = parent.get(field);
         if (value == null || !value.isObject()) {
             throw new BadRecord("record has no " + field + " object");

@@ -15,10 +15,13 @@ public interface Rule {
 
     List<RuleResult> evaluate(LambdaChange change, RuleContext context);
 
-    /** Every rule, in the order of DESIGN §3. */
+    /**
+     * Every rule judged on a change, in the order of DESIGN §3 ({@code GUARDRAIL_TAMPERED} depends
+     * on the resource rather than the change: {@link TamperRule}).
+     */
     static List<Rule> all() {
         return List.of(new NotInVpcRule(), new VpcNotAllowedRule(), new PublicPermissionRule(),
                 new UntrustedAccountRule(), new ServiceWithoutSourceRule(), new WildcardActionRule(),
-                new PublicFunctionUrlRule());
+                new PublicFunctionUrlRule(), new GuardrailTagRule());
     }
 }

@@ -1,0 +1,40 @@
+package io.github.lambdaguardrail.guard;
+
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * Which failures a later attempt can cure. Throttling, server errors and network failures are
+ * transient: Lambda's retry may succeed. Everything else (access denied by a policy or an SCP, an
+ * invalid parameter, a bad tag value, a bug) fails the same way every time, so it is an outcome to
+ * report, never a reason to retry.
+ */
+final class Failures {
+
+    private Failures() {
+    }
+
+    static boolean isTransient(Throwable e) {
+        if (e instanceof EventInProgressException) {
+            return true;
+        }
+        if (e instanceof SdkClientException) {
+            return true;
+        }
+        if (e instanceof AwsServiceException service) {
+            return service.isThrottlingException() || service.statusCode() == 429 || service.statusCode() >= 500;
+        }
+        return false;
+    }
+
+    /** One line for an alert: the error code (or class) and its message, bounded. */
+    static String describe(Throwable e) {
+        String code = e instanceof AwsServiceException service && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorCode() != null
+                ? service.awsErrorDetails().errorCode() : e.getClass().getSimpleName();
+        String message = e instanceof AwsServiceException service && service.awsErrorDetails() != null
+                ? service.awsErrorDetails().errorMessage() : e.getMessage();
+        String text = code + (message == null || message.isBlank() ? "" : ": " + message);
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+    }
+}

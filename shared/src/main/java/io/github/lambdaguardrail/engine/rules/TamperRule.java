@@ -1,0 +1,46 @@
+package io.github.lambdaguardrail.engine.rules;
+
+import io.github.lambdaguardrail.engine.Actor;
+import io.github.lambdaguardrail.engine.Origin;
+import io.github.lambdaguardrail.engine.RuleId;
+import io.github.lambdaguardrail.engine.RuleResult;
+import io.github.lambdaguardrail.engine.Severity;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code GUARDRAIL_TAMPERED}: any successful change to one of the guardrail's own resources (a
+ * guard's configuration, code, concurrency or permissions, its EventBridge rules, the stack's KMS
+ * key, its topics). A deploy by CloudFormation is reported too, at {@link Severity#MEDIUM}: the
+ * stack's own updates look exactly like this. Immutable and thread-safe.
+ */
+public final class TamperRule {
+
+    static final String CLOUDFORMATION = "cloudformation.amazonaws.com";
+
+    private final Set<String> resources;
+
+    /** @param resourceArns the guardrail's own resources (policy {@code guardrail.resources}) */
+    public TamperRule(List<String> resourceArns) {
+        this.resources = Set.copyOf(resourceArns);
+    }
+
+    /** Whether the ARN (a function ARN without qualifier, a rule, key or topic ARN) is the guardrail's. */
+    public boolean isGuardrailResource(String arn) {
+        return resources.contains(arn);
+    }
+
+    /** The finding for a change to {@code arn}, if it is the guardrail's; {@code what} says what changed. */
+    public Optional<RuleResult> evaluate(String arn, String what) {
+        if (!isGuardrailResource(arn)) {
+            return Optional.empty();
+        }
+        return Optional.of(RuleResult.fail(RuleId.GUARDRAIL_TAMPERED, arn, what, Origin.INTRODUCED));
+    }
+
+    /** CRITICAL, or MEDIUM for a change CloudFormation made (a stack update). */
+    public static Severity severity(Actor actor) {
+        return actor.invokedBy().filter(CLOUDFORMATION::equals).isPresent() ? Severity.MEDIUM : Severity.CRITICAL;
+    }
+}
