@@ -201,7 +201,9 @@ public final class GuardrailEngine {
                 }
             }
         }
-        if (guardrail && event.isPresent()) {
+        if (event.isPresent() && !guardrail) {
+            results.add(RuleResult.pass(RuleId.GUARDRAIL_TAMPERED, function.arn(), "not one of the guardrail's functions"));
+        } else if (event.isPresent()) {
             RuleResult result = tamper.evaluate(function.arn(), event.get().api().baseName() + " on the guardrail's function")
                     .orElseThrow();
             results.add(result);

@@ -54,7 +54,25 @@ final class CaseTables {
         }
     }
 
+    /**
+     * One sample event of {@code events/guardrail/} and what the audit rules conclude.
+     *
+     * @param event    file name under {@code events/guardrail/}
+     * @param policy   the table's guardrail resources (unless the case says none) with the case's policy
+     * @param self     the guard function the engine runs in
+     * @param severity the highest severity of the active findings, when there are any
+     */
+    record GuardrailCase(String name, String event, Policy policy, Optional<String> self, Map<RuleId, RuleStatus> expect,
+                         Decision decision, Optional<Severity> severity) {
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
     private static final List<StatementCase> STATEMENT_CASES = loadStatementCases();
+    private static final List<GuardrailCase> GUARDRAIL_CASES = loadGuardrailCases();
     private static final List<VpcCase> VPC_CASES = loadVpcCases();
 
     private CaseTables() {
@@ -68,12 +86,34 @@ final class CaseTables {
         return VPC_CASES;
     }
 
-    /** Every expectation of both tables, rule by rule. */
+    static List<GuardrailCase> guardrailCases() {
+        return GUARDRAIL_CASES;
+    }
+
+    /** Every expectation of the tables, rule by rule. */
     static List<Map<RuleId, RuleStatus>> allExpectations() {
         List<Map<RuleId, RuleStatus>> out = new ArrayList<>();
         STATEMENT_CASES.forEach(c -> out.add(c.expect()));
         VPC_CASES.forEach(c -> out.add(c.expect()));
+        GUARDRAIL_CASES.forEach(c -> out.add(c.expect()));
         return out;
+    }
+
+    private static List<GuardrailCase> loadGuardrailCases() {
+        JsonNode table = read("/guardrail-cases.json");
+        List<GuardrailCase> out = new ArrayList<>();
+        for (JsonNode c : table.get("cases")) {
+            com.fasterxml.jackson.databind.node.ObjectNode policy = c.has("policy")
+                    ? c.get("policy").deepCopy() : TestRecords.JSON.createObjectNode();
+            if (!c.path("noResources").asBoolean(false)) {
+                policy.putObject("guardrail").set("resources", table.get("resources"));
+            }
+            out.add(new GuardrailCase(c.get("name").textValue(), c.get("event").textValue(), TestRecords.policy(policy),
+                    Optional.ofNullable(c.get("self")).map(JsonNode::textValue), expect(c),
+                    Decision.valueOf(c.get("decision").textValue()),
+                    Optional.ofNullable(c.get("severity")).map(n -> Severity.valueOf(n.textValue()))));
+        }
+        return Collections.unmodifiableList(out);
     }
 
     private static List<StatementCase> loadStatementCases() {

@@ -293,11 +293,47 @@ class CloudTrailReaderTest {
 
         @Test
         void eventBridgeEventOfAnotherDetailTypeIsInvalid() {
-            ObjectNode scheduled = TestRecords.readTree("{\"version\":\"0\",\"id\":\"89d1a02d-5ec7-412e-82f5-13505f849b41\","
-                    + "\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\",\"account\":\"111122223333\","
-                    + "\"time\":\"2026-03-02T09:00:00Z\",\"region\":\"us-east-1\",\"resources\":[\"arn:aws:events:us-east-1:111122223333:rule/sweep\"],"
+            ObjectNode created = TestRecords.readTree("{\"version\":\"0\",\"id\":\"89d1a02d-5ec7-412e-82f5-13505f849b41\","
+                    + "\"detail-type\":\"Object Created\",\"source\":\"aws.s3\",\"account\":\"111122223333\","
+                    + "\"time\":\"2026-03-02T09:00:00Z\",\"region\":\"us-east-1\",\"resources\":[],"
                     + "\"detail\":{}}").deepCopy();
-            assertInvalid(scheduled, "Scheduled Event");
+            assertInvalid(created, "Object Created");
+        }
+
+        @Test
+        void scheduledEventOfEventBridgeIsAHeartbeat() throws IOException {
+            List<ParsedRecord> records = TestRecords.readAll(TestRecords.projectRoot()
+                    .resolve("events/guardrail/heartbeat-scheduled-event.json"));
+            ParsedRecord.Scheduled beat = assertInstanceOf(ParsedRecord.Scheduled.class, records.get(0));
+            assertTrue(beat.rule().startsWith("arn:aws:events:"), beat.rule());
+        }
+
+        @Test
+        void scheduledEventFromAnotherSourceIsInvalid() {
+            ObjectNode spoofed = TestRecords.readTree("{\"detail-type\":\"Scheduled Event\",\"source\":\"my.app\","
+                    + "\"detail\":{}}").deepCopy();
+            assertInvalid(spoofed, "Scheduled Event");
+        }
+
+        @Test
+        void invalidWatchedEventSaysWhatCouldBeRead() throws IOException {
+            List<ParsedRecord> records = TestRecords.readAll(TestRecords.projectRoot()
+                    .resolve("events/guardrail/invalid-addpermission-no-statementid.json"));
+            ParsedRecord.Invalid invalid = assertInstanceOf(ParsedRecord.Invalid.class, records.get(0));
+            assertTrue(invalid.reason().contains("statementId"), invalid.reason());
+            assertTrue(invalid.seen().get("eventName").startsWith("AddPermission"), invalid.seen()::toString);
+            assertTrue(invalid.seen().containsKey("eventID"), invalid.seen()::toString);
+            assertTrue(invalid.seen().containsKey("functionName"), invalid.seen()::toString);
+        }
+
+        @Test
+        void whatIsReadOfAnInvalidRecordIsBounded() {
+            ObjectNode record = grant();
+            ((ObjectNode) record.get("requestParameters")).remove("statementId");
+            ((ObjectNode) record.get("requestParameters")).put("functionName", "f".repeat(100_000));
+            ParsedRecord parsed = CloudTrailReader.parse(record);
+            ParsedRecord.Invalid invalid = assertInstanceOf(ParsedRecord.Invalid.class, parsed);
+            assertTrue(invalid.seen().values().stream().allMatch(v -> v.length() <= 260), invalid.seen()::toString);
         }
 
         @Test

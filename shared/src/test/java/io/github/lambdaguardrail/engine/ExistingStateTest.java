@@ -167,7 +167,7 @@ class ExistingStateTest {
     void exemptionTagFromTheLiveTagsExemptsButKeepsTheFinding() {
         Verdict v = sweep(live(VpcConfig.NONE), ROLLBACK,
                 new FunctionFacts(Map.of("guardrail:exempt", "LAMBDA_NOT_IN_VPC"), Optional.empty()));
-        assertEquals(Decision.ALLOW, v.decision());
+        assertEquals(Decision.EXEMPTED, v.decision());
         assertEquals(1, v.findings().size());
         assertEquals(Optional.of("tag guardrail:exempt=LAMBDA_NOT_IN_VPC"), v.findings().get(0).exemption());
     }
@@ -176,7 +176,7 @@ class ExistingStateTest {
     void functionNamePatternExemptsButActorPatternsDoNotApplyToExistingState() {
         Policy byName = new Policy(Mode.NOTIFY, Policy.Vpc.DEFAULT, Policy.Permissions.DEFAULT,
                 new Policy.Exemptions("guardrail:exempt", List.of("orders-*"), List.of()), Policy.Guardrail.NONE, Map.of());
-        assertEquals(Decision.ALLOW, sweep(live(VpcConfig.NONE), byName).decision());
+        assertEquals(Decision.EXEMPTED, sweep(live(VpcConfig.NONE), byName).decision());
 
         Policy byActor = new Policy(Mode.NOTIFY, Policy.Vpc.DEFAULT, Policy.Permissions.DEFAULT,
                 new Policy.Exemptions("guardrail:exempt", List.of(), List.of("*")), Policy.Guardrail.NONE, Map.of());

@@ -112,13 +112,75 @@ class GuardrailEngineTest {
     }
 
     @Nested
+    class OwnFunctions {
+
+        private static final String SWEEP = "arn:aws:lambda:us-east-1:111122223333:function:lambda-guardrail-sweep";
+        private final Policy guarded = policy("{\"mode\":\"rollback\",\"guardrail\":{\"resources\":[\"" + SWEEP + "\"]}}");
+
+        @Test
+        void ownFunctionIsExemptFromTheVpcRulesByExactArnAndItsChangeIsATamper() {
+            Verdict v = evaluate(createdOutsideVpc("lambda-guardrail-sweep", Map.of()), guarded);
+            Finding vpc = v.findings().stream().filter(f -> f.ruleId() == RuleId.LAMBDA_NOT_IN_VPC).findFirst().orElseThrow();
+            assertTrue(vpc.exemption().orElseThrow().contains("own function"), vpc::toString);
+            assertEquals(List.of(RuleId.GUARDRAIL_TAMPERED), v.activeFindings().stream().map(Finding::ruleId).toList());
+            assertEquals(Decision.NOTIFY, v.decision(), "nothing about the guardrail itself is rolled back");
+        }
+
+        @Test
+        void functionNamedLikeTheStackIsNotExempt() {
+            Verdict v = evaluate(createdOutsideVpc("lambda-guardrail-backdoor", Map.of()), guarded);
+            assertEquals(Decision.ROLLBACK, v.decision());
+            assertFalse(v.findings().get(0).isExempted());
+        }
+
+        @Test
+        void publicPermissionOnAFunctionNamedLikeTheStackIsRolledBack() {
+            ObjectNode record = TestRecords.addPermission(OWN, "lambda-guardrail-backdoor", "anyone",
+                    "{\"Sid\":\"anyone\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunction\","
+                            + "\"Resource\":\"arn:aws:lambda:us-east-1:111122223333:function:lambda-guardrail-backdoor\"}");
+            Verdict v = evaluate(record, guarded);
+            assertEquals(Decision.ROLLBACK, v.decision());
+            assertEquals(List.of(RuleId.PERMISSION_PUBLIC), v.activeFindings().stream().map(Finding::ruleId).toList());
+        }
+
+        @Test
+        void ownFunctionIsNotExemptFromThePermissionRules() {
+            ObjectNode record = TestRecords.addPermission(OWN, "lambda-guardrail-sweep", "anyone",
+                    "{\"Sid\":\"anyone\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunction\","
+                            + "\"Resource\":\"" + SWEEP + "\"}");
+            Verdict v = evaluate(record, guarded);
+            assertEquals(List.of(RuleId.PERMISSION_PUBLIC, RuleId.GUARDRAIL_TAMPERED),
+                    v.activeFindings().stream().map(Finding::ruleId).toList());
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertTrue(v.note().orElseThrow().contains("guardrail itself"), v.note()::get);
+        }
+
+        @Test
+        void auditRulesCannotBeOverridden() {
+            PolicyException e = org.junit.jupiter.api.Assertions.assertThrows(PolicyException.class,
+                    () -> policy("{\"rules\":{\"GUARDRAIL_TAMPERED\":\"off\"}}"));
+            assertTrue(e.getMessage().contains("cannot be turned off"), e::getMessage);
+            PolicyException env = org.junit.jupiter.api.Assertions.assertThrows(PolicyException.class,
+                    () -> PolicyLoader.fromEnvironment(Map.of("GUARDRAIL_RULES", "GUARDRAIL_TAG_CHANGED=off")));
+            assertTrue(env.getMessage().startsWith("GUARDRAIL_RULES"), env::getMessage);
+        }
+
+        @Test
+        void ownResourcesMustBeArnsOfResourcesTheGuardrailDeploys() {
+            PolicyException e = org.junit.jupiter.api.Assertions.assertThrows(PolicyException.class,
+                    () -> PolicyLoader.fromEnvironment(Map.of("GUARDRAIL_OWN_RESOURCES", SWEEP + ",lambda-guardrail-*")));
+            assertTrue(e.getMessage().startsWith("GUARDRAIL_OWN_RESOURCES"), e::getMessage);
+        }
+    }
+
+    @Nested
     class Exemptions {
 
         @Test
         void createFunctionTagStarExemptsEveryRuleButKeepsTheFinding() {
             Verdict v = evaluate(createdOutsideVpc("legacy-report", Map.of("guardrail:exempt", "*")), ROLLBACK);
-            assertEquals(Decision.ALLOW, v.decision());
-            assertEquals(List.of(), v.actions());
+            assertEquals(Decision.EXEMPTED, v.decision(), "exempted findings are still reported");
+            assertEquals(List.of(new Action.Notify()), v.actions());
             assertEquals(1, v.findings().size());
             Finding f = v.findings().get(0);
             assertEquals(RuleId.LAMBDA_NOT_IN_VPC, f.ruleId());
@@ -130,7 +192,7 @@ class GuardrailEngineTest {
         @Test
         void createFunctionTagWithCommaListNamingTheRuleExemptsIt() {
             Verdict v = evaluate(createdOutsideVpc("relay", Map.of("guardrail:exempt", "PERMISSION_PUBLIC , LAMBDA_NOT_IN_VPC")), ROLLBACK);
-            assertEquals(Decision.ALLOW, v.decision());
+            assertEquals(Decision.EXEMPTED, v.decision());
             assertTrue(v.findings().get(0).isExempted());
         }
 
@@ -151,14 +213,14 @@ class GuardrailEngineTest {
         void customTagKeyFromPolicyExempts() {
             Verdict v = evaluate(createdOutsideVpc("relay", Map.of("security/skip", "LAMBDA_NOT_IN_VPC")),
                     policy("{\"exemptions\":{\"tagKey\":\"security/skip\"}}"));
-            assertEquals(Decision.ALLOW, v.decision());
+            assertEquals(Decision.EXEMPTED, v.decision());
         }
 
         @Test
         void functionFactsTagExemptsAnAddPermission() {
             FunctionFacts facts = new FunctionFacts(Map.of("guardrail:exempt", "PERMISSION_PUBLIC"), Optional.empty());
             Verdict v = evaluate(publicGrant(), ROLLBACK, facts, Set.of());
-            assertEquals(Decision.ALLOW, v.decision());
+            assertEquals(Decision.EXEMPTED, v.decision());
             assertTrue(v.findings().get(0).isExempted());
         }
 
@@ -172,8 +234,8 @@ class GuardrailEngineTest {
         @Test
         void functionNameGlobExempts() {
             Policy p = policy("{\"mode\":\"rollback\",\"exemptions\":{\"functionNamePatterns\":[\"sandbox-*\",\"legacy-??\"]}}");
-            assertEquals(Decision.ALLOW, evaluate(createdOutsideVpc("sandbox-scraper", Map.of()), p).decision());
-            assertEquals(Decision.ALLOW, evaluate(createdOutsideVpc("legacy-01", Map.of()), p).decision());
+            assertEquals(Decision.EXEMPTED, evaluate(createdOutsideVpc("sandbox-scraper", Map.of()), p).decision());
+            assertEquals(Decision.EXEMPTED, evaluate(createdOutsideVpc("legacy-01", Map.of()), p).decision());
             assertEquals(Decision.ROLLBACK, evaluate(createdOutsideVpc("legacy-001", Map.of()), p).decision());
             assertEquals(Decision.ROLLBACK, evaluate(createdOutsideVpc("prod-sandbox-scraper", Map.of()), p).decision());
         }
@@ -184,7 +246,7 @@ class GuardrailEngineTest {
             record.set("userIdentity", TestRecords.assumedRole(OWN, "break-glass-admin", "oncall@example.com"));
             Policy p = policy("{\"mode\":\"rollback\",\"exemptions\":{\"actorArnPatterns\":[\"arn:aws:iam::111122223333:role/break-glass-*\"]}}");
             Verdict v = evaluate(record, p);
-            assertEquals(Decision.ALLOW, v.decision());
+            assertEquals(Decision.EXEMPTED, v.decision());
             assertTrue(v.findings().get(0).exemption().orElseThrow().contains("break-glass"));
         }
 

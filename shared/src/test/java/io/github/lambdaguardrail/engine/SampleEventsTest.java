@@ -64,7 +64,7 @@ class SampleEventsTest {
                 arguments("createfunction-no-vpc.json", "{}", "", "NOTIFY", "ROLLBACK",
                         "QUARANTINE(LAMBDA_NOT_IN_VPC) NOTIFY", "LAMBDA_NOT_IN_VPC"),
                 arguments("createfunction-in-vpc.json", "{}", "", "ALLOW", "ALLOW", "", ""),
-                arguments("createfunction-exempted-by-tag.json", "{}", "", "ALLOW", "ALLOW", "", "LAMBDA_NOT_IN_VPC"),
+                arguments("createfunction-exempted-by-tag.json", "{}", "", "EXEMPTED", "EXEMPTED", "NOTIFY", "LAMBDA_NOT_IN_VPC"),
                 arguments("updatefunctionconfiguration-vpc-removed.json", "{}", "", "NOTIFY", "ROLLBACK",
                         "QUARANTINE(LAMBDA_NOT_IN_VPC) NOTIFY", "LAMBDA_NOT_IN_VPC"),
                 arguments("updatefunctionconfiguration-memory-only-no-vpc.json", "{}", "", "NOTIFY", "NOTIFY", "NOTIFY",
@@ -173,6 +173,14 @@ class SampleEventsTest {
                 arguments("elastic_createfunction_no_vpc.json", List.of("NOTIFY"), List.of("NOTIFY"), "LAMBDA_NOT_IN_VPC"),
                 arguments("stratus_addpermission_public_principal_star.json", List.of("NOTIFY"), List.of("NOTIFY"), "PERMISSION_PUBLIC"),
                 arguments("stratus_updatefunctioncode_nontarget.json", List.of("SKIP"), List.of("SKIP"), ""),
+                // Calls that matter only on the guardrail's own resources: SKIP under a policy without them.
+                arguments("awsdocs_events_putrule.json", List.of("SKIP"), List.of("SKIP"), ""),
+                arguments("awsdocs_kms_putkeypolicy.json", List.of("SKIP"), List.of("SKIP"), ""),
+                arguments("awsdocs_kms_disablekey_records.json", List.of("SKIP"), List.of("SKIP"), ""),
+                arguments("elastic_events_deleterule.json", List.of("SKIP"), List.of("SKIP"), ""),
+                arguments("elastic_kms_disablekey.json", List.of("SKIP"), List.of("SKIP"), ""),
+                arguments("elastic_kms_schedulekeydeletion_7days.json", List.of("SKIP"), List.of("SKIP"), ""),
+                arguments("elastic_sns_subscribe_nontarget.json", List.of("-"), List.of("-"), ""),
                 arguments("stratus_updatefunctionconfiguration_layers_no_vpc.json", List.of("NOTIFY"), List.of("NOTIFY"),
                         "LAMBDA_NOT_IN_VPC"));
     }
