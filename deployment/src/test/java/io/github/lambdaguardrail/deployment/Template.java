@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
@@ -50,6 +54,104 @@ final class Template {
     Map<String, Object> properties(String logicalId) {
         return (Map<String, Object>) ((Map<String, Object>) resources().get(logicalId)).get("Properties");
     }
+
+    /** The resources of one type, by logical id, in template order. */
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> resourcesOfType(String type) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        resources().forEach((id, resource) -> {
+            if (type.equals(((Map<String, Object>) resource).get("Type"))) {
+                out.put(id, (Map<String, Object>) resource);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * {@code node} with its intrinsic functions ({@code Ref}, {@code Fn::Sub}, {@code Fn::GetAtt},
+     * {@code Fn::Join}) replaced: {@code values} holds the pseudo parameters ({@code AWS::StackName})
+     * and resources ({@code AlertKey}, {@code AlertKey.Arn}); a parameter not in it takes its
+     * default. Anything else fails, so a test never compares an unresolved reference.
+     */
+    @SuppressWarnings("unchecked")
+    Object resolve(Object node, Map<String, String> values) {
+        if (node instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            list.forEach(item -> out.add(resolve(item, values)));
+            return out;
+        }
+        if (!(node instanceof Map<?, ?>)) {
+            return node;
+        }
+        Map<String, Object> map = (Map<String, Object>) node;
+        if (map.size() == 1 && map.containsKey("Ref")) {
+            return value((String) map.get("Ref"), values);
+        }
+        if (map.size() == 1 && map.containsKey("Fn::GetAtt")) {
+            return value(String.join(".", (List<String>) map.get("Fn::GetAtt")), values);
+        }
+        if (map.size() == 1 && map.containsKey("Fn::Sub")) {
+            Matcher m = SUB_VARIABLE.matcher((String) map.get("Fn::Sub"));
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                m.appendReplacement(out, Matcher.quoteReplacement(value(m.group(1), values)));
+            }
+            return m.appendTail(out).toString();
+        }
+        if (map.size() == 1 && map.containsKey("Fn::Join")) {
+            List<Object> args = (List<Object>) map.get("Fn::Join");
+            List<Object> parts = (List<Object>) resolve(args.get(1), values);
+            return String.join((String) args.get(0), parts.stream().map(String.class::cast).toList());
+        }
+        if (map.keySet().stream().anyMatch(k -> k.equals("Ref") || k.startsWith("Fn::"))) {
+            throw new IllegalArgumentException("intrinsic function not supported here: " + map);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put(k, resolve(v, values)));
+        return out;
+    }
+
+    private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!]+)}");
+
+    private String value(String name, Map<String, String> values) {
+        if (values.containsKey(name)) {
+            return values.get(name);
+        }
+        Map<String, Object> parameter = at(root, "Parameters", name);
+        if (parameter == null) {
+            throw new IllegalArgumentException("no example value for " + name);
+        }
+        return String.valueOf(parameter.get("Default"));
+    }
+
+    /**
+     * Example values for a stack named {@code stackName}: what CloudFormation would give the pseudo
+     * parameters and the resources the tests resolve ({@code suffix} stands for the random part of
+     * the names CloudFormation generates).
+     */
+    static Map<String, String> example(String stackName, String partition, String region, String suffix) {
+        String account = "111122223333";
+        String key = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("AWS::StackName", stackName);
+        values.put("AWS::Region", region);
+        values.put("AWS::AccountId", account);
+        values.put("AWS::Partition", partition);
+        values.put("AlertKey", key);
+        values.put("AlertKey.Arn", "arn:" + partition + ":kms:" + region + ":" + account + ":key/" + key);
+        for (String topic : List.of("AlertTopic", "AlarmTopic")) {
+            values.put(topic, "arn:" + partition + ":sns:" + region + ":" + account + ":" + stackName + "-" + topic + "-" + suffix);
+        }
+        values.put("StateTable.Arn", "arn:" + partition + ":dynamodb:" + region + ":" + account + ":table/" + stackName
+                + "-StateTable-" + suffix);
+        for (String role : List.of("VpcGuardRole", "PermissionGuardRole", "SweepRole")) {
+            values.put(role + ".Arn", "arn:" + partition + ":iam::" + account + ":role/" + stackName + "-" + role + "-" + suffix);
+        }
+        return Map.copyOf(values);
+    }
+
+    /** The example stack of the tests and of {@code events/guardrail/}: {@code lambda-guardrail} in us-east-1. */
+    static final Map<String, String> EXAMPLE = example("lambda-guardrail", "aws", "us-east-1", "EXAMPLE");
 
     @SuppressWarnings("unchecked")
     static <T> T at(Object node, String... path) {

@@ -107,6 +107,11 @@ final class CloudTrailEvents {
         return response;
     }
 
+    /** A sample event of {@code events/guardrail/} in moto's account, with fresh ids and the current time. */
+    static ObjectNode guardrailSample(String file) {
+        return template("guardrail/" + file);
+    }
+
     /** A sample event in moto's account, with fresh ids and the current time. */
     private static ObjectNode template(String file) {
         try {

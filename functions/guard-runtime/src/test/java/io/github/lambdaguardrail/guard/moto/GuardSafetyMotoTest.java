@@ -190,7 +190,7 @@ class GuardSafetyMotoTest {
     }
 
     @Test
-    void exemptionTagOnTheFunctionAllowsThePublicStatementWithoutActionOrAlert() {
+    void exemptionTagOnTheFunctionKeepsThePublicStatementAndAlertsItAsExempted() {
         String function = moto.createFunction("vendor-callback", b -> b.tags(Map.of("guardrail:exempt", "*")))
                 .request().functionName();
         ObjectNode event = publicPermissionEvent(function, "allow-anyone");
@@ -198,12 +198,17 @@ class GuardSafetyMotoTest {
 
         GuardReport report = deliver(moto.permissionGuard(), event);
 
-        assertEquals(0, report.rollbacks() + report.notifications());
+        assertEquals(0, report.rollbacks());
+        assertEquals(1, report.notifications());
+        assertEquals(1, report.exempted());
         assertEquals(before, moto.statements(function), "statement kept");
         assertTrue(moto.guardCalls.requests(RemovePermissionRequest.class).isEmpty());
-        assertTrue(moto.drainAlerts().isEmpty(), "no alert");
+        DeliveredAlert alert = single(moto.awaitAlerts(1));
+        assertEquals("EXEMPTED", alert.decision(), "never silent: an exempted finding is alerted, marked as such");
+        assertEquals("EXEMPTED", alert.attributes().get("decision"));
+        assertEquals("tag guardrail:exempt=*", alert.document().path("findings").path(0).path("exemption").asText());
         JsonNode verdict = moto.log("verdict").get(moto.log("verdict").size() - 1);
-        assertEquals("ALLOW", verdict.path("decision").asText());
+        assertEquals("EXEMPTED", verdict.path("decision").asText());
         assertEquals("tag guardrail:exempt=*", verdict.path("findings").path(0).path("exemption").asText(),
                 "the exempted finding is still logged");
         assertEquals("PERMISSION_PUBLIC", verdict.path("findings").path(0).path("ruleId").asText());

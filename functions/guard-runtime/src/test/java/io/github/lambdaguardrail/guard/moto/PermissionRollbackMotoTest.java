@@ -138,7 +138,8 @@ class PermissionRollbackMotoTest {
         assertTrue(moto.guardCalls.requests(RemovePermissionRequest.class).isEmpty(), "nothing left to remove");
         assertEquals(Set.of("s3-invoke"), moto.statements(function).keySet());
         DeliveredAlert alert = single(moto.awaitAlerts(1));
-        assertEquals("ROLLBACK", alert.decision());
+        assertEquals("LEFT_ALONE", alert.decision(), "the guard changed nothing, and the decision says so");
+        assertTrue(alert.subject().contains(" LEFT_ALONE "), alert.subject());
         JsonNode outcome = alert.outcomes().get(0);
         assertEquals("ALREADY_DONE", outcome.path("status").asText());
         assertEquals("statement 'allow-anyone' was already gone", outcome.path("detail").asText());

@@ -99,8 +99,13 @@ class FunctionScannerTest {
         final Map<String, VpcConfig> remembered = new ConcurrentHashMap<>();
 
         @Override
-        public boolean claim(String eventId) {
+        public Claim claim(String eventId) {
             throw new UnsupportedOperationException("the sweep claims no events");
+        }
+
+        @Override
+        public void recordAlert(String eventId, io.github.lambdaguardrail.guard.Alert alert) {
+            throw new UnsupportedOperationException();
         }
 
         @Override
