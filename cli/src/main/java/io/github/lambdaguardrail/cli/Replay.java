@@ -1,6 +1,7 @@
 package io.github.lambdaguardrail.cli;
 
 import io.github.lambdaguardrail.engine.CloudTrailReader;
+import io.github.lambdaguardrail.engine.Decision;
 import io.github.lambdaguardrail.engine.FunctionFacts;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.LambdaChange;
@@ -8,6 +9,7 @@ import io.github.lambdaguardrail.engine.ParsedRecord;
 import io.github.lambdaguardrail.engine.PolicyStatement;
 import io.github.lambdaguardrail.engine.UnreadableInputException;
 import io.github.lambdaguardrail.engine.Verdict;
+import io.github.lambdaguardrail.engine.WatchedApi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -217,7 +219,7 @@ final class Replay {
             ParsedRecord record = unplaced.isPresent() && !(parsed instanceof ParsedRecord.Invalid)
                     ? new ParsedRecord.Invalid(parsed.index(), unplaced.get() + ": cannot tell whether it is in the window")
                     : parsed;
-            if (record instanceof ParsedRecord.OtherService) {
+            if (record instanceof ParsedRecord.OtherService || record instanceof ParsedRecord.Scheduled) {
                 tally.otherServices++;
                 return;
             }
@@ -226,14 +228,21 @@ final class Replay {
                 diagnostics.error(file, invalid.index(), invalid.reason());
                 return;
             }
-            tally.lambdaRecords++;
             Verdict verdict;
             try {
                 verdict = engine.evaluate(record, FunctionFacts.NONE).orElseThrow();
             } catch (RuntimeException e) {
+                tally.lambdaRecords++;
                 diagnostics.error(file, record.index(), "internal error: " + e);
                 return;
             }
+            if (record instanceof ParsedRecord.Guarded guarded && guarded.call().api().service() != WatchedApi.Service.LAMBDA
+                    && verdict.decision() == Decision.SKIP) {
+                // A call of another service that does not touch the guardrail: counted like the others.
+                tally.otherServices++;
+                return;
+            }
+            tally.lambdaRecords++;
             if (record instanceof ParsedRecord.Watched watched) {
                 unusableStatements(watched.event().change())
                         .forEach(problem -> diagnostics.error(file, record.index(), problem));

@@ -48,7 +48,7 @@ final class SummaryReport {
         row(out, "Lambda records", tally.lambdaRecords, "");
         row(out, "Lambda records skipped", tally.skipped(), "(failed " + tally.skippedFailed + ", unwatched "
                 + tally.skippedUnwatched + ", self " + tally.skippedSelf + ")");
-        row(out, "verdicts", tally.verdicts(), List.of(Decision.ROLLBACK, Decision.NOTIFY, Decision.ALLOW, Decision.SKIP)
+        row(out, "verdicts", tally.verdicts(), List.of(Decision.ROLLBACK, Decision.NOTIFY, Decision.EXEMPTED, Decision.ALLOW, Decision.SKIP)
                 .stream().map(d -> d + " " + tally.decisions.getOrDefault(d, 0L)).collect(Collectors.joining(", ")));
         row(out, "findings", tally.activeFindings(), "");
         out.println(String.format(RULE_ROW, "rule", "mode", "findings", "exempted", "rollbacks"));

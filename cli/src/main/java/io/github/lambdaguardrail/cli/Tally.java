@@ -37,7 +37,7 @@ final class Tally {
     void add(ParsedRecord record, Verdict verdict) {
         decisions.merge(verdict.decision(), 1L, Long::sum);
         if (verdict.decision() == Decision.SKIP) {
-            if (record instanceof ParsedRecord.Watched) {
+            if (verdict.note().filter(note -> note.contains("guard itself")).isPresent()) {
                 skippedSelf++;
             } else if (record instanceof ParsedRecord.Ignored ignored && ignored.reason().startsWith("failed call")) {
                 skippedFailed++;

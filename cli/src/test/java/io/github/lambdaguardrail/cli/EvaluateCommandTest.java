@@ -155,7 +155,7 @@ class EvaluateCommandTest {
 
             assertEquals(1, run.status(), run.err());
             assertEquals("", run.err());
-            try (var files = Files.list(EVENTS)) {
+            try (var files = Files.walk(EVENTS)) {
                 assertEquals(String.valueOf(files.filter(f -> f.toString().endsWith(".json")).count()),
                         summary(run, "files read"));
             }
@@ -500,7 +500,7 @@ class EvaluateCommandTest {
             assertEquals("5", summary(run, "Lambda records"));
             assertEquals("3", summary(run, "other services (skipped)"));
             assertEquals("3  (failed 1, unwatched 2, self 0)", summary(run, "Lambda records skipped"));
-            assertEquals("5  ROLLBACK 0, NOTIFY 1, ALLOW 1, SKIP 3", summary(run, "verdicts"));
+            assertEquals("5  ROLLBACK 0, NOTIFY 1, EXEMPTED 0, ALLOW 1, SKIP 3", summary(run, "verdicts"));
             assertEquals("1", summary(run, "findings"));
             assertEquals(List.of("notify", "1", "0", "0"), ruleRow(run, RuleId.LAMBDA_NOT_IN_VPC));
             assertEquals(List.of("notify", "0", "0", "0"), ruleRow(run, RuleId.PERMISSION_PUBLIC));

@@ -7,14 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lambdaguardrail.engine.WatchedApi;
+import io.github.lambdaguardrail.engine.WatchedApi.Service;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,37 +25,70 @@ import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.event.ruler.Machine;
 
 /**
- * Each guard's EventBridge pattern, read from template.yaml, matches exactly the events its
- * guard handles (the engine's {@link WatchedApi} list is the data), and none of the others:
- * failed calls, unwatched Lambda APIs, other services, the other guard's events.
+ * The guards' EventBridge patterns, read from template.yaml and resolved for the example stack
+ * ({@link Template#EXAMPLE}), match exactly the events the engine's {@link WatchedApi} data says
+ * each guard handles, and none of the others. Each guard has its main rule (the changes it judges
+ * on every function) and two tamper rules that both guards share: every {@link WatchedApi#tamper()}
+ * call that names one of the guardrail's own resources reaches both guards, the same call on an
+ * ordinary resource reaches neither tamper rule.
  */
 class EventPatternTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Each function's watched APIs, as its handler passes them to the guard. */
+    private static final String STACK = "lambda-guardrail";
+    private static final String ACCOUNT = "111122223333";
+    /** Each function's own APIs, as its handler passes them to the guard, and its main rule. */
     private static final Map<String, List<WatchedApi>> GUARDS = Map.of(
             "VpcGuardFunction", WatchedApi.functionConfiguration(),
             "PermissionGuardFunction", WatchedApi.resourcePolicy());
+    private static final Map<String, String> MAIN_RULE = Map.of(
+            "VpcGuardFunction", "FunctionConfigurationChanged",
+            "PermissionGuardFunction", "ResourcePolicyChanged");
+    /** Lambda tamper calls naming the function by {@code functionName}. */
+    private static final String TAMPER_FUNCTION_RULE = "GuardrailFunctionChanged";
+    /** The other tamper calls: resource policies by {@code resourceArn}, rules, key, topics. */
+    private static final String TAMPER_RULE = "GuardrailChanged";
+    private static final String HEARTBEAT = "Heartbeat";
+    private static final List<String> FUNCTIONS = List.of(STACK + "-vpc-guard", STACK + "-permission-guard", STACK + "-sweep");
+    private static final String KEY_ID = Template.EXAMPLE.get("AlertKey");
+    private static final String KEY_ARN = Template.EXAMPLE.get("AlertKey.Arn");
+    private static final List<String> TOPICS = List.of(Template.EXAMPLE.get("AlertTopic"), Template.EXAMPLE.get("AlarmTopic"));
 
+    private static Template template;
     private static Machine machine;
+    /** Every EventBridge rule name of the stack (main, tamper, heartbeat, sweep), resolved. */
+    private static List<String> ruleNames;
 
     @BeforeAll
+    @SuppressWarnings("unchecked")
     static void loadPatterns() throws Exception {
-        Template template = Template.load();
+        template = Template.load();
         machine = Machine.builder().build();
         for (String function : GUARDS.keySet()) {
             Map<String, Object> events = Template.at(template.properties(function), "Events");
-            assertEquals(1, events.size(), function + " has exactly one event source");
-            Map<String, Object> event = (Map<String, Object>) events.values().iterator().next();
-            assertEquals("EventBridgeRule", event.get("Type"));
-            machine.addRule(function, JSON.writeValueAsString(Template.at(event, "Properties", "Pattern")));
+            assertEquals(List.of(MAIN_RULE.get(function), TAMPER_FUNCTION_RULE, TAMPER_RULE, HEARTBEAT),
+                    List.copyOf(events.keySet()), function + ": main rule, two tamper rules, heartbeat");
+            for (Map.Entry<String, Object> e : events.entrySet()) {
+                Map<String, Object> event = (Map<String, Object>) e.getValue();
+                if ("EventBridgeRule".equals(event.get("Type"))) {
+                    Object pattern = template.resolve(Template.at(event, "Properties", "Pattern"), Template.EXAMPLE);
+                    machine.addRule(function + "/" + e.getKey(), JSON.writeValueAsString(pattern));
+                } else {
+                    assertEquals("Schedule", event.get("Type"), function + "/" + e.getKey());
+                }
+            }
         }
+        ruleNames = OwnResourcesTest.ruleNames(template, Template.EXAMPLE);
     }
 
     static Stream<Path> sampleEvents() throws IOException {
         List<Path> files = new ArrayList<>();
-        try (Stream<Path> s = Files.list(Template.ROOT.resolve("events"))) {
-            s.filter(p -> p.toString().endsWith(".json")).sorted().forEach(files::add);
+        for (Path folder : List.of(Template.ROOT.resolve("events"), Template.ROOT.resolve("events/guardrail"))) {
+            if (Files.isDirectory(folder)) {
+                try (Stream<Path> s = Files.list(folder)) {
+                    s.filter(p -> p.toString().endsWith(".json")).sorted().forEach(files::add);
+                }
+            }
         }
         files.add(Template.ROOT.resolve("aws-samples/cloudtrail/c7n_eventbridge_envelope_s3_createbucket_nontarget.json"));
         return files.stream();
@@ -61,40 +96,113 @@ class EventPatternTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("sampleEvents")
-    void sampleEventMatchesExactlyTheGuardThatHandlesIt(Path file) throws Exception {
+    void sampleEventReachesExactlyTheRulesThatHandleIt(Path file) throws Exception {
         JsonNode event = JSON.readTree(file.toFile());
         if (!event.has("detail-type")) {
             return; // a CloudTrail log file as delivered to S3: EventBridge never sees this form
         }
-        assertEquals(expectedGuards(event), matches(event), file.getFileName().toString());
+        assertEquals(expectedRules(event), matches(event), Template.ROOT.relativize(file).toString());
+    }
+
+    static Stream<Path> guardrailSampleEvents() throws IOException {
+        Path folder = Template.ROOT.resolve("events/guardrail");
+        if (!Files.isDirectory(folder)) {
+            return Stream.empty();
+        }
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.filter(p -> p.getFileName().toString().matches("(tamper|nontamper|tag)-.*\\.json")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("guardrailSampleEvents")
+    void guardrailSampleEventsReachTheGuardsTheirNameSays(Path file) throws Exception {
+        String name = file.getFileName().toString();
+        List<String> expected = name.startsWith("tamper-") ? List.of("PermissionGuardFunction", "VpcGuardFunction")
+                : name.startsWith("tag-") ? List.of("VpcGuardFunction") : List.of();
+        List<String> matched = matches(JSON.readTree(file.toFile()));
+        assertEquals(expected, matched.stream().map(r -> r.substring(0, r.indexOf('/'))).distinct().sorted().toList(), name);
+        if (name.startsWith("tamper-")) {
+            assertTrue(matched.stream().filter(r -> !isMainRule(r)).map(r -> r.substring(0, r.indexOf('/'))).distinct().count() == 2,
+                    name + " reaches both guards through their tamper rules: " + matched);
+        }
     }
 
     @Test
-    void everyWatchedApiWithAVersionSuffixReachesOnlyItsGuard() throws Exception {
-        ObjectNode template = (ObjectNode) JSON.readTree(Template.ROOT.resolve("events/addpermission-public-principal.json").toFile());
+    void everyOwnLambdaApiWithAVersionSuffixReachesOnlyItsGuardForEveryFunction() throws Exception {
         for (WatchedApi api : WatchedApi.values()) {
-            for (String suffix : List.of("20150331", "20150331v2", "20211031", "20260709")) {
-                ObjectNode event = template.deepCopy();
-                ((ObjectNode) event.get("detail")).put("eventName", api.baseName() + suffix);
+            if (api.service() != Service.LAMBDA) {
+                continue;
+            }
+            for (String suffix : List.of("", "20150331", "20150331v2", "20211031", "20260709")) {
+                JsonNode event = call(api, api.baseName() + suffix, "functionName", "invoice-renderer");
                 List<String> expected = GUARDS.entrySet().stream().filter(g -> g.getValue().contains(api))
-                        .map(Map.Entry::getKey).toList();
+                        .map(g -> g.getKey() + "/" + MAIN_RULE.get(g.getKey())).sorted().toList();
                 assertEquals(expected, matches(event), api.baseName() + suffix);
             }
         }
     }
 
     @Test
-    void unwatchedLambdaApisAndNamesSharingAPrefixReachNoGuard() throws Exception {
-        ObjectNode template = (ObjectNode) JSON.readTree(Template.ROOT.resolve("events/createfunction-no-vpc.json").toFile());
-        for (String name : List.of("UpdateFunctionCode20150331v2", "GetFunction20150331v2", "DeleteFunction20150331",
-                "GetPolicy20150331v2", "RemovePermission20150331v2", "PublishVersion20150331", "CreateAlias20150331")) {
-            ObjectNode event = template.deepCopy();
-            ((ObjectNode) event.get("detail")).put("eventName", name);
-            assertEquals(List.of(), matches(event), name);
+    void everyTamperCallNamingAGuardrailResourceReachesBothGuards() throws Exception {
+        int checked = 0;
+        for (WatchedApi api : WatchedApi.tamper()) {
+            String rule = tamperRule(api);
+            for (String suffix : suffixes(api)) {
+                for (Target target : guardrailTargets(api)) {
+                    JsonNode event = call(api, api.baseName() + suffix, target.field(), target.value());
+                    List<String> matched = matches(event);
+                    String what = api.baseName() + suffix + " " + target;
+                    assertTrue(matched.containsAll(List.of("PermissionGuardFunction/" + rule, "VpcGuardFunction/" + rule)),
+                            what + " reaches both guards' " + rule + ": " + matched);
+                    assertEquals(expectedRules(event), matched, what);
+                    checked++;
+                }
+            }
         }
-        ObjectNode url = template.deepCopy();
-        ((ObjectNode) url.get("detail")).put("eventName", "CreateFunctionUrlConfig20211031");
-        assertEquals(List.of("PermissionGuardFunction"), matches(url), "URL configs are the permission guard's, never vpc-guard's");
+        assertTrue(checked > 200, "checked " + checked);
+    }
+
+    @Test
+    void tamperCallsOnOrdinaryResourcesReachNoTamperRule() throws Exception {
+        for (WatchedApi api : WatchedApi.tamper()) {
+            for (String suffix : suffixes(api)) {
+                for (Target target : ordinaryTargets(api)) {
+                    JsonNode event = call(api, api.baseName() + suffix, target.field(), target.value());
+                    List<String> matched = matches(event);
+                    String what = api.baseName() + suffix + " " + target;
+                    assertTrue(matched.stream().allMatch(EventPatternTest::isMainRule), what + ": " + matched);
+                    assertEquals(expectedRules(event), matched, what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void unwatchedLambdaApisAndNamesSharingAPrefixReachNoGuard() throws Exception {
+        List<String> unwatched = List.of("GetFunction20150331v2", "GetPolicy20150331v2", "PublishVersion20150331",
+                "CreateAlias20150331", "UpdateAlias20150331", "DeleteAlias20150331", "DeleteFunctionUrlConfig20211031",
+                "PutFunctionCodeSigningConfig20200422", "DeleteFunctionCodeSigningConfig20200422",
+                "PutProvisionedConcurrencyConfig20190930", "PutRuntimeManagementConfig20221005", "DeleteFunctionX");
+        for (String function : List.of("data-scraper", STACK + "-vpc-guard", STACK + "-sweep")) {
+            for (String name : unwatched) {
+                assertEquals(List.of(), matches(call(Service.LAMBDA, name, "functionName", function)), name + " on " + function);
+            }
+        }
+        assertEquals(List.of("PermissionGuardFunction/ResourcePolicyChanged"),
+                matches(call(Service.LAMBDA, "CreateFunctionUrlConfig20211031", "functionName", "data-scraper")),
+                "URL configs are the permission guard's, never vpc-guard's");
+    }
+
+    @Test
+    void tagChangesReachOnlyVpcGuardsMainRuleForEveryFunction() throws Exception {
+        for (String name : List.of("TagResource20170331v2", "UntagResource20170331v2", "TagResource20170331", "TagResource")) {
+            for (String function : List.of("data-scraper", STACK + "-permission-guard")) {
+                String arn = "arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:" + function;
+                assertEquals(List.of("VpcGuardFunction/FunctionConfigurationChanged"),
+                        matches(call(Service.LAMBDA, name, "resource", arn)), name + " on " + function);
+            }
+        }
     }
 
     @Test
@@ -104,32 +212,219 @@ class EventPatternTest {
             ((ObjectNode) event.get("detail")).put("errorCode", "AccessDenied");
             assertEquals(List.of(), matches(event), file + " with errorCode");
         }
+        for (WatchedApi api : WatchedApi.tamper()) {
+            Target target = guardrailTargets(api).get(0);
+            ObjectNode event = call(api, api.baseName(), target.field(), target.value());
+            ((ObjectNode) event.get("detail")).put("errorCode", "AccessDenied");
+            assertEquals(List.of(), matches(event), api + " with errorCode");
+        }
     }
 
     @Test
-    void eventsFromOtherSourcesReachNoGuard() throws Exception {
-        ObjectNode event = (ObjectNode) JSON.readTree(Template.ROOT.resolve("events/addpermission-public-principal.json").toFile());
-        event.put("source", "aws.s3");
-        assertTrue(matches(event).isEmpty());
-        ObjectNode otherType = (ObjectNode) JSON.readTree(Template.ROOT.resolve("events/addpermission-public-principal.json").toFile());
-        otherType.put("detail-type", "AWS Service Event via CloudTrail");
-        assertTrue(matches(otherType).isEmpty());
+    void eventsFromOtherSourcesOrOfOtherTypesReachNoGuard() throws Exception {
+        for (WatchedApi api : WatchedApi.tamper()) {
+            Target target = guardrailTargets(api).get(0);
+            ObjectNode otherSource = call(api, api.baseName(), target.field(), target.value());
+            otherSource.put("source", "aws.s3");
+            assertEquals(List.of(), matches(otherSource), api + " from aws.s3");
+            ObjectNode otherType = call(api, api.baseName(), target.field(), target.value());
+            otherType.put("detail-type", "AWS Service Event via CloudTrail");
+            assertEquals(List.of(), matches(otherType), api + " as a service event");
+        }
     }
+
+    @Test
+    void heartbeatsReachEachGuardOnlyThroughItsHourlySchedule() throws Exception {
+        Path sample = Template.ROOT.resolve("events/guardrail/heartbeat-scheduled-event.json");
+        ObjectNode beat;
+        if (Files.exists(sample)) {
+            beat = (ObjectNode) JSON.readTree(sample.toFile());
+        } else {
+            beat = (ObjectNode) JSON.readTree("""
+                    {"version": "0", "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa", "detail-type": "Scheduled Event",
+                     "source": "aws.events", "account": "111122223333", "time": "2026-03-20T09:00:00Z",
+                     "region": "us-east-1", "resources": ["arn:aws:events:us-east-1:111122223333:rule/lambda-guardrail-vpc-guard-heartbeat"],
+                     "detail": {}}""");
+        }
+        assertEquals(List.of(), matches(beat), "no pattern rule takes a Scheduled Event");
+        for (String function : GUARDS.keySet()) {
+            Map<String, Object> heartbeat = Template.at(template.properties(function), "Events", HEARTBEAT);
+            assertEquals("Schedule", heartbeat.get("Type"));
+            assertEquals("rate(1 hour)", Template.at(heartbeat, "Properties", "Schedule"));
+        }
+    }
+
+    @Test
+    void bothGuardsShareTheSameTamperPatterns() {
+        for (String rule : List.of(TAMPER_FUNCTION_RULE, TAMPER_RULE)) {
+            assertEquals(Template.<Object>at(template.properties("VpcGuardFunction"), "Events", rule, "Properties", "Pattern"),
+                    Template.at(template.properties("PermissionGuardFunction"), "Events", rule, "Properties", "Pattern"), rule);
+        }
+    }
+
+    // ---- events -----------------------------------------------------------------------------
+
+    private static ObjectNode call(WatchedApi api, String eventName, String field, String value) throws IOException {
+        return call(api.service(), eventName, field, value);
+    }
+
+    /** A successful "AWS API Call via CloudTrail" event of {@code service}, with one request parameter. */
+    private static ObjectNode call(Service service, String eventName, String field, String value) throws IOException {
+        ObjectNode event = (ObjectNode) JSON.readTree(Template.ROOT.resolve("events/createfunction-no-vpc.json").toFile());
+        event.put("source", service.eventBridgeSource());
+        ObjectNode detail = (ObjectNode) event.get("detail");
+        detail.put("eventSource", service.eventSource());
+        detail.put("eventName", eventName);
+        detail.putObject("requestParameters").put(field, value);
+        detail.putNull("responseElements");
+        return event;
+    }
+
+    /** A request field and the value that names the resource. */
+    private record Target(String field, String value) {
+        @Override
+        public String toString() {
+            return field + "=" + value;
+        }
+    }
+
+    private static List<String> suffixes(WatchedApi api) {
+        return api.service() == Service.LAMBDA ? List.of("", "20150331", "20150331v2", "20171031", "20260709") : List.of("");
+    }
+
+    /** Every way a call of {@code api} names one of the guardrail's resources: request field → value. */
+    private static List<Target> guardrailTargets(WatchedApi api) {
+        List<Target> targets = new ArrayList<>();
+        switch (api.service()) {
+            case LAMBDA -> {
+                for (String fn : FUNCTIONS) {
+                    String arn = "arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:" + fn;
+                    List<String> forms = usesResourceArn(api) ? List.of(arn, arn + ":live", arn + ":7")
+                            : List.of(fn, fn + ":live", fn + ":7", arn, arn + ":live", ACCOUNT + ":function:" + fn,
+                            ACCOUNT + ":function:" + fn + ":$LATEST");
+                    forms.forEach(form -> targets.add(new Target(lambdaField(api), form)));
+                }
+            }
+            case EVENTS -> ruleNames.forEach(rule -> targets.add(new Target(eventsField(api), rule)));
+            case KMS -> {
+                targets.add(new Target("keyId", KEY_ID));
+                targets.add(new Target("keyId", KEY_ARN));
+            }
+            case SNS -> TOPICS.forEach(topic -> {
+                if (api == WatchedApi.UNSUBSCRIBE) {
+                    targets.add(new Target("subscriptionArn", topic + ":4e1a7c1e-2f3b-4d5c-9e8f-0a1b2c3d4e5f"));
+                } else {
+                    targets.add(new Target("topicArn", topic));
+                }
+            });
+        }
+        return targets;
+    }
+
+    /** The same calls on resources that are not the guardrail's, some named much like its own. */
+    private static List<Target> ordinaryTargets(WatchedApi api) {
+        List<Target> targets = new ArrayList<>();
+        switch (api.service()) {
+            case LAMBDA -> {
+                for (String fn : List.of("invoice-renderer", STACK + "-vpc-guard-copy", "my-" + STACK + "-sweep", STACK + "-sweeper")) {
+                    String arn = "arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:" + fn;
+                    List<String> forms = usesResourceArn(api) ? List.of(arn, arn + ":live")
+                            : List.of(fn, fn + ":live", arn, arn + ":live", ACCOUNT + ":function:" + fn);
+                    forms.forEach(form -> targets.add(new Target(lambdaField(api), form)));
+                }
+            }
+            case EVENTS -> List.of("nightly-report-schedule", "my-" + STACK + "-vpc-guard-changes")
+                    .forEach(rule -> targets.add(new Target(eventsField(api), rule)));
+            case KMS -> {
+                String other = "1b2c3d4e-5f60-4718-9a0b-1c2d3e4f5a6b";
+                targets.add(new Target("keyId", other));
+                targets.add(new Target("keyId", "arn:aws:kms:us-east-1:" + ACCOUNT + ":key/" + other));
+            }
+            case SNS -> List.of("arn:aws:sns:us-east-1:" + ACCOUNT + ":billing-alerts", TOPICS.get(0) + "2").forEach(topic -> {
+                if (api == WatchedApi.UNSUBSCRIBE) {
+                    targets.add(new Target("subscriptionArn", topic + ":4e1a7c1e-2f3b-4d5c-9e8f-0a1b2c3d4e5f"));
+                } else {
+                    targets.add(new Target("topicArn", topic));
+                }
+            });
+        }
+        return targets;
+    }
+
+    private static boolean usesResourceArn(WatchedApi api) {
+        return api == WatchedApi.PUT_RESOURCE_POLICY || api == WatchedApi.DELETE_RESOURCE_POLICY;
+    }
+
+    private static String lambdaField(WatchedApi api) {
+        return usesResourceArn(api) ? "resourceArn" : "functionName";
+    }
+
+    private static String eventsField(WatchedApi api) {
+        return api == WatchedApi.PUT_TARGETS || api == WatchedApi.REMOVE_TARGETS ? "rule" : "name";
+    }
+
+    // ---- expectations -----------------------------------------------------------------------
 
     private static List<String> matches(JsonNode event) throws Exception {
         return machine.rulesForJSONEvent(JSON.writeValueAsString(event)).stream().sorted().toList();
     }
 
-    /** What should match, from the engine's own data: source, detail-type, success and the watched API. */
-    private static List<String> expectedGuards(JsonNode event) {
+    private static boolean isMainRule(String rule) {
+        return MAIN_RULE.values().stream().anyMatch(main -> rule.endsWith("/" + main));
+    }
+
+    private static String tamperRule(WatchedApi api) {
+        return api.service() == Service.LAMBDA && !usesResourceArn(api) ? TAMPER_FUNCTION_RULE : TAMPER_RULE;
+    }
+
+    /**
+     * What should match, from the engine's own data: a successful CloudTrail call of a watched API
+     * reaches the main rule of each guard that judges it on every function, and both guards' tamper
+     * rule when it is a tamper call that names one of the guardrail's own resources.
+     */
+    private static List<String> expectedRules(JsonNode event) {
         JsonNode detail = event.path("detail");
-        boolean candidate = "aws.lambda".equals(event.path("source").asText())
-                && "AWS API Call via CloudTrail".equals(event.path("detail-type").asText())
-                && "lambda.amazonaws.com".equals(detail.path("eventSource").asText())
-                && !detail.has("errorCode");
-        Optional<WatchedApi> api = WatchedApi.forEventName(detail.path("eventName").asText());
-        Map<String, Boolean> result = new LinkedHashMap<>();
-        GUARDS.forEach((fn, apis) -> result.put(fn, candidate && api.isPresent() && apis.contains(api.get())));
-        return result.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).sorted().toList();
+        if (!"AWS API Call via CloudTrail".equals(event.path("detail-type").asText()) || detail.has("errorCode")) {
+            return List.of();
+        }
+        Optional<WatchedApi> found = WatchedApi.forEvent(detail.path("eventSource").asText(), detail.path("eventName").asText())
+                .filter(a -> a.service().eventBridgeSource().equals(event.path("source").asText()));
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        WatchedApi api = found.get();
+        Set<String> rules = new TreeSet<>();
+        GUARDS.forEach((fn, apis) -> {
+            if (apis.contains(api)) {
+                rules.add(fn + "/" + MAIN_RULE.get(fn));
+            }
+        });
+        if (WatchedApi.tamper().contains(api) && namesGuardrailResource(api, detail.path("requestParameters"))) {
+            GUARDS.keySet().forEach(fn -> rules.add(fn + "/" + tamperRule(api)));
+        }
+        return List.copyOf(rules);
+    }
+
+    private static boolean namesGuardrailResource(WatchedApi api, JsonNode request) {
+        return switch (api.service()) {
+            case LAMBDA -> FUNCTIONS.contains(functionName(request.path(lambdaField(api)).asText()));
+            case EVENTS -> ruleNames.contains(request.path(eventsField(api)).asText());
+            case KMS -> List.of(KEY_ID, KEY_ARN).contains(request.path("keyId").asText());
+            case SNS -> api == WatchedApi.UNSUBSCRIBE
+                    ? TOPICS.stream().anyMatch(t -> request.path("subscriptionArn").asText().startsWith(t + ":"))
+                    : TOPICS.contains(request.path("topicArn").asText());
+        };
+    }
+
+    /** The function a Lambda {@code functionName} or function ARN names: name, name:qualifier, ARN or partial ARN. */
+    private static String functionName(String reference) {
+        String[] parts = reference.split(":");
+        if (reference.startsWith("arn:") && parts.length >= 7 && parts[5].equals("function")) {
+            return parts[6];
+        }
+        if (parts.length >= 3 && parts[0].matches("\\d{12}") && parts[1].equals("function")) {
+            return parts[2];
+        }
+        return parts[0];
     }
 }

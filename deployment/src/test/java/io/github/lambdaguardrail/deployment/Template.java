@@ -142,8 +142,9 @@ final class Template {
         for (String topic : List.of("AlertTopic", "AlarmTopic")) {
             values.put(topic, "arn:" + partition + ":sns:" + region + ":" + account + ":" + stackName + "-" + topic + "-" + suffix);
         }
-        values.put("StateTable.Arn", "arn:" + partition + ":dynamodb:" + region + ":" + account + ":table/" + stackName
-                + "-StateTable-" + suffix);
+        values.put("StateTable", stackName + "-StateTable-" + suffix);
+        values.put("StateTable.Arn", "arn:" + partition + ":dynamodb:" + region + ":" + account + ":table/"
+                + values.get("StateTable"));
         for (String role : List.of("VpcGuardRole", "PermissionGuardRole", "SweepRole")) {
             values.put(role + ".Arn", "arn:" + partition + ":iam::" + account + ":role/" + stackName + "-" + role + "-" + suffix);
         }

@@ -318,7 +318,7 @@ class CloudTrailReaderTest {
         @Test
         void invalidWatchedEventSaysWhatCouldBeRead() throws IOException {
             List<ParsedRecord> records = TestRecords.readAll(TestRecords.projectRoot()
-                    .resolve("events/guardrail/invalid-addpermission-no-statementid.json"));
+                    .resolve("shared/src/test/resources/invalid-addpermission-no-statementid.json"));
             ParsedRecord.Invalid invalid = assertInstanceOf(ParsedRecord.Invalid.class, records.get(0));
             assertTrue(invalid.reason().contains("statementId"), invalid.reason());
             assertTrue(invalid.seen().get("eventName").startsWith("AddPermission"), invalid.seen()::toString);

@@ -11,10 +11,14 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.lambdaguardrail.engine.Action;
 import io.github.lambdaguardrail.engine.CloudTrailReader;
 import io.github.lambdaguardrail.engine.FunctionFacts;
@@ -35,10 +39,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -304,11 +313,224 @@ final class FaultFixtures {
         return dynamoRequests(operation).withRequestBody(matchingJsonPath(path, equalTo("event#" + eventId)));
     }
 
-    /** The state table answers every call: claims succeed, no known-good VPC config is stored. */
+    /**
+     * The four writes {@code DynamoDbStateStore} makes on an event's item. All four are
+     * {@code UpdateItem}; they are told apart by a part of their update expression that only
+     * that write has.
+     */
+    enum StateWrite {
+        /** {@code SET #status = :inProgress, ... ADD attempts :one}, conditional, returning ALL_NEW. */
+        CLAIM("claim", "ADD attempts"),
+        /** {@code SET alert = :alert}: the alert is kept before it is published. */
+        RECORD_ALERT("recordAlert", "SET alert = :alert"),
+        /** {@code SET #status = :done REMOVE leaseUntil, alert}. */
+        COMPLETE("complete", "#status = :done"),
+        /** {@code SET #status = :released REMOVE leaseUntil}, conditional on IN_PROGRESS. */
+        RELEASE("release", "#status = :released");
+
+        private final String method;
+        private final String expressionPart;
+
+        StateWrite(String method, String expressionPart) {
+            this.method = method;
+            this.expressionPart = expressionPart;
+        }
+
+        MappingBuilder stub() {
+            return dynamo("UpdateItem").withRequestBody(matchingJsonPath("$.UpdateExpression", containing(expressionPart)));
+        }
+
+        RequestPatternBuilder requests(String eventId) {
+            return dynamoRequests("UpdateItem", eventId)
+                    .withRequestBody(matchingJsonPath("$.UpdateExpression", containing(expressionPart)));
+        }
+
+        /** How {@link #calls} names it: {@code UpdateItem} and the {@code StateStore} method. */
+        String call() {
+            return "UpdateItem " + method;
+        }
+
+        static Optional<StateWrite> of(String updateExpression) {
+            return Arrays.stream(values()).filter(w -> updateExpression.contains(w.expressionPart)).findFirst();
+        }
+    }
+
+    /** A JSON 1.0 answer. */
+    static ResponseDefinitionBuilder dynamoJson(String body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", JSON_1_0).withBody(body);
+    }
+
+    /**
+     * The state table answers every call: the claim is the event's first ({@code attempts} 1),
+     * the other writes succeed, no known-good VPC config is stored.
+     */
     static void stubStateTable(WireMockExtension wm) {
-        for (String operation : List.of("PutItem", "GetItem", "UpdateItem", "DeleteItem")) {
-            wm.stubFor(dynamo(operation).willReturn(aResponse().withStatus(200)
-                    .withHeader("Content-Type", JSON_1_0).withBody("{}")));
+        for (String operation : List.of("PutItem", "GetItem", "UpdateItem")) {
+            wm.stubFor(dynamo(operation).atPriority(10).willReturn(dynamoJson("{}")));
+        }
+        stubClaim(wm, 1);
+    }
+
+    /**
+     * The claim succeeds as attempt {@code attempts} (what {@code ADD attempts :one} leaves). The
+     * returned item (ALL_NEW) holds the attributes the claim set; its key is left out, the store
+     * reads only {@code attempts} and {@code alert}.
+     */
+    static void stubClaim(WireMockExtension wm, int attempts) {
+        wm.stubFor(StateWrite.CLAIM.stub().willReturn(dynamoJson(claimed(attempts, null))));
+    }
+
+    /**
+     * The claims of successive deliveries of one event: attempt 1, 2, ... in turn (a WireMock
+     * scenario), as the item's {@code attempts} counter grows.
+     */
+    static void stubClaimsInTurn(WireMockExtension wm, int deliveries) {
+        for (int attempt = 1; attempt <= deliveries; attempt++) {
+            wm.stubFor(StateWrite.CLAIM.stub().inScenario("deliveries")
+                    .whenScenarioStateIs(attempt == 1 ? Scenario.STARTED : "claimed " + (attempt - 1))
+                    .willReturn(dynamoJson(claimed(attempt, null))).willSetStateTo("claimed " + attempt));
+        }
+    }
+
+    /** The claim of a delivery after one that acted but could not publish: the item still holds the kept alert. */
+    static void stubClaimWithKeptAlert(WireMockExtension wm, int attempts, String alertJson) {
+        wm.stubFor(StateWrite.CLAIM.stub().willReturn(dynamoJson(claimed(attempts, alertJson))));
+    }
+
+    private static String claimed(int attempts, String alertJson) {
+        ObjectNode attributes = JSON.createObjectNode();
+        attributes.putObject("status").put("S", "IN_PROGRESS");
+        attributes.putObject("leaseUntil").put("N", "1773828116");
+        attributes.putObject("expiresAt").put("N", "1774432826");
+        attributes.putObject("attempts").put("N", Integer.toString(attempts));
+        if (alertJson != null) {
+            attributes.putObject("alert").put("S", alertJson);
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.set("Attributes", attributes);
+        return body.toString();
+    }
+
+    /**
+     * The claim's condition fails (the item is DONE, or IN_PROGRESS under an unexpired lease),
+     * and the consistent read that follows finds the item with {@code status}.
+     */
+    static void stubClaimTaken(WireMockExtension wm, String eventId, String status) {
+        wm.stubFor(StateWrite.CLAIM.stub().willReturn(aResponse().withStatus(400).withHeader("Content-Type", JSON_1_0)
+                .withBody("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
+                        + "\"message\":\"The conditional request failed\"}")));
+        wm.stubFor(dynamo("GetItem").willReturn(dynamoJson(
+                "{\"Item\":{\"pk\":{\"S\":\"event#" + eventId + "\"},\"status\":{\"S\":\"" + status + "\"}}}")));
+    }
+
+    /** A {@code vpc#} item: the last known-good VPC config of a function. */
+    static void stubKnownGoodVpc(WireMockExtension wm, String functionArn, List<String> subnetIds,
+                                 List<String> securityGroupIds, String vpcId) {
+        ObjectNode item = JSON.createObjectNode();
+        item.putObject("pk").put("S", "vpc#" + functionArn);
+        subnetIds.forEach(item.putObject("subnetIds").putArray("SS")::add);
+        securityGroupIds.forEach(item.putObject("securityGroupIds").putArray("SS")::add);
+        item.putObject("vpcId").put("S", vpcId);
+        ObjectNode body = JSON.createObjectNode();
+        body.set("Item", item);
+        wm.stubFor(dynamo("GetItem").withRequestBody(matchingJsonPath("$.Key.pk.S", equalTo("vpc#" + functionArn)))
+                .willReturn(dynamoJson(body.toString())));
+    }
+
+    /** The alert JSON a {@code recordAlert} request kept (its {@code :alert} value). */
+    static String keptAlert(LoggedRequest recordAlert) {
+        try {
+            return JSON.readTree(recordAlert.getBodyAsString()).path("ExpressionAttributeValues").path(":alert")
+                    .path("S").textValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- what reached the server, in order ------------------------------------------------------
+
+    private static final List<Map.Entry<Pattern, String>> LAMBDA_OPERATIONS = List.of(
+            Map.entry(Pattern.compile("GET /2015-03-31/functions/[^/]+"), "GetFunction"),
+            Map.entry(Pattern.compile("GET /2015-03-31/functions/[^/]+/policy"), "GetPolicy"),
+            Map.entry(Pattern.compile("DELETE /2015-03-31/functions/[^/]+/policy/[^/]+"), "RemovePermission"),
+            Map.entry(Pattern.compile("PUT /2015-03-31/functions/[^/]+/configuration"), "UpdateFunctionConfiguration"),
+            Map.entry(Pattern.compile("PUT /2017-10-31/functions/[^/]+/concurrency"), "PutFunctionConcurrency"),
+            Map.entry(Pattern.compile("POST /2017-03-31/tags/[^/]+"), "TagResource"));
+
+    /**
+     * Every request the server received, oldest first, named by its operation: the Lambda
+     * operation, {@code Publish}, the DynamoDB operation (an {@code UpdateItem} with the
+     * {@link StateWrite} it is). One entry per HTTP request, so the SDK's retries show.
+     */
+    static List<String> calls(WireMockExtension wm) {
+        List<ServeEvent> served = new ArrayList<>(wm.getAllServeEvents());
+        // getAllServeEvents lists the newest first.
+        Collections.reverse(served);
+        return served.stream().map(e -> operation(e.getRequest())).toList();
+    }
+
+    private static String operation(LoggedRequest request) {
+        String target = request.getHeader("X-Amz-Target");
+        if (target != null) {
+            String operation = target.substring(target.indexOf('.') + 1);
+            if (!operation.equals("UpdateItem")) {
+                return operation;
+            }
+            try {
+                String expression = JSON.readTree(request.getBodyAsString()).path("UpdateExpression").asText();
+                return StateWrite.of(expression).map(StateWrite::call).orElse("UpdateItem " + expression);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (request.getBodyAsString().contains("Action=Publish")) {
+            return "Publish";
+        }
+        String path = request.getUrl().replaceFirst("\\?.*", "");
+        String call = request.getMethod().getName() + " " + path;
+        return LAMBDA_OPERATIONS.stream().filter(op -> op.getKey().matcher(call).matches()).map(Map.Entry::getValue)
+                .findFirst().orElse(call);
+    }
+
+    // ---- alerts as published ----------------------------------------------------------------------
+
+    /**
+     * One SNS {@code Publish} request as the notifier sent it: the subject, the message attributes
+     * (name to string value), the text email subscribers get and the JSON document the others get.
+     */
+    record Published(String subject, Map<String, String> attributes, String text, JsonNode document, String message) {
+
+        String decision() {
+            return attributes.get("decision");
+        }
+
+        /** The {@code status} of each outcome in the document, in order. */
+        List<String> outcomeStatuses() {
+            List<String> statuses = new ArrayList<>();
+            document.path("outcomes").forEach(o -> statuses.add(o.path("status").asText()));
+            return statuses;
+        }
+    }
+
+    /** Every {@code Publish} request the server received (answered or not), oldest first. */
+    static List<Published> published(WireMockExtension wm) {
+        return wm.findAll(snsPublishRequests()).stream().map(r -> published(form(r.getBodyAsString()))).toList();
+    }
+
+    private static Published published(Map<String, String> params) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (Map.Entry<String, String> param : params.entrySet()) {
+            Matcher name = Pattern.compile("MessageAttributes\\.entry\\.(\\d+)\\.Name").matcher(param.getKey());
+            if (name.matches()) {
+                attributes.put(param.getValue(), params.get("MessageAttributes.entry." + name.group(1) + ".Value.StringValue"));
+            }
+        }
+        try {
+            JsonNode message = JSON.readTree(params.get("Message"));
+            return new Published(params.get("Subject"), attributes, message.path("default").asText(),
+                    JSON.readTree(message.path("sqs").asText()), params.get("Message"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

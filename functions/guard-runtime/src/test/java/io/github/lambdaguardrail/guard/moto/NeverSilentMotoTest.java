@@ -257,7 +257,7 @@ class NeverSilentMotoTest {
 
     @Test
     void invalidWatchedEventIsAlertedOnceWithWhatCouldBeRead() {
-        ObjectNode event = CloudTrailEvents.guardrailSample("invalid-addpermission-no-statementid.json");
+        ObjectNode event = CloudTrailEvents.guardrailSample("../../shared/src/test/resources/invalid-addpermission-no-statementid.json");
         Guard guard = permissionGuard();
 
         GuardReport report = deliver(guard, event);
