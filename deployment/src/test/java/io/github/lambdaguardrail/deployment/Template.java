@@ -158,6 +158,9 @@ final class Template {
     static <T> T at(Object node, String... path) {
         Object current = node;
         for (String key : path) {
+            if (current == null) {
+                return null;
+            }
             current = ((Map<String, Object>) current).get(key);
         }
         return (T) current;
