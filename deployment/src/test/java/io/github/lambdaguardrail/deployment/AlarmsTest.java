@@ -64,6 +64,17 @@ class AlarmsTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"vpc-guard, Tampers", "permission-guard, Tampers", "vpc-guard, InvalidEvents",
+            "permission-guard, InvalidEvents", "vpc-guard, ActionFailures", "permission-guard, ActionFailures"})
+    void eachGuardAlarmsOnTheFirstTamperUnreadableEventOrFailedRollback(String service, String metric) {
+        Map<String, Object> p = guardrailMetricAlarm(metric, service).orElseThrow(() -> new AssertionError(service + " " + metric));
+        assertEquals("Sum", p.get("Statistic"));
+        assertEquals(0, p.get("Threshold"));
+        assertEquals("GreaterThanThreshold", p.get("ComparisonOperator"));
+        assertEquals(List.of(ALARM_TOPIC), p.get("AlarmActions"));
+    }
+
+    @ParameterizedTest
     @CsvSource({"VpcGuardFunction, vpc-guard", "PermissionGuardFunction, permission-guard"})
     void eachGuardHasAHeartbeatAlarmThatTreatsMissingDataAsBreaching(String function, String service) {
         assertEquals(service, Template.at(template.properties(function), "Environment", "Variables", "POWERTOOLS_SERVICE_NAME"));

@@ -173,6 +173,7 @@ class GuardFaultsTest {
         return Collections.nCopies(n, call);
     }
 
+    @SafeVarargs
     private static List<String> concat(List<String>... parts) {
         List<String> all = new ArrayList<>();
         Arrays.stream(parts).forEach(all::addAll);
@@ -285,7 +286,7 @@ class GuardFaultsTest {
         assertEquals(1, report.notifications());
         assertRollbackFailed(onlyAlert(), "REMOVE_PERMISSION: FAILED - AccessDeniedException: User: "
                 + "arn:aws:sts::111122223333:assumed-role/lambda-guardrail-PermissionGuardRole-EXAMPLE");
-        assertTrue(onlyAlert().text().contains("with an explicit deny in a service control policy"), onlyAlert().text());
+        assertTrue(onlyAlert().text().contains("is not authorized to perform: lambda:RemovePermission"), onlyAlert().text());
     }
 
     private static final String CREATE_EVENT = "createfunction-no-vpc.json";
