@@ -514,7 +514,8 @@ class GuardFaultsTest {
                         .getBytes(StandardCharsets.UTF_8), "EventBridge event of type 'EC2 Instance State-change Notification'"));
     }
 
-    private static final String INVALID_EVENT = "guardrail/invalid-addpermission-no-statementid.json";
+    /** Kept with the shared module's test resources: {@code events/} holds only events a guard can read. */
+    private static final String INVALID_EVENT = "../shared/src/test/resources/invalid-addpermission-no-statementid.json";
 
     /** Issue case g: a watched event that cannot be read is claimed by its event id and alerted once, naming it. */
     @Test
