@@ -35,6 +35,7 @@ final class Failures {
         String message = e instanceof AwsServiceException service && service.awsErrorDetails() != null
                 ? service.awsErrorDetails().errorMessage() : e.getMessage();
         String text = code + (message == null || message.isBlank() ? "" : ": " + message);
-        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+        // Long enough for an SCP denial's last words ("... with an explicit deny in a service control policy").
+        return text.length() <= 1000 ? text : text.substring(0, 1000) + "...";
     }
 }

@@ -277,7 +277,8 @@ public final class Guard {
         } catch (RuntimeException e) {
             report.notificationFailures++;
             log.error("notification failed; a retry sends it without acting again", f -> f.put("eventId", eventId)
-                    .put("decision", alert.decision())
+                    .put("decision", alert.decision()).put("ruleIds", String.join(",", alert.ruleIds()))
+                    .put("functionArn", alert.document().path("function").asText(""))
                     .put("error", e.getClass().getSimpleName()).put("detail", String.valueOf(e.getMessage())));
             release(eventId, e);
             throw e;

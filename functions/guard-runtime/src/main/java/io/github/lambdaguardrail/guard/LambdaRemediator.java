@@ -187,7 +187,16 @@ public final class LambdaRemediator implements Remediator {
         guardTags.put(TAG_PREVIOUS_CONCURRENCY, previous);
         // Tag first: the record of the previous concurrency must exist before it is overwritten.
         lambda.tagResource(b -> b.resource(function.arn()).tags(guardTags));
-        lambda.putFunctionConcurrency(b -> b.functionName(function.arn()).reservedConcurrentExecutions(0));
+        try {
+            lambda.putFunctionConcurrency(b -> b.functionName(function.arn()).reservedConcurrentExecutions(0));
+        } catch (RuntimeException e) {
+            if (Failures.isTransient(e)) {
+                throw e; // a retry finds the tags and records the same previous concurrency
+            }
+            return new ActionOutcome(action.type(), ActionOutcome.Status.FAILED, "reserved concurrency could not be set"
+                    + " to 0 (" + Failures.describe(e) + "): the function still runs, tagged " + TAG_QUARANTINE,
+                    List.of(UndoCommands.untagQuarantine(function)));
+        }
         return new ActionOutcome(action.type(), ActionOutcome.Status.DONE,
                 "reserved concurrency set to 0 (was " + previous + "); tagged " + TAG_QUARANTINE, undo);
     }

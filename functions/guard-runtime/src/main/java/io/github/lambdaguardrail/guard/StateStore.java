@@ -7,8 +7,7 @@ import java.util.Optional;
  * The guard's memory: which CloudTrail events it has handled (idempotency under duplicate
  * delivery, shared by both guards), the alert of an event acted on whose alert is not sent yet,
  * and each function's last known-good VPC config.
- * IAM: {@code dynamodb:PutItem}, {@code dynamodb:UpdateItem}, {@code dynamodb:DeleteItem},
- * {@code dynamodb:GetItem} on the state table.
+ * IAM: {@code dynamodb:PutItem}, {@code dynamodb:UpdateItem}, {@code dynamodb:GetItem} on the state table.
  */
 public interface StateStore {
 

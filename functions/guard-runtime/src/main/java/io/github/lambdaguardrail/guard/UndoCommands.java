@@ -43,9 +43,13 @@ final class UndoCommands {
                 .map(n -> "aws lambda put-function-concurrency --function-name " + quote(function.arn())
                         + " --reserved-concurrent-executions " + n)
                 .orElse("aws lambda delete-function-concurrency --function-name " + quote(function.arn()));
-        String untag = "aws lambda untag-resource --resource " + quote(function.arn()) + " --tag-keys "
+        return new String[] {concurrency, untagQuarantine(function)};
+    }
+
+    /** Removes the quarantine tags. */
+    static String untagQuarantine(FunctionRef function) {
+        return "aws lambda untag-resource --resource " + quote(function.arn()) + " --tag-keys "
                 + String.join(" ", LambdaRemediator.QUARANTINE_TAGS);
-        return new String[] {concurrency, untag};
     }
 
     /** Puts back the VPC config the guard replaced. */

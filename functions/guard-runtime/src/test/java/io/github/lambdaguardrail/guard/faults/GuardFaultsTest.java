@@ -307,8 +307,11 @@ class GuardFaultsTest {
         assertEquals(List.of(CLAIM, RECORD_ALERT, COMPLETE), stateWrites(eventId(CREATE_EVENT)));
         assertEquals(1, report.actionFailures(), report.toString());
         assertEquals(0, report.rollbacks());
-        assertRollbackFailed(onlyAlert(), "QUARANTINE: FAILED - InvalidParameterValueException: Specified"
-                + " ReservedConcurrentExecutions");
+        Published alert = onlyAlert();
+        assertRollbackFailed(alert, "QUARANTINE: FAILED - reserved concurrency could not be set to 0"
+                + " (InvalidParameterValueException: Specified ReservedConcurrentExecutions");
+        assertTrue(alert.text().contains("the function still runs, tagged guardrail:quarantine"), alert.text());
+        assertTrue(alert.text().contains("aws lambda untag-resource --resource arn:aws:lambda:"), alert.text());
     }
 
     private static final String VPC_REMOVED_EVENT = "updatefunctionconfiguration-vpc-removed.json";
@@ -398,6 +401,8 @@ class GuardFaultsTest {
         assertEquals(1, errors.size(), log.toString());
         assertEquals(PUBLIC_EVENT_ID, errors.get(0).path("eventId").asText());
         assertEquals("ROLLBACK", errors.get(0).path("decision").asText());
+        assertEquals("PERMISSION_PUBLIC", errors.get(0).path("ruleIds").asText());
+        assertTrue(errors.get(0).path("functionArn").asText().endsWith(":function:invoice-renderer"), errors.get(0)::toString);
         assertEquals("InternalErrorException", errors.get(0).path("error").asText());
     }
 
