@@ -149,6 +149,9 @@ public final class Guard {
             report.skipped += first.decision() == Decision.SKIP ? 1 : 0;
             return;
         }
+        // Counted before anything can fail: a disabled key breaks the claim, and this metric's alarm
+        // takes the alarm topic, which that key does not encrypt.
+        report.tampers += (int) first.findings().stream().filter(f -> f.ruleId() == RuleId.GUARDRAIL_TAMPERED).count();
         String eventId = first.header().eventId();
         StateStore.Claim claim = claim(eventId, report);
         if (claim instanceof StateStore.Claim.Done) {
@@ -219,7 +222,6 @@ public final class Guard {
     private void count(Verdict verdict, GuardReport report) {
         report.findings += verdict.activeFindings().size();
         report.exempted += verdict.findings().size() - verdict.activeFindings().size();
-        report.tampers += (int) verdict.findings().stream().filter(f -> f.ruleId() == RuleId.GUARDRAIL_TAMPERED).count();
     }
 
     private List<ActionOutcome> act(Verdict verdict, String eventId, boolean lastAttempt, GuardReport report) {

@@ -60,7 +60,7 @@ public final class GuardReport {
         return exempted;
     }
 
-    /** Changes to the guardrail itself. */
+    /** Deliveries of changes to the guardrail itself, counted before the claim (duplicates too). */
     public int tampers() {
         return tampers;
     }

@@ -587,6 +587,24 @@ class GuardFaultsTest {
         assertEquals(1, log.at("INFO", "event held by another invocation; Lambda retries it later").size(), log.toString());
     }
 
+    @Test
+    void countsTheTamperBeforeTheClaimSoItsAlarmFiresWhenADisabledKeyBreaksTheStateTable() throws Exception {
+        aws.stubFor(FaultFixtures.dynamo("UpdateItem").willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                .withStatus(500).withHeader("Content-Type", FaultFixtures.JSON_1_0)
+                .withBody("{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\",\"message\":\"x\"}")));
+        java.util.Map<String, String> env = new java.util.HashMap<>(FaultFixtures.ENV);
+        env.put("GUARDRAIL_OWN_RESOURCES", "arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
+        Guard guard = Guard.create(io.github.lambdaguardrail.guard.GuardConfig.fromEnvironment(env),
+                WatchedApi.resourcePolicy(), clients, new JsonLog(log.out));
+        byte[] tamper = java.nio.file.Files.readAllBytes(FaultFixtures.EVENTS.resolve("guardrail/tamper-disablekey.json"));
+        GuardReport report = new GuardReport();
+
+        assertThrows(RuntimeException.class, () -> guard.handle(payload(tamper), report));
+
+        assertEquals(1, report.tampers(), "the Tampers alarm takes the alarm topic, which the disabled key does not encrypt");
+        assertEquals(0, aws.findAll(FaultFixtures.snsPublishRequests()).size());
+    }
+
     // ---- quarantine under throttling (CreateFunction without VPC) ---------------------------------
 
     @Test
