@@ -145,7 +145,7 @@ public final class CloudTrailReader {
         @Override
         public void lambda(LogFileScanner.LambdaFields fields) throws IOException {
             ObjectNode header = fields.header();
-            ParsedRecord fromHeader = RecordParser.parse(header, count);
+            ParsedRecord fromHeader = RecordParser.parseHeader(header, count);
             ParsedRecord record = fromHeader instanceof ParsedRecord.Ignored ? fromHeader : RecordParser.parse(fields.all(), count);
             JsonNode time = header.get("eventTime");
             deliver(time == null ? null : time.textValue(), index -> record);

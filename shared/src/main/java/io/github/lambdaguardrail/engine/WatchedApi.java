@@ -1,7 +1,9 @@
 package io.github.lambdaguardrail.engine;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -112,15 +114,29 @@ public enum WatchedApi {
         return baseName;
     }
 
+    /** Per event source, the APIs by base name: one lookup per record, as replay reads millions. */
+    private static final Map<String, Map<String, WatchedApi>> BY_SOURCE = bySource();
+
+    private static Map<String, Map<String, WatchedApi>> bySource() {
+        Map<String, Map<String, WatchedApi>> bySource = new HashMap<>();
+        for (WatchedApi api : ALL) {
+            bySource.computeIfAbsent(api.service.eventSource, s -> new HashMap<>()).put(api.baseName, api);
+        }
+        return Map.copyOf(bySource);
+    }
+
     /** The watched API a CloudTrail event source and name stand for, if any. */
     public static Optional<WatchedApi> forEvent(String eventSource, String eventName) {
-        for (WatchedApi api : ALL) {
-            if (api.service.eventSource.equals(eventSource) && eventName.startsWith(api.baseName)
-                    && isVersionSuffix(eventName, api.baseName.length())) {
-                return Optional.of(api);
-            }
+        Map<String, WatchedApi> byName = BY_SOURCE.get(eventSource);
+        if (byName == null) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        int digit = 0; // base names hold no digit: the version suffix starts at the first one
+        while (digit < eventName.length() && (eventName.charAt(digit) < '0' || eventName.charAt(digit) > '9')) {
+            digit++;
+        }
+        WatchedApi api = byName.get(digit == eventName.length() ? eventName : eventName.substring(0, digit));
+        return api != null && isVersionSuffix(eventName, digit) ? Optional.of(api) : Optional.empty();
     }
 
     /** Whether {@code name} from {@code from} on is nothing, or eight digits and then maybe {@code v} and digits. */

@@ -93,7 +93,10 @@ public final class LogFileScanner {
         /** The {@link RecordParser#HEADER_FIELDS}: enough for a record the engine ignores. */
         ObjectNode header();
 
-        /** Every field the parser reads: the header and the {@link RecordParser#CHANGE_FIELDS}, parsed. */
+        /**
+         * Every field the parser reads of this record: the header and those of the
+         * {@link RecordParser#CHANGE_FIELDS} it needs ({@link RecordParser#changeFieldsOf}), parsed.
+         */
         ObjectNode all() throws IOException;
     }
 
@@ -444,15 +447,15 @@ public final class LogFileScanner {
         if (!certain || occurrences[SOURCE.slot] != 1 || !isPlainString(SOURCE) || occurrences[TIME.slot] > 1
                 || starts[TIME.slot] >= 0 && buffer[starts[TIME.slot]] == '"' && !plainTime) {
             records.whole(buffer, recordStart, length);
-        } else if (isGuardedSource()) {
-            // A watched call of such a service is parsed whole, as the guards parse it; the rest is counted.
-            if (occurrences[NAME.slot] != 1 || !isPlainString(NAME) || WatchedApi.forEvent(content(SOURCE), content(NAME)).isPresent()) {
+        } else if (!equals(starts[SOURCE.slot] + 1, ends[SOURCE.slot] - 1, LAMBDA_SOURCE)) {
+            String source = content(SOURCE);
+            if (isGuardedSource() && (occurrences[NAME.slot] != 1 || !isPlainString(NAME)
+                    || WatchedApi.forEvent(source, content(NAME)).isPresent())) {
+                // A watched call of such a service is parsed whole, as the guards parse it.
                 records.whole(buffer, recordStart, length);
             } else {
-                records.otherService(content(SOURCE), plainTime ? content(TIME) : null);
+                records.otherService(source, plainTime ? content(TIME) : null);
             }
-        } else if (!equals(starts[SOURCE.slot] + 1, ends[SOURCE.slot] - 1, LAMBDA_SOURCE)) {
-            records.otherService(content(SOURCE), plainTime ? content(TIME) : null);
         } else if (lambdaFields.read()) {
             records.lambda(lambdaFields);
         } else {
@@ -528,9 +531,10 @@ public final class LogFileScanner {
         @Override
         public ObjectNode all() throws IOException {
             ObjectNode record = header.deepCopy();
+            List<String> wanted = RecordParser.changeFieldsOf(header);
             for (Field field : ROOT.children) {
                 int start = starts[field.slot];
-                if (start >= 0 && field.kind == Kind.VALUE) {
+                if (start >= 0 && field.kind == Kind.VALUE && wanted.contains(field.name)) {
                     record.set(field.name, JSON.readTree(buffer, start, ends[field.slot] - start));
                 }
             }

@@ -45,6 +45,18 @@ public final class RecordParser {
      * fields without parsing the rest.
      */
     static final List<String> CHANGE_FIELDS = List.of("requestParameters", "responseElements");
+    private static final List<String> REQUEST_ONLY = List.of("requestParameters");
+
+    /**
+     * The change fields the parser reads of a record with this header: a call that matters only on
+     * the guardrail's resources is read from its request alone (its response, a whole function
+     * configuration for UpdateFunctionCode, is never needed).
+     */
+    static List<String> changeFieldsOf(JsonNode header) {
+        Optional<WatchedApi> api = text(header, "eventSource")
+                .flatMap(source -> text(header, "eventName").flatMap(name -> WatchedApi.forEvent(source, name)));
+        return api.isPresent() && api.get().kind() == WatchedApi.Kind.GUARDRAIL_ONLY ? REQUEST_ONLY : CHANGE_FIELDS;
+    }
 
     private RecordParser() {
     }
@@ -54,6 +66,19 @@ public final class RecordParser {
             return parseOrThrow(node, index);
         } catch (BadRecord e) {
             return new ParsedRecord.Invalid(index, e.getMessage(), seen(node));
+        }
+    }
+
+    /**
+     * {@link #parse} of a record's {@link #HEADER_FIELDS} alone: the same {@link ParsedRecord.Ignored}
+     * for a record the engine ignores; anything else is to be parsed again with the change fields,
+     * so an invalid one is not described.
+     */
+    public static ParsedRecord parseHeader(JsonNode header, int index) {
+        try {
+            return parseOrThrow(header, index);
+        } catch (BadRecord e) {
+            return new ParsedRecord.Invalid(index, e.getMessage());
         }
     }
 
