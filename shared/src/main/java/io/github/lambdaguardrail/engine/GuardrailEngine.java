@@ -121,12 +121,9 @@ public final class GuardrailEngine {
         if (isThisGuard(call.resource())) {
             return Verdict.skipped(header, function, THIS_GUARD);
         }
-        RuleResult result = tampered.get();
-        Finding finding = new Finding(result.rule(), TamperRule.severity(header.actor()),
-                result.subject() + ": " + result.evidence(), result.subject(), result.evidence(), Origin.INTRODUCED,
-                Mode.NOTIFY, Optional.empty());
-        return new Verdict(header, Decision.NOTIFY, Optional.of(GUARDRAIL_NOTE), function, List.of(finding),
-                List.of(result), List.of(new Action.Notify()));
+        return new Verdict(header, Decision.NOTIFY, Optional.of(GUARDRAIL_NOTE), function,
+                List.of(TamperRule.finding(tampered.get(), header.actor())), List.of(tampered.get()),
+                List.of(new Action.Notify()));
     }
 
     private static final String GUARDRAIL_NOTE = "the change concerns the guardrail itself: notify only";
@@ -207,9 +204,7 @@ public final class GuardrailEngine {
             RuleResult result = tamper.evaluate(function.arn(), event.get().api().baseName() + " on the guardrail's function")
                     .orElseThrow();
             results.add(result);
-            findings.add(new Finding(result.rule(), TamperRule.severity(header.actor()),
-                    result.subject() + ": " + result.evidence(), result.subject(), result.evidence(), Origin.INTRODUCED,
-                    Mode.NOTIFY, Optional.empty()));
+            findings.add(TamperRule.finding(result, header.actor()));
         }
         List<Finding> active = findings.stream().filter(f -> !f.isExempted()).toList();
         if (active.isEmpty()) {

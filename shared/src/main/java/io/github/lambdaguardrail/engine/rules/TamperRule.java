@@ -1,6 +1,8 @@
 package io.github.lambdaguardrail.engine.rules;
 
 import io.github.lambdaguardrail.engine.Actor;
+import io.github.lambdaguardrail.engine.Finding;
+import io.github.lambdaguardrail.engine.Mode;
 import io.github.lambdaguardrail.engine.Origin;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.RuleResult;
@@ -39,8 +41,13 @@ public final class TamperRule {
         return Optional.of(RuleResult.fail(RuleId.GUARDRAIL_TAMPERED, arn, what, Origin.INTRODUCED));
     }
 
-    /** CRITICAL, or MEDIUM for a change CloudFormation made (a stack update). */
-    public static Severity severity(Actor actor) {
-        return actor.invokedBy().filter(CLOUDFORMATION::equals).isPresent() ? Severity.MEDIUM : Severity.CRITICAL;
+    /**
+     * The finding for a failed result: CRITICAL, or MEDIUM for a change CloudFormation made (a stack
+     * update); never exempted, always notified.
+     */
+    public static Finding finding(RuleResult result, Actor actor) {
+        Severity severity = actor.invokedBy().filter(CLOUDFORMATION::equals).isPresent() ? Severity.MEDIUM : Severity.CRITICAL;
+        return new Finding(result.rule(), severity, result.subject() + ": " + result.evidence(), result.subject(),
+                result.evidence(), Origin.INTRODUCED, Mode.NOTIFY, Optional.empty());
     }
 }
