@@ -1,12 +1,11 @@
 package io.github.lambdaguardrail.engine;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.internal.Json;
 import io.github.lambdaguardrail.engine.internal.LogFileScanner;
 import io.github.lambdaguardrail.engine.internal.RecordParser;
 import java.io.IOException;
@@ -30,8 +29,6 @@ import java.util.zip.GZIPInputStream;
  */
 public final class CloudTrailReader {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
     private static final int BUFFER = 64 * 1024;
 
     /** Where {@link #read(InputStream, Sink)} delivers the records, in order. */
@@ -95,8 +92,7 @@ public final class CloudTrailReader {
         try {
             InputStream decompressed = decompressed(in);
             InputStream rest = scanLogFiles ? new LogFileScanner(decompressed).scan(reading) : decompressed;
-            try (JsonParser parser = FACTORY.createParser(rest)) {
-                parser.setCodec(JSON);
+            try (JsonParser parser = Json.parser(rest)) {
                 reading.all(parser);
             }
         } catch (UnreadableInputException e) {
@@ -153,7 +149,7 @@ public final class CloudTrailReader {
 
         @Override
         public void whole(byte[] buffer, int offset, int length) throws IOException {
-            built(JSON.readTree(buffer, offset, length));
+            built(Json.read(buffer, offset, length));
         }
 
         void all(JsonParser parser) throws IOException {
@@ -186,7 +182,7 @@ public final class CloudTrailReader {
          * Any other object is one record, assembled field by field.
          */
         private void object() throws IOException {
-            ObjectNode single = JSON.createObjectNode();
+            ObjectNode single = Json.object();
             boolean logFile = false;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();

@@ -2,7 +2,7 @@ package io.github.lambdaguardrail.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.lambdaguardrail.engine.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -42,8 +42,6 @@ public final class PolicyLoader {
     private static final String RESOURCE_ARN_TEXT = "an ARN of a function, rule, key, topic, table or queue";
     private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private PolicyLoader() {
     }
 
@@ -51,7 +49,7 @@ public final class PolicyLoader {
     public static Policy fromJson(InputStream in) throws IOException {
         JsonNode root;
         try {
-            root = JSON.readTree(in);
+            root = Json.read(in);
         } catch (JsonProcessingException e) {
             throw new PolicyException("policy", "not valid JSON: " + e.getOriginalMessage());
         }

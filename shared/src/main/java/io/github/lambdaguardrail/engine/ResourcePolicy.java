@@ -1,7 +1,7 @@
 package io.github.lambdaguardrail.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.lambdaguardrail.engine.internal.Json;
 import io.github.lambdaguardrail.engine.internal.StatementFacts;
 import io.github.lambdaguardrail.engine.internal.StatementParser;
 import java.util.List;
@@ -12,8 +12,6 @@ import java.util.Locale;
  * code that removes a statement judges it exactly as the engine did. Stateless and thread-safe.
  */
 public final class ResourcePolicy {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ResourcePolicy() {
     }
@@ -31,7 +29,7 @@ public final class ResourcePolicy {
     /** Whether two statement texts are the same JSON (key order and white space aside). */
     public static boolean sameStatement(String a, String b) {
         try {
-            return JSON.readTree(a).equals(JSON.readTree(b));
+            return Json.read(a).equals(Json.read(b));
         } catch (JsonProcessingException e) {
             return false;
         }

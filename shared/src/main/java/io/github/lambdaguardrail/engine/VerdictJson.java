@@ -1,7 +1,7 @@
 package io.github.lambdaguardrail.engine;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -10,14 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class VerdictJson {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private VerdictJson() {
     }
 
     public static ObjectNode toJson(Verdict verdict) {
         RecordHeader h = verdict.header();
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("eventId", h.eventId());
         out.put("eventName", h.eventName());
         out.put("eventTime", h.eventTime());
@@ -42,7 +40,7 @@ public final class VerdictJson {
     }
 
     public static ObjectNode toJson(Action action) {
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("type", action.type());
         if (action instanceof Action.RemovePermission remove) {
             function(out, remove.function());

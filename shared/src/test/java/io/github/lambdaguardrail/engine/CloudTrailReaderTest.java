@@ -205,6 +205,37 @@ class CloudTrailReaderTest {
             assertEquals(1, e.recordIndex());
         }
 
+        /** A key twice: which value counts is a parser's guess, so the input is unreadable in every form. */
+        @ParameterizedTest
+        @ValueSource(strings = {"bare", "envelope", "array", "log file"})
+        void recordWithAKeyTwiceIsUnreadableAfterTheRecordsBeforeIt(String form) {
+            String twice = text(grant()).replace("\"statementId\":", "\"functionName\":\"other-fn\",\"statementId\":");
+            String first = text(created());
+            String input = switch (form) {
+                case "bare" -> first + twice;
+                case "envelope" -> text(TestRecords.envelope(created())) + text(TestRecords.envelope(grant()))
+                        .replace("\"detail-type\":", "\"source\":\"aws.s3\",\"detail-type\":");
+                case "array" -> "[" + first + "," + twice + "]";
+                default -> "{\"Records\":[" + first + "," + twice + "]}";
+            };
+            List<ParsedRecord> delivered = new ArrayList<>();
+            UnreadableInputException e = assertThrows(UnreadableInputException.class,
+                    () -> CloudTrailReader.read(in(input), delivered::add));
+            assertEquals(1, delivered.size());
+            assertEquals(1, e.recordIndex());
+            assertTrue(e.getMessage().contains("Duplicate field"), e.getMessage());
+        }
+
+        @Test
+        void logFileWithRecordsTwiceIsUnreadableAfterTheFirstRecords() {
+            String input = "{\"Records\":[" + text(grant()) + "],\"Records\":[" + text(created()) + "]}";
+            List<ParsedRecord> delivered = new ArrayList<>();
+            UnreadableInputException e = assertThrows(UnreadableInputException.class,
+                    () -> CloudTrailReader.read(in(input), delivered::add));
+            assertEquals(1, delivered.size());
+            assertTrue(e.getMessage().contains("Duplicate field 'Records'"), e.getMessage());
+        }
+
         @Test
         void jsonThatIsNotAnEventIsInvalid() throws IOException {
             ParsedRecord.Invalid invalid = assertInstanceOf(ParsedRecord.Invalid.class, readAll("{\"foo\":1}").get(0));

@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Decisions, modes, exemptions and planned actions. */
 class GuardrailEngineTest {
@@ -490,6 +492,18 @@ class GuardrailEngineTest {
         void policyThatIsNotJsonFailsClosed() {
             Verdict v = evaluate(TestRecords.putResourcePolicy("shared-fn", "{\"Statement\": ["), Policy.defaults());
             assertEquals(List.of(RuleStatus.FAIL), TestRecords.statuses(v, RuleId.PERMISSION_PUBLIC));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {
+                "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"lambda:InvokeFunction\"}]} trailing",
+                "{\"Statement\":[],\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunction\"}]}",
+                "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"lambda:InvokeFunction\"}]}"})
+        void policyWithTextAfterItOrAKeyTwiceFailsClosedAndIsNotRolledBack(String doc) {
+            Verdict v = evaluate(TestRecords.putResourcePolicy("shared-fn", doc), ROLLBACK);
+            assertEquals(List.of(RuleStatus.FAIL), TestRecords.statuses(v, RuleId.PERMISSION_PUBLIC));
+            assertTrue(v.findings().get(0).evidence().contains("not JSON"), v.findings().get(0)::evidence);
+            assertEquals(Decision.NOTIFY, v.decision());
         }
 
         @Test

@@ -215,7 +215,19 @@ class LogFileScannerTest {
                 Arguments.of("an empty userIdentity", "{\"Records\":[" + LAMBDA_READ.replaceFirst("\\{\"type\":\"AssumedRole\".*?\"false\"}}}", "{ }") + "]}"),
                 Arguments.of("a literal where userIdentity's key belongs", "{\"Records\":[" + LAMBDA_READ.replace("{\"type\":\"AssumedRole\",", "{1,\"type\":\"AssumedRole\",") + "]}"),
                 Arguments.of("a watched event name", "{\"Records\":[" + LAMBDA_READ.replace("GetFunction20150331v2", "AddPermission20150331v2") + "]}"),
-                Arguments.of("garbage after the log file", "{\"Records\":[" + S3 + "]} trailing"));
+                Arguments.of("garbage after the log file", "{\"Records\":[" + S3 + "]} trailing"),
+                Arguments.of("a key twice in requestParameters of a watched call", "{\"Records\":[" + S3 + "," + LAMBDA_READ
+                        .replace("GetFunction20150331v2", "AddPermission20150331v2")
+                        .replace("{\"functionName\":\"f\"}", "{\"functionName\":\"f\",\"statementId\":\"s\",\"functionName\":\"g\"}") + "]}"),
+                Arguments.of("a key twice in responseElements of a watched call", "{\"Records\":[" + LAMBDA_READ
+                        .replace("GetFunction20150331v2", "CreateFunction20150331")
+                        .replace("\"responseElements\":null", "\"responseElements\":{\"functionName\":\"f\",\"vpcConfig\":{},\"vpcConfig\":null}") + "]}"),
+                Arguments.of("a second eventSource in a record of another service", "{\"Records\":[" + S3.replace("\"readOnly\"",
+                        "\"eventSource\":\"s3.amazonaws.com\",\"readOnly\"") + "]}"),
+                Arguments.of("a second eventTime", "{\"Records\":[" + S3.replace("\"readOnly\"", "\"eventTime\":\"2026-03-02T10:00:01Z\",\"readOnly\"") + "]}"),
+                Arguments.of("a key twice in sessionIssuer", "{\"Records\":[" + LAMBDA_READ.replace("\"type\":\"Role\",", "\"arn\":\"x\",") + "]}"),
+                Arguments.of("Records twice", "{\"Records\":[" + S3 + "],\"Records\":[" + LAMBDA_READ + "]}"),
+                Arguments.of("a key twice after the log file", "{\"Records\":[" + S3 + "],\"Digest\":1,\"Digest\":2}"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -340,6 +352,26 @@ class LogFileScannerTest {
         Read read = viaScanner(input);
         assertNull(read.error());
         assertEquals(List.of(new ParsedRecord.OtherService(0, "s3.amazonaws.com")), read.records());
+    }
+
+    /**
+     * As a bad literal, a key twice where the engine reads nothing (a record of another service, a
+     * field no rule reads, the change fields of a call it ignores) goes unseen by the scanner, while
+     * Jackson alone stops there. Where the engine reads, both stop (see the cases above).
+     */
+    @Test
+    void aKeyTwiceWhereTheEngineReadsNothingIsNotValidated() throws IOException {
+        String otherService = S3.replace("\"readOnly\"", "\"readOnly\":true,\"readOnly\"");
+        String unreadField = LAMBDA_READ.replace("\"readOnly\"", "\"readOnly\":false,\"readOnly\"");
+        String ignoredChange = LAMBDA_READ.replace("{\"functionName\":\"f\"}", "{\"functionName\":\"f\",\"functionName\":\"g\"}");
+        for (String record : List.of(otherService, unreadField, ignoredChange)) {
+            byte[] input = utf8("{\"Records\":[" + record + "]}");
+
+            assertTrue(viaJackson(input).error().contains("Duplicate field"), viaJackson(input).error());
+            Read read = viaScanner(input);
+            assertNull(read.error(), read.error());
+            assertEquals(1, read.records().size());
+        }
     }
 
     @Test

@@ -164,6 +164,17 @@ class PolicyLoaderTest {
             assertEquals("policy", e.key());
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"{\"mode\":\"notify\",\"mode\":\"rollback\"}",
+                "{\"permissions\":{\"trustedAccountIds\":[],\"trustedAccountIds\":[\"444455556666\"]}}",
+                "{\"mode\":\"notify\"} {\"mode\":\"rollback\"}", "{\"mode\":\"notify\"}}"})
+        void documentWithAKeyTwiceOrTextAfterItIsRejectedAsPolicy(String text) {
+            PolicyException e = assertThrows(PolicyException.class,
+                    () -> PolicyLoader.fromJson(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))));
+            assertEquals("policy", e.key());
+            assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+        }
+
         @Test
         void emptyDocumentStreamIsRejected() {
             PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.fromJson(new ByteArrayInputStream(new byte[0])));

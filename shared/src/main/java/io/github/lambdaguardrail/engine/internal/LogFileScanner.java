@@ -1,7 +1,6 @@
 package io.github.lambdaguardrail.engine.internal;
 
 import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lambdaguardrail.engine.WatchedApi;
@@ -34,8 +33,11 @@ import java.util.List;
  * preceded by {@code {"Records":[}, so that a JSON parser goes on as if the array had just
  * opened. Between records, a missing or trailing comma is an error; within a record, only the
  * brackets, the strings and the characters outside strings are checked: a record with a bad
- * number, literal, comma or colon inside ({@code tru}, {@code "a" "b"}) passes unless it is parsed
- * whole, where a JSON parser would stop.
+ * number, literal, comma or colon inside ({@code tru}, {@code "a" "b"}), or with a key twice where
+ * the engine reads nothing (a record of another service, a field no rule reads), passes unless it
+ * is parsed whole, where the strict {@link Json} reader would stop. A key twice where the engine
+ * reads (a header field, a nested header field, anything in the change fields it parses) stops
+ * both.
  *
  * <p>A record is held whole in a buffer while it is framed (CloudTrail records are at most a few
  * hundred KB); one larger than {@link #MAX_RECORD} is an error. Not thread-safe: one per input.
@@ -66,7 +68,6 @@ public final class LogFileScanner {
     /** Times a word with a 1 in byte k only, gives k in the top byte. */
     private static final long BYTE_INDEXES = 0x0001020304050607L;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Field ROOT = Field.tree(RecordParser.HEADER_FIELDS, RecordParser.CHANGE_FIELDS,
             List.of("detail-type", "detail"));
     private static final Field SOURCE = ROOT.child("eventSource");
@@ -535,7 +536,7 @@ public final class LogFileScanner {
             for (Field field : ROOT.children) {
                 int start = starts[field.slot];
                 if (start >= 0 && field.kind == Kind.VALUE && wanted.contains(field.name)) {
-                    record.set(field.name, JSON.readTree(buffer, start, ends[field.slot] - start));
+                    record.set(field.name, Json.read(buffer, start, ends[field.slot] - start));
                 }
             }
             return record;

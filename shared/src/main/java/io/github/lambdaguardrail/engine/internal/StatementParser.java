@@ -2,7 +2,6 @@ package io.github.lambdaguardrail.engine.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lambdaguardrail.engine.Condition;
 import io.github.lambdaguardrail.engine.PolicyStatement;
 import io.github.lambdaguardrail.engine.Principal;
@@ -13,10 +12,14 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses resource-policy statements as Lambda renders them. Thread-safe. */
+/**
+ * Parses resource-policy statements as Lambda renders them. Strictly: text that is not exactly one
+ * JSON value with each key once (see {@link Json}), or a field of another type than the policy
+ * grammar gives it, makes the statement {@link PolicyStatement.Unparseable}, never a guess.
+ * Thread-safe.
+ */
 public final class StatementParser {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern IAM_ARN_ACCOUNT = Pattern.compile("arn:aws[a-z-]*:(iam|sts)::(\\d+):.*");
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
 
@@ -27,18 +30,23 @@ public final class StatementParser {
     public static PolicyStatement parse(String text, String fallbackSid) {
         JsonNode node;
         try {
-            node = JSON.readTree(text);
+            node = Json.read(text);
         } catch (JsonProcessingException e) {
             return new PolicyStatement.Unparseable(fallbackSid, "statement is not JSON: " + e.getOriginalMessage(), text);
         }
         return parse(node, fallbackSid, text);
     }
 
+    /** Parses a statement already read as JSON; its text is the node's, for comparison with the live policy. */
+    public static PolicyStatement parse(JsonNode node, String fallbackSid) {
+        return parse(node, fallbackSid, node.toString());
+    }
+
     /** Parses every statement of a policy document ({@code {"Statement": [...]}} or one object). */
     public static List<PolicyStatement> parseDocument(String text) {
         JsonNode doc;
         try {
-            doc = JSON.readTree(text);
+            doc = Json.read(text);
         } catch (JsonProcessingException e) {
             return List.of(new PolicyStatement.Unparseable("", "policy is not JSON: " + e.getOriginalMessage(), text));
         }
@@ -57,15 +65,19 @@ public final class StatementParser {
         if (node == null || !node.isObject()) {
             return new PolicyStatement.Unparseable(fallbackSid, "statement is not a JSON object", raw);
         }
-        String sid = node.path("Sid").isTextual() ? node.get("Sid").textValue() : fallbackSid;
+        JsonNode sidNode = node.get("Sid");
+        String sid = sidNode != null && sidNode.isTextual() ? sidNode.textValue() : fallbackSid;
         try {
+            if (sidNode != null && !sidNode.isTextual()) {
+                throw new IllegalArgumentException("Sid is not a string");
+            }
             String effect = requiredText(node, "Effect");
             if (!"Allow".equals(effect) && !"Deny".equals(effect)) {
                 throw new IllegalArgumentException("Effect '" + effect + "' is neither Allow nor Deny");
             }
             Principal principal = principal(node.get("Principal"));
             List<String> actions = strings(node.get("Action"), "Action");
-            String resource = node.path("Resource").isTextual() ? node.get("Resource").textValue() : "";
+            String resource = optionalText(node, "Resource");
             List<Condition> conditions = conditions(node.get("Condition"));
             return new PolicyStatement.Parsed(sid, "Allow".equals(effect), principal, actions, resource, conditions, raw);
         } catch (IllegalArgumentException e) {
@@ -75,8 +87,23 @@ public final class StatementParser {
 
     private static String requiredText(JsonNode node, String field) {
         JsonNode value = node.get(field);
-        if (value == null || !value.isTextual()) {
+        if (value == null || value.isNull()) {
             throw new IllegalArgumentException("statement has no " + field);
+        }
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException(field + " is not a string");
+        }
+        return value.textValue();
+    }
+
+    /** A field that may be left out, but is a string when it is there; empty when left out. */
+    private static String optionalText(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            return "";
+        }
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException(field + " is not a string");
         }
         return value.textValue();
     }
@@ -145,30 +172,46 @@ public final class StatementParser {
             while (keys.hasNext()) {
                 Map.Entry<String, JsonNode> key = keys.next();
                 out.add(new Condition(op.getKey(), key.getKey(),
-                        strings(key.getValue(), "Condition." + op.getKey() + "." + key.getKey())));
+                        conditionValues(key.getValue(), "Condition." + op.getKey() + "." + key.getKey())));
             }
         }
         return out;
     }
 
-    /** A string, or an array of strings (booleans and numbers as their text, as IAM reads them). */
+    /** A string, or an array of strings: a number or a boolean is not taken for its text. */
     private static List<String> strings(JsonNode node, String field) {
+        return values(node, field, false);
+    }
+
+    /**
+     * A condition value, or an array of them: the policy grammar allows strings, numbers and
+     * booleans there, which IAM compares as their text ({@code true}, {@code 123456789012}).
+     */
+    private static List<String> conditionValues(JsonNode node, String field) {
+        return values(node, field, true);
+    }
+
+    private static List<String> values(JsonNode node, String field, boolean scalars) {
         if (node == null || node.isNull()) {
             throw new IllegalArgumentException("statement has no " + field);
         }
-        if (node.isValueNode()) {
-            return List.of(node.asText());
-        }
         if (!node.isArray()) {
-            throw new IllegalArgumentException(field + " is neither a string nor an array");
+            return List.of(value(node, field, scalars));
         }
         List<String> out = new ArrayList<>();
         for (JsonNode item : node) {
-            if (!item.isValueNode()) {
-                throw new IllegalArgumentException(field + " holds a value that is not a string");
-            }
-            out.add(item.asText());
+            out.add(value(item, field, scalars));
         }
         return out;
+    }
+
+    private static String value(JsonNode node, String field, boolean scalars) {
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (scalars && (node.isNumber() || node.isBoolean())) {
+            return node.asText();
+        }
+        throw new IllegalArgumentException(field + (node.isArray() ? " holds an array" : " holds a value that is not a string"));
     }
 }
