@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
  *
  * @param sourceAccounts concrete {@code aws:SourceAccount} values
  * @param sourceArnAccounts accounts named by concrete {@code aws:SourceArn} values
- * @param specificSourceArn some {@code aws:SourceArn} pins a concrete source (with or without an account)
+ * @param specificSourceArn an {@code aws:SourceArn} condition pins a concrete source: each of its values
+ *                          names a concrete account, or (without one) a resource
+ * @param accountlessSourceArn some such value names no account (an S3 bucket: once it is deleted, any
+ *                             account can create one of that name)
  * @param orgIds concrete {@code aws:PrincipalOrgID} values
  * @param eventSourceToken an {@code lambda:EventSourceToken} pins a caller (Alexa skill)
  * @param urlAuthTypeNone {@code lambda:FunctionUrlAuthType} is {@code NONE}
@@ -24,7 +27,7 @@ import java.util.regex.Pattern;
  * @param ignored conditions that narrow nothing, with the reason, for evidence
  */
 public record StatementFacts(List<String> sourceAccounts, List<String> sourceArnAccounts, boolean specificSourceArn,
-                             List<String> orgIds, boolean eventSourceToken, boolean urlAuthTypeNone,
+                             boolean accountlessSourceArn, List<String> orgIds, boolean eventSourceToken, boolean urlAuthTypeNone,
                              boolean invokedViaUrl, List<String> ignored) {
 
     static final String SOURCE_ACCOUNT = "aws:sourceaccount";
@@ -44,6 +47,7 @@ public record StatementFacts(List<String> sourceAccounts, List<String> sourceArn
         List<String> orgIds = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
         boolean specificArn = false;
+        boolean accountlessArn = false;
         boolean token = false;
         boolean authNone = false;
         boolean viaUrl = false;
@@ -70,6 +74,7 @@ public record StatementFacts(List<String> sourceAccounts, List<String> sourceArn
                     List<SourceArn> arns = c.values().stream().map(SourceArn::parse).toList();
                     if (arns.stream().allMatch(SourceArn::isSpecific)) {
                         specificArn = true;
+                        accountlessArn |= arns.stream().anyMatch(arn -> arn.account().isEmpty());
                         arns.stream().map(SourceArn::account).filter(a -> !a.isEmpty()).forEach(sourceArnAccounts::add);
                     } else {
                         ignored.add(label + " (ARN pins neither an account nor a resource)");
@@ -88,7 +93,7 @@ public record StatementFacts(List<String> sourceAccounts, List<String> sourceArn
                 default -> ignored.add(label + " (unknown condition key narrows nothing)");
             }
         }
-        return new StatementFacts(List.copyOf(sourceAccounts), List.copyOf(sourceArnAccounts), specificArn,
+        return new StatementFacts(List.copyOf(sourceAccounts), List.copyOf(sourceArnAccounts), specificArn, accountlessArn,
                 List.copyOf(orgIds), token, authNone, viaUrl, List.copyOf(ignored));
     }
 
@@ -98,11 +103,13 @@ public record StatementFacts(List<String> sourceAccounts, List<String> sourceArn
     }
 
     /**
-     * Whether a source account, a specific source ARN or an event-source token (Alexa skills)
-     * pins the calling resource (confused deputy).
+     * Whether a source account, a source ARN naming a concrete account, or an event-source token
+     * (Alexa skills) pins the calling resource (confused deputy). A source ARN without an account
+     * (an S3 bucket) does not: once the bucket is deleted, another account can create one of that
+     * name, so it needs {@code aws:SourceAccount} beside it.
      */
     public boolean pinsSource() {
-        return !sourceAccounts.isEmpty() || specificSourceArn || eventSourceToken;
+        return !sourceAccounts.isEmpty() || specificSourceArn && !accountlessSourceArn || eventSourceToken;
     }
 
     private static boolean isMatchAll(String value) {

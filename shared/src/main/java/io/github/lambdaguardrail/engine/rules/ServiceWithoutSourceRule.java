@@ -9,6 +9,8 @@ import io.github.lambdaguardrail.engine.internal.StatementFacts;
 /**
  * {@code PERMISSION_SERVICE_WITHOUT_SOURCE}: a service principal with neither a source account nor
  * a specific source ARN, so any customer's resource of that service can invoke (confused deputy).
+ * A source ARN without an account (an S3 bucket) needs the source account too: another account
+ * can create a bucket of the same name once it is deleted.
  */
 final class ServiceWithoutSourceRule extends StatementRule {
 
@@ -27,6 +29,11 @@ final class ServiceWithoutSourceRule extends StatementRule {
         }
         if (facts.pinsSource()) {
             return RuleResult.pass(id(), subject, "service " + statement.principal().services() + " pinned by source account or ARN");
+        }
+        if (facts.specificSourceArn()) {
+            return RuleResult.fail(id(), subject, "service " + statement.principal().services()
+                    + " pinned only by a source ARN that names no account (a deleted bucket's name can be taken by"
+                    + " another account): add aws:SourceAccount" + ignoredConditions(facts), Origin.INTRODUCED);
         }
         return RuleResult.fail(id(), subject, "service " + statement.principal().services()
                 + " without source account or specific source ARN" + ignoredConditions(facts), Origin.INTRODUCED);
