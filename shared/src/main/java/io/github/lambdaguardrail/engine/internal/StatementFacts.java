@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  *                          names a concrete account, or (without one) a resource
  * @param accountlessSourceArn some such value names no account (an S3 bucket: once it is deleted, any
  *                             account can create one of that name)
+ * @param principalAccounts concrete {@code aws:PrincipalAccount} values
  * @param orgIds concrete {@code aws:PrincipalOrgID} values
  * @param eventSourceToken an {@code lambda:EventSourceToken} pins a caller (Alexa skill)
  * @param urlAuthTypeNone {@code lambda:FunctionUrlAuthType} is {@code NONE}
@@ -27,23 +28,28 @@ import java.util.regex.Pattern;
  * @param ignored conditions that narrow nothing, with the reason, for evidence
  */
 public record StatementFacts(List<String> sourceAccounts, List<String> sourceArnAccounts, boolean specificSourceArn,
-                             boolean accountlessSourceArn, List<String> orgIds, boolean eventSourceToken, boolean urlAuthTypeNone,
+                             boolean accountlessSourceArn, List<String> principalAccounts, List<String> orgIds,
+                             boolean eventSourceToken, boolean urlAuthTypeNone,
                              boolean invokedViaUrl, List<String> ignored) {
 
     static final String SOURCE_ACCOUNT = "aws:sourceaccount";
     static final String SOURCE_ARN = "aws:sourcearn";
     static final String PRINCIPAL_ORG_ID = "aws:principalorgid";
+    static final String PRINCIPAL_ACCOUNT = "aws:principalaccount";
     static final String EVENT_SOURCE_TOKEN = "lambda:eventsourcetoken";
     static final String URL_AUTH_TYPE = "lambda:functionurlauthtype";
     static final String INVOKED_VIA_URL = "lambda:invokedviafunctionurl";
 
     private static final Set<String> POSITIVE_OPERATORS = Set.of(
             "stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "bool");
+    /** Operators under which a list of concrete account ids means "one of these accounts". */
+    private static final Set<String> STRING_OPERATORS = Set.of("stringequals", "stringequalsignorecase", "stringlike");
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
 
     public static StatementFacts of(PolicyStatement.Parsed statement) {
         List<String> sourceAccounts = new ArrayList<>();
         List<String> sourceArnAccounts = new ArrayList<>();
+        List<String> principalAccounts = new ArrayList<>();
         List<String> orgIds = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
         boolean specificArn = false;
@@ -80,6 +86,15 @@ public record StatementFacts(List<String> sourceAccounts, List<String> sourceArn
                         ignored.add(label + " (ARN pins neither an account nor a resource)");
                     }
                 }
+                case PRINCIPAL_ACCOUNT -> {
+                    if (!STRING_OPERATORS.contains(op)) {
+                        ignored.add(label + " (operator does not compare account ids)");
+                    } else if (c.values().stream().allMatch(v -> ACCOUNT_ID.matcher(v).matches())) {
+                        principalAccounts.addAll(c.values());
+                    } else {
+                        ignored.add(label + " (value is not a concrete account id)");
+                    }
+                }
                 case PRINCIPAL_ORG_ID -> {
                     if (c.values().stream().noneMatch(StatementFacts::hasWildcard)) {
                         orgIds.addAll(c.values());
@@ -94,12 +109,13 @@ public record StatementFacts(List<String> sourceAccounts, List<String> sourceArn
             }
         }
         return new StatementFacts(List.copyOf(sourceAccounts), List.copyOf(sourceArnAccounts), specificArn, accountlessArn,
-                List.copyOf(orgIds), token, authNone, viaUrl, List.copyOf(ignored));
+                List.copyOf(principalAccounts), List.copyOf(orgIds), token, authNone, viaUrl, List.copyOf(ignored));
     }
 
     /** Whether anything restricts who may call through this statement. */
     public boolean narrowsCaller() {
-        return !sourceAccounts.isEmpty() || specificSourceArn || !orgIds.isEmpty() || eventSourceToken;
+        return !sourceAccounts.isEmpty() || specificSourceArn || !principalAccounts.isEmpty() || !orgIds.isEmpty()
+                || eventSourceToken;
     }
 
     /**

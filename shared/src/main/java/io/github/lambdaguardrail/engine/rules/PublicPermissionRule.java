@@ -44,6 +44,9 @@ final class PublicPermissionRule extends StatementRule {
         if (facts.specificSourceArn()) {
             out.append(" source ARN");
         }
+        if (!facts.principalAccounts().isEmpty()) {
+            out.append(" principal account ").append(facts.principalAccounts());
+        }
         if (!facts.orgIds().isEmpty()) {
             out.append(" organisation ").append(facts.orgIds());
         }

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code PERMISSION_UNTRUSTED_ACCOUNT}: an account principal, source account, source ARN account
- * or organisation outside the function's own account and the trusted lists.
+ * {@code PERMISSION_UNTRUSTED_ACCOUNT}: an account principal, source account, source ARN account,
+ * principal account ({@code aws:PrincipalAccount}) or organisation outside the function's own
+ * account and the trusted lists.
  */
 final class UntrustedAccountRule extends StatementRule {
 
@@ -25,6 +26,7 @@ final class UntrustedAccountRule extends StatementRule {
         Set<String> accounts = new LinkedHashSet<>(statement.principal().accountIds());
         accounts.addAll(facts.sourceAccounts());
         accounts.addAll(facts.sourceArnAccounts());
+        accounts.addAll(facts.principalAccounts());
         if (!statement.principal().other().isEmpty()) {
             // Federated users, canonical users, unique ids: nothing here proves them trusted.
             return RuleResult.fail(id(), subject, "principal(s) " + statement.principal().other()
