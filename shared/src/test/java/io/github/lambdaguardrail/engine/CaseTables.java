@@ -19,9 +19,11 @@ final class CaseTables {
      *
      * @param account   the function's own account (default {@code 111122223333})
      * @param statement a statement object, or the statement text exactly as Lambda recorded it
+     * @param asObject  the record holds the statement as a JSON object, not as its text
      * @param policy    policy overrides, or {@code null} for the defaults
      */
-    record StatementCase(String name, String account, JsonNode statement, JsonNode policy, Map<RuleId, RuleStatus> expect) {
+    record StatementCase(String name, String account, JsonNode statement, boolean asObject, JsonNode policy,
+                         Map<RuleId, RuleStatus> expect) {
 
         boolean compliant() {
             return !expect.containsValue(RuleStatus.FAIL);
@@ -120,7 +122,7 @@ final class CaseTables {
         List<StatementCase> out = new ArrayList<>();
         for (JsonNode c : read("/statement-cases.json")) {
             out.add(new StatementCase(c.get("name").textValue(), c.path("account").asText(TestRecords.OWN),
-                    c.get("statement"), c.get("policy"), expect(c)));
+                    c.get("statement"), c.path("statementAsObject").asBoolean(false), c.get("policy"), expect(c)));
         }
         return Collections.unmodifiableList(out);
     }

@@ -323,6 +323,29 @@ class CloudTrailReaderTest {
         }
 
         @Test
+        void statementRecordedAsAnObjectIsParsedAsTheSameStatement() {
+            ObjectNode record = grant();
+            ((ObjectNode) record.get("responseElements")).set("statement", TestRecords.readTree(PUBLIC));
+            LambdaChange.PermissionGranted granted = assertInstanceOf(LambdaChange.PermissionGranted.class,
+                    TestRecords.watched(record).change());
+            PolicyStatement.Parsed statement = assertInstanceOf(PolicyStatement.Parsed.class, granted.statement());
+            assertEquals(ResourcePolicy.statement(PUBLIC), statement);
+            assertTrue(ResourcePolicy.sameStatement(PUBLIC, statement.raw()), statement.raw());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"42", "[]", "true"})
+        void statementThatIsNeitherAStringNorAnObjectIsUnparseable(String json) {
+            ObjectNode record = grant();
+            ((ObjectNode) record.get("responseElements")).set("statement", TestRecords.readTree(json));
+            LambdaChange.PermissionGranted granted = assertInstanceOf(LambdaChange.PermissionGranted.class,
+                    TestRecords.watched(record).change());
+            PolicyStatement.Unparseable statement = assertInstanceOf(PolicyStatement.Unparseable.class, granted.statement());
+            assertEquals("allow-anyone", statement.sid());
+            assertTrue(statement.reason().contains("neither a string nor an object"), statement.reason());
+        }
+
+        @Test
         void eventBridgeEventOfAnotherDetailTypeIsInvalid() {
             ObjectNode created = TestRecords.readTree("{\"version\":\"0\",\"id\":\"89d1a02d-5ec7-412e-82f5-13505f849b41\","
                     + "\"detail-type\":\"Object Created\",\"source\":\"aws.s3\",\"account\":\"111122223333\","

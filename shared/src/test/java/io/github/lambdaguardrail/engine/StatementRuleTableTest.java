@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lambdaguardrail.engine.CaseTables.StatementCase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -131,7 +132,13 @@ class StatementRuleTableTest {
             sid = parsed != null && parsed.path("Sid").isTextual() ? parsed.get("Sid").textValue() : slug(c.name());
         } else {
             sid = c.statement().path("Sid").isTextual() ? c.statement().get("Sid").textValue() : slug(c.name());
-            text = TestRecords.text(TestRecords.renderStatement(c.statement(), sid, c.account(), function));
+            ObjectNode rendered = TestRecords.renderStatement(c.statement(), sid, c.account(), function);
+            if (c.asObject()) {
+                ObjectNode record = TestRecords.addPermission(c.account(), function, sid, "");
+                ((ObjectNode) record.get("responseElements")).set("statement", rendered);
+                return record;
+            }
+            text = TestRecords.text(rendered);
         }
         return TestRecords.addPermission(c.account(), function, sid, text);
     }

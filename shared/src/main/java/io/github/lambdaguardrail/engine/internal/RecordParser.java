@@ -216,13 +216,26 @@ public final class RecordParser {
         FunctionRef function = Functions.ref(functionName, text(request, "qualifier"), header);
         String statementId = text(request, "statementId")
                 .orElseThrow(() -> new BadRecord("requestParameters has no statementId"));
-        Optional<String> statementText = response != null && response.isObject()
-                ? text(response, "statement") : Optional.empty();
-        PolicyStatement statement = statementText
-                .map(t -> StatementParser.parse(t, statementId))
-                .orElseGet(() -> new PolicyStatement.Unparseable(statementId,
-                        "responseElements.statement is missing", ""));
-        return new LambdaChange.PermissionGranted(function, statement);
+        JsonNode recorded = response != null && response.isObject() ? response.get("statement") : null;
+        return new LambdaChange.PermissionGranted(function, statement(recorded, statementId));
+    }
+
+    /**
+     * The statement AddPermission added: {@code responseElements.statement} as a JSON string (as
+     * Lambda renders it) or, read the same way, as a JSON object.
+     */
+    private static PolicyStatement statement(JsonNode recorded, String statementId) {
+        if (recorded == null || recorded.isNull() || recorded.isTextual() && recorded.textValue().isEmpty()) {
+            return new PolicyStatement.Unparseable(statementId, "responseElements.statement is missing", "");
+        }
+        if (recorded.isTextual()) {
+            return StatementParser.parse(recorded.textValue(), statementId);
+        }
+        if (recorded.isObject()) {
+            return StatementParser.parse(recorded, statementId);
+        }
+        return new PolicyStatement.Unparseable(statementId, "responseElements.statement is neither a string nor an object",
+                bounded(recorded.toString()));
     }
 
     private static LambdaChange.ResourcePolicyReplaced resourcePolicyReplaced(RecordHeader header, JsonNode request) {
