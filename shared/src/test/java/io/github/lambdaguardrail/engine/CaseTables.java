@@ -36,6 +36,25 @@ final class CaseTables {
     }
 
     /**
+     * One resource-policy document (PutResourcePolicy, or a live policy a sweep reads) and what
+     * each rule must conclude about each of its statements, in order.
+     *
+     * @param statements the statements; one without {@code Resource} gets the function's ARN
+     * @param policy     policy overrides, or {@code null} for the defaults
+     */
+    record DocumentCase(String name, JsonNode statements, JsonNode policy, Map<RuleId, List<RuleStatus>> expect) {
+
+        boolean compliant() {
+            return expect.values().stream().noneMatch(statuses -> statuses.contains(RuleStatus.FAIL));
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /**
      * One function configuration change and what the VPC rules must conclude.
      *
      * @param requestVpc  {@code requestParameters.vpcConfig}, empty when the key is absent
@@ -74,6 +93,7 @@ final class CaseTables {
     }
 
     private static final List<StatementCase> STATEMENT_CASES = loadStatementCases();
+    private static final List<DocumentCase> DOCUMENT_CASES = loadDocumentCases();
     private static final List<GuardrailCase> GUARDRAIL_CASES = loadGuardrailCases();
     private static final List<VpcCase> VPC_CASES = loadVpcCases();
 
@@ -82,6 +102,10 @@ final class CaseTables {
 
     static List<StatementCase> statementCases() {
         return STATEMENT_CASES;
+    }
+
+    static List<DocumentCase> documentCases() {
+        return DOCUMENT_CASES;
     }
 
     static List<VpcCase> vpcCases() {
@@ -123,6 +147,22 @@ final class CaseTables {
         for (JsonNode c : read("/statement-cases.json")) {
             out.add(new StatementCase(c.get("name").textValue(), c.path("account").asText(TestRecords.OWN),
                     c.get("statement"), c.path("statementAsObject").asBoolean(false), c.get("policy"), expect(c)));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private static List<DocumentCase> loadDocumentCases() {
+        List<DocumentCase> out = new ArrayList<>();
+        for (JsonNode c : read("/document-cases.json")) {
+            Map<RuleId, List<RuleStatus>> expect = new EnumMap<>(RuleId.class);
+            c.get("expect").fields().forEachRemaining(e -> {
+                List<RuleStatus> statuses = new ArrayList<>();
+                e.getValue().forEach(status -> statuses.add(RuleStatus.valueOf(status.textValue())));
+                expect.put(RuleId.parse(e.getKey()).orElseThrow(() -> new IllegalArgumentException(c.get("name") + ": no rule " + e.getKey())),
+                        List.copyOf(statuses));
+            });
+            out.add(new DocumentCase(c.get("name").textValue(), c.get("statements"), c.get("policy"),
+                    Collections.unmodifiableMap(expect)));
         }
         return Collections.unmodifiableList(out);
     }

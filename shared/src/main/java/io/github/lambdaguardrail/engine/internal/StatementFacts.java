@@ -2,7 +2,10 @@ package io.github.lambdaguardrail.engine.internal;
 
 import io.github.lambdaguardrail.engine.Condition;
 import io.github.lambdaguardrail.engine.PolicyStatement;
+import io.github.lambdaguardrail.engine.Principal;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -11,7 +14,9 @@ import java.util.regex.Pattern;
 /**
  * What a parsed statement's conditions really restrict. Conditions can only narrow a grant, so
  * anything not understood is counted as narrowing nothing (fail closed): unknown keys, negated
- * or {@code IfExists} operators, and wildcard values, which match everything.
+ * or {@code IfExists} operators, and wildcard values, which match everything. In a policy
+ * document, a Deny statement of one exact shape narrows an Allow for {@code *} to an
+ * organisation, as {@code aws:PrincipalOrgID} would (see {@link #of(PolicyStatement.Parsed, List)}).
  *
  * @param sourceAccounts concrete {@code aws:SourceAccount} values
  * @param sourceArnAccounts accounts named by concrete {@code aws:SourceArn} values
@@ -20,7 +25,8 @@ import java.util.regex.Pattern;
  * @param accountlessSourceArn some such value names no account (an S3 bucket: once it is deleted, any
  *                             account can create one of that name)
  * @param principalAccounts concrete {@code aws:PrincipalAccount} values
- * @param orgIds concrete {@code aws:PrincipalOrgID} values
+ * @param orgIds concrete {@code aws:PrincipalOrgID} values, and the organisations a Deny confines the statement to
+ * @param confinedBy the Deny statements that confine the statement to {@code orgIds}, named for evidence
  * @param eventSourceToken an {@code lambda:EventSourceToken} pins a caller (Alexa skill)
  * @param urlAuthTypeNone {@code lambda:FunctionUrlAuthType} is {@code NONE}
  * @param invokedViaUrl {@code lambda:InvokedViaFunctionUrl} is {@code true} (every value: {@code ["true","false"]}
@@ -29,7 +35,7 @@ import java.util.regex.Pattern;
  */
 public record StatementFacts(List<String> sourceAccounts, List<String> sourceArnAccounts, boolean specificSourceArn,
                              boolean accountlessSourceArn, List<String> principalAccounts, List<String> orgIds,
-                             boolean eventSourceToken, boolean urlAuthTypeNone,
+                             List<String> confinedBy, boolean eventSourceToken, boolean urlAuthTypeNone,
                              boolean invokedViaUrl, List<String> ignored) {
 
     static final String SOURCE_ACCOUNT = "aws:sourceaccount";
@@ -45,6 +51,7 @@ public record StatementFacts(List<String> sourceAccounts, List<String> sourceArn
     /** Operators under which a list of concrete account ids means "one of these accounts". */
     private static final Set<String> STRING_OPERATORS = Set.of("stringequals", "stringequalsignorecase", "stringlike");
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    private static final Pattern ORG_ID = Pattern.compile("o-[a-z0-9]{10,32}");
 
     public static StatementFacts of(PolicyStatement.Parsed statement) {
         List<String> sourceAccounts = new ArrayList<>();
@@ -109,7 +116,58 @@ public record StatementFacts(List<String> sourceAccounts, List<String> sourceArn
             }
         }
         return new StatementFacts(List.copyOf(sourceAccounts), List.copyOf(sourceArnAccounts), specificArn, accountlessArn,
-                List.copyOf(principalAccounts), List.copyOf(orgIds), token, authNone, viaUrl, List.copyOf(ignored));
+                List.copyOf(principalAccounts), List.copyOf(orgIds), List.of(), token, authNone, viaUrl, List.copyOf(ignored));
+    }
+
+    /**
+     * The facts of a statement read with the rest of its policy document: an Allow for {@code *}
+     * is confined to the organisations of each Deny statement that {@link #confinement confines}
+     * it, as if it carried their {@code aws:PrincipalOrgID}.
+     */
+    public static StatementFacts of(PolicyStatement.Parsed statement, List<PolicyStatement> document) {
+        StatementFacts facts = of(statement);
+        if (!statement.allow() || !statement.principal().anyone()) {
+            return facts;
+        }
+        Set<String> orgs = new LinkedHashSet<>(facts.orgIds);
+        List<String> confinedBy = new ArrayList<>();
+        for (int i = 0; i < document.size(); i++) {
+            if (document.get(i) instanceof PolicyStatement.Parsed deny) {
+                List<String> confined = confinement(deny, statement);
+                if (!confined.isEmpty()) {
+                    orgs.addAll(confined);
+                    confinedBy.add(deny.sid().isEmpty() ? "Deny #" + (i + 1) : "Deny '" + deny.sid() + "'");
+                }
+            }
+        }
+        return confinedBy.isEmpty() ? facts : new StatementFacts(facts.sourceAccounts, facts.sourceArnAccounts,
+                facts.specificSourceArn, facts.accountlessSourceArn, facts.principalAccounts, List.copyOf(orgs),
+                List.copyOf(confinedBy), facts.eventSourceToken, facts.urlAuthTypeNone, facts.invokedViaUrl, facts.ignored);
+    }
+
+    /**
+     * The organisations {@code deny} confines {@code allow} to, or none. Exactly one shape counts:
+     * {@code Deny}, principal {@code *} alone, every action of the Allow, the same resource, and one
+     * condition, {@code StringNotEquals} on {@code aws:PrincipalOrgID} with concrete organisation
+     * ids: whoever is outside them is denied what the Allow grants. Anything else (another or a
+     * further condition, an {@code IfExists} or set operator, fewer actions, another resource, a
+     * named principal) confines nothing (fail closed).
+     */
+    private static List<String> confinement(PolicyStatement.Parsed deny, PolicyStatement.Parsed allow) {
+        Principal p = deny.principal();
+        if (deny.allow() || !p.anyone() || !p.accountIds().isEmpty() || !p.services().isEmpty() || !p.other().isEmpty()
+                || !deny.resource().equals(allow.resource()) || deny.conditions().size() != 1) {
+            return List.of();
+        }
+        Set<String> denied = new HashSet<>();
+        deny.actions().forEach(a -> denied.add(a.toLowerCase(Locale.ROOT)));
+        if (!allow.actions().stream().allMatch(a -> denied.contains(a.toLowerCase(Locale.ROOT)))) {
+            return List.of();
+        }
+        Condition c = deny.conditions().get(0);
+        boolean orgs = "StringNotEquals".equals(c.operator()) && PRINCIPAL_ORG_ID.equals(c.key()) && !c.values().isEmpty()
+                && c.values().stream().allMatch(v -> ORG_ID.matcher(v).matches());
+        return orgs ? c.values() : List.of();
     }
 
     /** Whether anything restricts who may call through this statement. */

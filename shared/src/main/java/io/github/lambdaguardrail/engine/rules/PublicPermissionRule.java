@@ -50,6 +50,9 @@ final class PublicPermissionRule extends StatementRule {
         if (!facts.orgIds().isEmpty()) {
             out.append(" organisation ").append(facts.orgIds());
         }
+        if (!facts.confinedBy().isEmpty()) {
+            out.append(" (outsiders denied by ").append(String.join(", ", facts.confinedBy())).append(')');
+        }
         if (facts.eventSourceToken()) {
             out.append(" event source token");
         }

@@ -41,7 +41,8 @@ public final class RuleContext {
         return allowedActions;
     }
 
-    StatementFacts facts(PolicyStatement.Parsed statement) {
-        return facts.computeIfAbsent(statement, StatementFacts::of);
+    /** The facts of a statement of {@code document} (the statements the change granted together). */
+    StatementFacts facts(PolicyStatement.Parsed statement, List<PolicyStatement> document) {
+        return facts.computeIfAbsent(statement, s -> StatementFacts.of(s, document));
     }
 }

@@ -8,7 +8,11 @@ import io.github.lambdaguardrail.engine.internal.StatementFacts;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A rule over resource-policy statements: each statement the change granted is judged on its own. */
+/**
+ * A rule over resource-policy statements: each statement the change granted is judged on its own,
+ * except that a Deny of the same document can confine an Allow for {@code *} to an organisation
+ * ({@link StatementFacts#of(PolicyStatement.Parsed, List)}).
+ */
 abstract class StatementRule implements Rule {
 
     @Override
@@ -27,7 +31,7 @@ abstract class StatementRule implements Rule {
             String subject = subject(statement, i, statements.size());
             if (statement instanceof PolicyStatement.Parsed parsed) {
                 results.add(parsed.allow()
-                        ? check(parsed, context.facts(parsed), subject, context)
+                        ? check(parsed, context.facts(parsed, statements), subject, context)
                         : RuleResult.skip(id(), subject, "Deny statement grants nothing"));
             } else {
                 results.add(unparseable((PolicyStatement.Unparseable) statement, subject));
