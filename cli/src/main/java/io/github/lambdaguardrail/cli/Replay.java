@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +36,8 @@ import java.util.stream.IntStream;
  * while an earlier file is still printing ({@link HeldOutput}); with {@link VerdictPrinter#NONE}
  * nothing but problems is held. Each file is counted in a {@link Tally} of its own, added up by the
  * printing thread. At most a few files per thread are in flight, so memory does not grow with the
- * input. One {@link #run} at a time.
+ * input. An internal error on one record (an exception or a stack overflow in the engine) is a
+ * problem of that record: the file reads on. One {@link #run} at a time.
  */
 final class Replay {
 
@@ -123,6 +125,9 @@ final class Replay {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
+            if (e.getCause() instanceof Error error) {
+                throw error; // out of memory: GuardrailCli says so
+            }
             throw new IllegalStateException(e.getCause());
         }
         total.add(result.tally());
@@ -167,6 +172,8 @@ final class Replay {
         private final Tally tally = new Tally();
         /** Why the window could not place the record wanted last; empty when it could, or when it is open. */
         private Optional<String> unplaced = Optional.empty();
+        /** The index of the record being read: the last one offered, or the next once it was handed over. */
+        private int reading;
 
         FileEvaluation(Path file, HeldOutput output) {
             this.file = file;
@@ -187,6 +194,11 @@ final class Replay {
                 }
             } catch (IOException e) {
                 diagnostics.error(file.toString(), Diagnostics.reason(e));
+            } catch (OutputClosed e) {
+                throw e;
+            } catch (RuntimeException | StackOverflowError e) {
+                // A bug in the reader: where it stood is known, what it left of the stream is not.
+                diagnostics.error(file, reading, internalError(e) + " while reading it; the rest of the file was not read");
             } finally {
                 printer.endFile();
             }
@@ -196,6 +208,7 @@ final class Replay {
 
         @Override
         public boolean wants(int index, String eventTime) {
+            reading = index;
             counted(index);
             unplaced = Optional.empty();
             if (window.isOpen()) {
@@ -216,6 +229,18 @@ final class Replay {
 
         @Override
         public void record(ParsedRecord parsed) {
+            try {
+                judge(parsed);
+            } catch (OutputClosed e) {
+                throw e;
+            } catch (RuntimeException | StackOverflowError e) {
+                // One record the engine (or a printer) chokes on is reported; the file reads on.
+                diagnostics.error(file, parsed.index(), internalError(e) + "; the record was not judged");
+            }
+            reading = parsed.index() + 1;
+        }
+
+        private void judge(ParsedRecord parsed) {
             ParsedRecord record = unplaced.isPresent() && !(parsed instanceof ParsedRecord.Invalid)
                     ? new ParsedRecord.Invalid(parsed.index(), unplaced.get() + ": cannot tell whether it is in the window")
                     : parsed;
@@ -228,14 +253,7 @@ final class Replay {
                 diagnostics.error(file, invalid.index(), invalid.reason());
                 return;
             }
-            Verdict verdict;
-            try {
-                verdict = engine.evaluate(record, FunctionFacts.NONE).orElseThrow();
-            } catch (RuntimeException e) {
-                tally.lambdaRecords++;
-                diagnostics.error(file, record.index(), "internal error: " + e);
-                return;
-            }
+            Verdict verdict = engine.evaluate(record, FunctionFacts.NONE).orElseThrow();
             if (record instanceof ParsedRecord.Guarded guarded && guarded.call().api().service() != WatchedApi.Service.LAMBDA
                     && verdict.decision() == Decision.SKIP) {
                 // A call of another service that does not touch the guardrail: counted like the others.
@@ -258,6 +276,22 @@ final class Replay {
             }
             printer.nextRecord(index);
         }
+    }
+
+    /**
+     * What a bug in the engine or the CLI did, for a record's diagnostic: the exception, and for a
+     * stack overflow the frames that repeat (a regular expression, a recursive parser), so that the
+     * report can name the code at fault.
+     */
+    static String internalError(Throwable e) {
+        StringBuilder message = new StringBuilder("internal error: ").append(e);
+        if (e instanceof StackOverflowError) {
+            StackTraceElement[] frames = e.getStackTrace();
+            Arrays.stream(frames).filter(frame -> frame.getClassName().startsWith("io.github.lambdaguardrail."))
+                    .findFirst().or(() -> frames.length == 0 ? Optional.empty() : Optional.of(frames[0]))
+                    .ifPresent(frame -> message.append(" at ").append(frame));
+        }
+        return message.toString();
     }
 
     /**
