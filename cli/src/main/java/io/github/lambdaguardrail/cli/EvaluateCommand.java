@@ -82,6 +82,9 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Files (read whatever their name) or directories (searched recursively for *.json and *.json.gz).")
     List<Path> paths;
 
+    /** How directories are listed: the file system's own listing, or a stand-in in tests. */
+    InputPaths.Lister lister = InputPaths.DIRECTORY_LISTER;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -110,7 +113,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 : format == Format.JSON ? JsonPrinter::new : TextPrinter::new;
         Replay.Result result;
         try {
-            result = new Replay(engine.get(), window, printers, threads).run(paths, out, err);
+            result = new Replay(engine.get(), window, printers, threads).run(paths, lister, out, err);
         } catch (Replay.OutputClosed e) {
             return GuardrailCli.UNUSABLE;
         }

@@ -69,6 +69,11 @@ final class Replay {
      * @throws OutputClosed when stdout can no longer be written: reading stops
      */
     Result run(List<Path> paths, PrintWriter out, PrintWriter err) {
+        return run(paths, InputPaths.DIRECTORY_LISTER, out, err);
+    }
+
+    /** {@link #run(List, PrintWriter, PrintWriter)}, listing directories with {@code lister}. */
+    Result run(List<Path> paths, InputPaths.Lister lister, PrintWriter out, PrintWriter err) {
         Tally total = new Tally();
         long errors = 0;
         Deque<InFlight> inFlight = new ArrayDeque<>();
@@ -79,7 +84,7 @@ final class Replay {
         });
         try {
             for (Path path : paths) {
-                InputPaths inputs = InputPaths.walk(path, window);
+                InputPaths inputs = InputPaths.walk(path, window, lister);
                 while (inputs.hasNext()) {
                     InputPaths.Input input = inputs.next();
                     if (inFlight.size() >= threads * IN_FLIGHT_PER_THREAD) {
