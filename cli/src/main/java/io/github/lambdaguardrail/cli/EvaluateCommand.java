@@ -118,7 +118,7 @@ final class EvaluateCommand implements Callable<Integer> {
             return GuardrailCli.UNUSABLE;
         }
         if (format == Format.TEXT) {
-            SummaryReport.print(out, result.tally(), window, engine.get().policy(), result.errors());
+            SummaryReport.print(out, result, window, engine.get().policy());
         }
         out.flush();
         if (result.errors() > 0) {

@@ -11,16 +11,20 @@ import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.Policy;
 import io.github.lambdaguardrail.engine.Verdict;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -28,7 +32,7 @@ import picocli.CommandLine;
 /**
  * "Strict input": {@code guardrail evaluate} survives anything it is given. An internal error on
  * one record is a diagnostic of that record; a directory that breaks off is a problem and the rest
- * is read; a JVM error is exit status 2.
+ * is read; problem lines are capped; held output is bounded; a JVM error is exit status 2.
  */
 class StrictInputTest {
 
@@ -38,6 +42,7 @@ class StrictInputTest {
     private static final Path PUBLIC_PERMISSION = EVENTS.resolve("addpermission-public-principal.json");
     private static final Path MIXED_LOG = EVENTS.resolve("cloudtrail-logfile-mixed.json");
     private static final String COMPLIANT_FUNCTION = "arn:aws:lambda:us-east-1:111122223333:function:orders-db-writer";
+    private static final String BROKEN_RECORD = "{\"eventSource\": \"lambda.amazonaws.com\"}";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -81,6 +86,11 @@ class StrictInputTest {
         Path file = tmp.resolve(name);
         Files.createDirectories(file.getParent());
         return Files.writeString(file, content);
+    }
+
+    /** A log file of {@code count} Lambda records that have no eventID: one error each. */
+    private Path brokenRecords(String name, int count) throws IOException {
+        return write(name, "{\"Records\": [" + String.join(",", Collections.nCopies(count, BROKEN_RECORD)) + "]}");
     }
 
     private static GuardrailEngine engine() {
@@ -203,6 +213,82 @@ class StrictInputTest {
                 real.close();
             }
         };
+    }
+
+    @Test
+    void floodOfBrokenRecordsShowsAHundredLinesPerFileAndAThousandInAllAndCountsThemAll() throws IOException {
+        for (int i = 10; i < 22; i++) {
+            brokenRecords("flood/" + i + ".json", 120);
+        }
+        Path last = tmp.resolve("flood/21.json");
+
+        Run one = run("evaluate", "--threads", 1, tmp.resolve("flood"));
+        Run four = run("evaluate", "--threads", 4, tmp.resolve("flood"));
+
+        assertEquals(one, four, "the same lines whatever the number of threads");
+        assertEquals(2, one.status());
+        List<String> lines = one.errorLines();
+        assertEquals(1000, lines.stream().filter(l -> l.contains(": record ")).count(), one.err());
+        Path first = tmp.resolve("flood/10.json");
+        assertEquals(100, lines.stream().filter(l -> l.startsWith("guardrail: " + first + ": record ")).count());
+        assertTrue(lines.contains("guardrail: 20 more errors in " + first + " not shown (at most 100 per file;"
+                + " the summary counts them all)"), one.err());
+        assertTrue(lines.stream().noneMatch(l -> l.contains(last.toString())), "nothing of the 12th file once 1000 are shown");
+        assertEquals("guardrail: not every problem was shown: 1440 errors and 0 warnings in all, 1000 shown"
+                + " (at most 100 per file and 1000 in all)", lines.get(lines.size() - 1));
+        assertEquals("1440  (see stderr; 1000 lines shown)", summary(one, "errors"));
+        assertEquals("1440", summary(one, "records read"));
+    }
+
+    @Test
+    void gzipOfBrokenRecordsPrintsAHundredErrorLinesNotOnePerRecord() throws IOException {
+        Path flood = tmp.resolve("flood.json.gz");
+        try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(flood))) {
+            gz.write("{\"Records\": [".getBytes(StandardCharsets.UTF_8));
+            byte[] record = (BROKEN_RECORD + ",").getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 99_999; i++) {
+                gz.write(record);
+            }
+            gz.write((BROKEN_RECORD + "]}").getBytes(StandardCharsets.UTF_8));
+        }
+
+        Run run = run("evaluate", "--summary-only", flood, COMPLIANT);
+
+        assertEquals(2, run.status());
+        assertEquals(102, run.errorLines().size(), "100 errors, the count of the others, the total");
+        assertEquals("100000  (see stderr; 100 lines shown)", summary(run, "errors"));
+        assertTrue(run.err().contains("guardrail: 99900 more errors in " + flood + " not shown"), run.err());
+        assertTrue(run.out().contains("ALLOW 1"), run.out());
+    }
+
+    @Test
+    void heldOutputStaysWithinItsBoundAndPrintsInInputOrder() throws IOException {
+        // Eight files of 500 findings each (about 150,000 characters of text apiece) read by 4 threads:
+        // unbounded, the files behind the one printing would hold most of it.
+        ObjectNode record = (ObjectNode) JSON.readTree(VIOLATING.toFile()).path("detail");
+        StringBuilder log = new StringBuilder("{\"Records\": [");
+        for (int i = 0; i < 500; i++) {
+            record.put("eventID", "id-" + i);
+            log.append(i == 0 ? "" : ",").append(record);
+        }
+        log.append("]}");
+        for (int i = 0; i < 8; i++) {
+            write("held/" + i + ".json", log.toString());
+        }
+        long bound = 20_000;
+
+        StringWriter one = new StringWriter();
+        new Replay(engine(), Window.ALL, TextPrinter::new, 1).run(List.of(tmp.resolve("held")),
+                new PrintWriter(one), new PrintWriter(new StringWriter()));
+        StringWriter four = new StringWriter();
+        Replay bounded = new Replay(engine(), Window.ALL, TextPrinter::new, 4, bound, Replay.MAX_PROBLEM_LINES);
+        Replay.Result result = bounded.run(List.of(tmp.resolve("held")), new PrintWriter(four), new PrintWriter(new StringWriter()));
+
+        assertEquals(4000, result.tally().activeFindings());
+        assertTrue(one.toString().length() > 1_000_000, "about 150,000 characters per file");
+        assertEquals(one.toString(), four.toString());
+        assertTrue(result.peakHeldChars() <= bound + 1000, () -> "held at most the bound and one line: " + result.peakHeldChars());
+        assertTrue(result.peakHeldChars() > bound / 2, () -> "files were held: " + result.peakHeldChars());
     }
 
     @Test
