@@ -321,7 +321,7 @@ final class Replay {
             tally.lambdaRecords++;
             if (record instanceof ParsedRecord.Watched watched) {
                 unusableStatements(watched.event().change())
-                        .forEach(problem -> diagnostics.error(file, record.index(), problem));
+                        .forEach(problem -> diagnostics.warning(file, record.index(), problem));
             }
             tally.add(record, verdict);
             printer.verdict(file, record.index(), verdict);
@@ -353,8 +353,9 @@ final class Replay {
     }
 
     /**
-     * Statements the engine could not parse: the rules fail closed on them, and the input is
-     * reported as unusable too.
+     * Statements the engine could not parse: the rules fail closed on them (the verdict has a
+     * finding that says so), and each is a warning on stderr. The record was judged, so it is not
+     * unusable input: it leaves the exit status to its verdict.
      */
     private static List<String> unusableStatements(LambdaChange change) {
         if (change instanceof LambdaChange.PermissionGranted granted
