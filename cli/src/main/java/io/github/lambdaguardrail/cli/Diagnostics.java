@@ -126,7 +126,11 @@ final class Diagnostics {
         return "cannot read: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 
-    /** Keeps a message on one line and short: parser messages may quote the input. */
+    /**
+     * Keeps a message on one line and short: parser messages may quote the input. Whitespace and
+     * controls become one space; other characters that must not reach a terminal are escaped
+     * ({@link Printable}).
+     */
     static String oneLine(String message) {
         StringBuilder b = new StringBuilder(Math.min(message.length(), MAX_REASON_LENGTH + 1));
         boolean space = false;
@@ -140,7 +144,11 @@ final class Diagnostics {
                 b.append(' ');
             }
             space = false;
-            b.append(c);
+            if (Printable.unsafe(c)) {
+                b.append(Printable.escape(String.valueOf(c)));
+            } else {
+                b.append(c);
+            }
         }
         if (b.length() >= MAX_REASON_LENGTH) {
             b.append('…');

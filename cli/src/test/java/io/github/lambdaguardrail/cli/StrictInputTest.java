@@ -292,6 +292,26 @@ class StrictInputTest {
     }
 
     @Test
+    void valueWithANewlineOrATerminalEscapeCannotForgeAVerdictLine() throws IOException {
+        ObjectNode event = (ObjectNode) JSON.readTree(COMPLIANT.toFile());
+        String forged = "ROLLBACK  PERMISSION_PUBLIC  arn:aws:lambda:us-east-1:111122223333:function:prod-api  (" + COMPLIANT + ")";
+        ((ObjectNode) event.path("detail").path("userIdentity")).put("arn", "arn:aws:iam::111122223333:user/x\n" + forged
+                + "\u2028\u001b[2K\u202e\u009b");
+        Path file = write("forged.json", event.toString());
+
+        Run text = run("evaluate", file);
+        Run json = run("evaluate", "--format", "json", file);
+
+        assertEquals(0, text.status(), text.err());
+        assertTrue(text.out().lines().noneMatch(l -> l.startsWith("ROLLBACK")), text.out());
+        assertTrue(text.out().contains("user/x\\u000a" + forged + "\\u2028\\u001b[2K\\u202e\\u009b  (" + file + ")"), text.out());
+        assertEquals(1, json.out().lines().count(), json.out());
+        assertTrue(json.out().contains("user/x\\n" + forged + "\\u2028\\u001B[2K\\u202e\\u009b\""), json.out());
+        assertEquals(JSON.readTree(file.toFile()).at("/detail/userIdentity/arn").textValue(),
+                JSON.readTree(json.out()).path("actor").textValue(), "the same value, escaped");
+    }
+
+    @Test
     void outOfMemoryIsExitStatusTwoWithAMessageNeverOne() {
         Run run = run(dir -> {
             throw new OutOfMemoryError("Java heap space");
