@@ -1,0 +1,54 @@
+package io.github.lambdaguardrail.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keeps the fuzz harness ({@link FuzzEvaluate}, run in full by {@code tools/fuzz-evaluate}) working:
+ * 100 inputs of a fixed seed, every kind of mutation, in a few seconds.
+ */
+class FuzzEvaluateTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void hundredMutatedInputsOfEveryKindNeitherCrashNorHangNorPrintUnsafeCharacters() throws IOException {
+        FuzzEvaluate.Settings settings = new FuzzEvaluate.Settings(7, 100, Duration.ofSeconds(60), Duration.ofSeconds(20),
+                Path.of(".."), work, -1);
+
+        FuzzEvaluate.Report report = FuzzEvaluate.run(settings, null);
+
+        assertEquals(100, report.inputs(), report::text);
+        assertFalse(report.stoppedByBudget(), report::text);
+        assertEquals(Arrays.stream(FuzzEvaluate.Op.values()).toList(), report.byOp().keySet().stream().toList(), report::text);
+        assertEquals(0, report.crashes().size(), report::text);
+        assertEquals(0, report.hangs().size(), report::text);
+        assertEquals(0, report.unsafeOutput().size(), report::text);
+        assertTrue(report.statuses().keySet().stream().allMatch(status -> status >= 0 && status <= 2), report::text);
+        assertTrue(report.text().contains("seed 7, 100 inputs"), report::text);
+    }
+
+    @Test
+    void byteFlipThatKeepsTheShapeAndPrintableValuesIsAWellFormedValueChange() throws IOException {
+        var original = new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"account\": \"111122223333\", \"n\": [1, 2]}");
+
+        assertTrue(FuzzEvaluate.wellFormedValueChange(original, "{\"account\": \"111122223373\", \"n\": [1, 2]}".getBytes()));
+        assertFalse(FuzzEvaluate.wellFormedValueChange(original, "{\"account\": \"1111\\u000122223333\", \"n\": [1, 2]}".getBytes()),
+                "a control character");
+        assertFalse(FuzzEvaluate.wellFormedValueChange(original, "{\"account\": \"111122223333\", \"n\": [1, 2], \"n\": 3}".getBytes()),
+                "a duplicated key");
+        assertFalse(FuzzEvaluate.wellFormedValueChange(original, "{\"account\": 111122223333, \"n\": [1, 2]}".getBytes()),
+                "another type");
+        assertFalse(FuzzEvaluate.wellFormedValueChange(original, "{\"account\": \"111122223333\", \"n\": [1, 2]".getBytes()),
+                "truncated");
+    }
+}
