@@ -15,16 +15,23 @@ final class Printable {
 
     /** Whether {@code c} must not reach a terminal as itself. */
     static boolean unsafe(char c) {
+        if (c >= 0x20 && c < 0x7f) {
+            return false; // printable ASCII, nearly every character printed: decided without a table
+        }
         return Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT;
     }
 
     /** {@code text} with every {@link #unsafe} character escaped; the same string when there is none. */
     static String escape(String text) {
+        int length = text.length();
         int first = 0;
-        while (first < text.length() && !unsafe(text.charAt(first))) {
-            first++;
+        for (char c; first < length; first++) {
+            c = text.charAt(first);
+            if ((c < 0x20 || c >= 0x7f) && unsafe(c)) {
+                break;
+            }
         }
-        if (first == text.length()) {
+        if (first == length) {
             return text;
         }
         StringBuilder b = new StringBuilder(text.length() + 16).append(text, 0, first);
