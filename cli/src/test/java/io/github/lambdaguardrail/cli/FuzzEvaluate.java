@@ -64,11 +64,11 @@ import java.util.zip.GZIPOutputStream;
  *       run stopped by an internal error, or out of memory;</li>
  *   <li>hangs: a run over the timeout;</li>
  *   <li>peak memory: heap used (sampled) and the process's peak RSS;</li>
- *   <li>ROLLBACK on garbage: a ROLLBACK verdict on a mutant that is not a well-formed record,
- *       which the original did not have (neither for that record nor for that change).
- *       A byte flip that leaves well-formed JSON of the same shape, with printable ASCII values,
- *       is a well-formed value change: its new ROLLBACKs are counted apart (the record now says
- *       something else, e.g. another account).</li>
+ *   <li>ROLLBACK on garbage: a ROLLBACK verdict on a mutant that is not a well-formed record
+ *       ({@link #wellFormed}), which the original did not have (neither for that record nor for
+ *       that change). The new ROLLBACKs of well-formed mutants (a value changed into another
+ *       printable one, a field left out) are counted apart: the record now says something else,
+ *       e.g. another account, or no condition.</li>
  * </ul>
  * Records diagnosed with an internal error (the command line survived a bug of the engine) are
  * counted and shown apart. All randomness comes from the seed: input {@code n} is made from
@@ -124,7 +124,7 @@ public final class FuzzEvaluate {
             line(b, "crashes (exception, status not 0/1/2, run stopped)", crashes);
             line(b, "hangs (over " + settings.timeout().toSeconds() + " s)", hangs);
             line(b, "ROLLBACK on garbage (new, on mutants that are not well-formed records)", garbageRollbacks);
-            line(b, "new ROLLBACK on well-formed value changes (of " + wellFormedMutants + " such mutants; not garbage)",
+            line(b, "new ROLLBACK on well-formed mutants (of " + wellFormedMutants + "; a value changed or left out: not garbage)",
                     valueChangeRollbacks);
             line(b, "runs printing a control or format character (could forge lines or drive the terminal)", unsafeOutput);
             line(b, "records diagnosed with an internal error (survived; engine bugs)", internalErrors);
@@ -138,7 +138,7 @@ public final class FuzzEvaluate {
 
         private static void line(StringBuilder b, String label, List<Finding> findings) {
             b.append(String.format(Locale.ROOT, "  %-95s %d%n", label, findings.size()));
-            findings.stream().limit(5).forEach(f -> b.append("      #").append(f.input()).append(' ').append(f.op()).append(' ')
+            findings.stream().limit(Integer.getInteger("fuzz.show", 5)).forEach(f -> b.append("      #").append(f.input()).append(' ').append(f.op()).append(' ')
                     .append(f.detail()).append(": ").append(f.evidence())
                     .append(f.kept() == null ? "" : "  [" + f.kept() + "]").append('\n'));
         }
@@ -234,7 +234,7 @@ public final class FuzzEvaluate {
             if (n % 4 == 0) {
                 variants.add(List.of("--format", "json", "--since", "2000-01-01", "--threads", "2"));
             }
-            boolean wellFormedMutant = op == Op.BYTE_FLIP && wellFormedValueChange(sample.tree(), mutant.bytes());
+            boolean wellFormedMutant = wellFormed(sample.tree(), mutant.bytes());
             wellFormed += wellFormedMutant ? 1 : 0;
             for (List<String> options : variants) {
                 Outcome outcome = runner.run(mutant.bytes(), file, options);
@@ -376,48 +376,76 @@ public final class FuzzEvaluate {
     }
 
     /**
-     * Whether a byte-flipped mutant is still a well-formed record: strict JSON (no duplicate key),
-     * the same shape as the original (field names, types, array sizes), every changed string
-     * printable ASCII.
+     * Whether a mutant is still a well-formed record, one AWS could have written: strict JSON (no
+     * duplicate key, nothing after it; gunzipped first if it is gzip), the original's shape with
+     * fields at most left out (no new field, no other type, arrays at most shorter), and every
+     * changed string printable ASCII and not much longer than it was. A JSON document held in a
+     * string (a statement) must stay one, by the same test. Its new ROLLBACKs are not garbage's:
+     * the record now says something else (another account, a condition left out).
      */
-    static boolean wellFormedValueChange(JsonNode original, byte[] mutant) {
-        JsonNode tree;
-        try (JsonParser parser = STRICT.createParser(mutant)) {
-            tree = STRICT.readTree(parser);
-            if (tree == null || parser.nextToken() != null) {
+    static boolean wellFormed(JsonNode original, byte[] mutant) {
+        byte[] bytes = mutant;
+        if (bytes.length > 1 && bytes[0] == 0x1f && bytes[1] == (byte) 0x8b) {
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+                bytes = in.readAllBytes();
+            } catch (IOException e) {
                 return false;
             }
-        } catch (IOException e) {
-            return false;
         }
-        return sameShape(original, tree);
+        JsonNode tree = strict(bytes);
+        return tree != null && sameShape(original, tree);
+    }
+
+    /** The one JSON value of {@code bytes}, read strictly; null when it is not exactly one. */
+    private static JsonNode strict(byte[] bytes) {
+        try (JsonParser parser = STRICT.createParser(bytes)) {
+            JsonNode tree = STRICT.readTree(parser);
+            return tree == null || tree.isMissingNode() || parser.nextToken() != null ? null : tree;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static boolean sameShape(JsonNode a, JsonNode b) {
-        if (a.getNodeType() != b.getNodeType() || a.size() != b.size()) {
+        if (a.getNodeType() != b.getNodeType()) {
             return false;
         }
         if (a.isObject()) {
-            Iterator<String> names = a.fieldNames();
-            Iterator<String> others = b.fieldNames();
-            while (names.hasNext()) {
+            for (Iterator<String> names = b.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
-                if (!others.hasNext() || !name.equals(others.next()) || !sameShape(a.get(name), b.get(name))) {
+                if (!a.has(name) || !sameShape(a.get(name), b.get(name))) {
                     return false;
                 }
             }
             return true;
         }
         if (a.isArray()) {
-            for (int i = 0; i < a.size(); i++) {
-                if (!sameShape(a.get(i), b.get(i))) {
+            if (b.size() > a.size()) {
+                return false;
+            }
+            for (int i = 0; i < b.size(); i++) {
+                // An element left out shifts the others: each must be shaped like one of the originals.
+                JsonNode element = b.get(i);
+                if (b.size() == a.size() ? !sameShape(a.get(i), element)
+                        : java.util.stream.StreamSupport.stream(a.spliterator(), false).noneMatch(o -> sameShape(o, element))) {
                     return false;
                 }
             }
             return true;
         }
         if (a.isTextual() && !a.textValue().equals(b.textValue())) {
-            return b.textValue().chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+            String was = a.textValue();
+            String is = b.textValue();
+            if (is.length() > Math.max(2 * was.length(), was.length() + 64) || !is.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                return false;
+            }
+            if (was.startsWith("{") || was.startsWith("[")) {
+                JsonNode inner = strict(was.getBytes(StandardCharsets.UTF_8));
+                if (inner != null && inner.isContainerNode()) {
+                    JsonNode changed = strict(is.getBytes(StandardCharsets.UTF_8));
+                    return changed != null && sameShape(inner, changed);
+                }
+            }
         }
         return true;
     }

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -38,17 +41,26 @@ class FuzzEvaluateTest {
     }
 
     @Test
-    void byteFlipThatKeepsTheShapeAndPrintableValuesIsAWellFormedValueChange() throws IOException {
-        var original = new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"account\": \"111122223333\", \"n\": [1, 2]}");
+    void mutantWithAnotherPrintableValueOrAFieldLeftOutIsWellFormedAndGarbageIsNot() throws IOException {
+        JsonNode original = new ObjectMapper().readTree(
+                "{\"account\": \"111122223333\", \"n\": [1, 2], \"statement\": \"{\\\"Action\\\": \\\"lambda:InvokeFunction\\\"}\"}");
 
-        assertTrue(FuzzEvaluate.wellFormedValueChange(original, "{\"account\": \"111122223373\", \"n\": [1, 2]}".getBytes()));
-        assertFalse(FuzzEvaluate.wellFormedValueChange(original, "{\"account\": \"1111\\u000122223333\", \"n\": [1, 2]}".getBytes()),
-                "a control character");
-        assertFalse(FuzzEvaluate.wellFormedValueChange(original, "{\"account\": \"111122223333\", \"n\": [1, 2], \"n\": 3}".getBytes()),
-                "a duplicated key");
-        assertFalse(FuzzEvaluate.wellFormedValueChange(original, "{\"account\": 111122223333, \"n\": [1, 2]}".getBytes()),
-                "another type");
-        assertFalse(FuzzEvaluate.wellFormedValueChange(original, "{\"account\": \"111122223333\", \"n\": [1, 2]".getBytes()),
-                "truncated");
+        assertTrue(wellFormed(original, "{\"account\": \"111122223373\", \"n\": [1, 2], \"statement\": \"{}\"}"), "a value changed");
+        assertTrue(wellFormed(original, "{\"n\": [2]}"), "fields and an element left out");
+        assertTrue(wellFormed(original, "{\"statement\": \"{\\\"Action\\\": \\\"lambda:InvokeFunctioo\\\"}\"}"),
+                "a statement's value changed");
+        assertFalse(wellFormed(original, "{\"account\": \"1111\\u000122223333\"}"), "a control character");
+        assertFalse(wellFormed(original, "{\"account\": \"" + "7".repeat(100) + "\"}"), "a value much longer");
+        assertFalse(wellFormed(original, "{\"account\": \"111122223333\", \"account\": \"1\"}"), "a duplicated key");
+        assertFalse(wellFormed(original, "{\"statement\": \"{\\\"Action\\\": 1, \\\"Action\\\": 2}\"}"),
+                "a duplicated key in the statement");
+        assertFalse(wellFormed(original, "{\"account\": 111122223333}"), "another type");
+        assertFalse(wellFormed(original, "{\"account\": \"111122223333\", \"extra\": 1}"), "a new field");
+        assertFalse(wellFormed(original, "{\"account\": \"111122223333\""), "truncated");
+        assertFalse(wellFormed(original, "{\"n\": [1, 2]} {\"n\": [1, 2]}"), "two documents");
+    }
+
+    private static boolean wellFormed(JsonNode original, String mutant) {
+        return FuzzEvaluate.wellFormed(original, mutant.getBytes(StandardCharsets.UTF_8));
     }
 }
