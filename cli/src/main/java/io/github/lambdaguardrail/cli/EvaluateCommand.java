@@ -24,8 +24,10 @@ import picocli.CommandLine.Spec;
  * (no AWS account, no function facts) and prints one verdict per Lambda record, then, in text, a
  * summary that is a backtest report of the policy. {@code --since}/{@code --until} replay a window
  * of history; files are read in parallel ({@link Replay}) and printed in input order. Bad input is
- * reported on stderr, one line per problem, and never stops the other files from being evaluated.
- * Files are streamed, never loaded whole.
+ * reported on stderr, one line per problem (capped per file and in all, all counted), and never
+ * stops the other records and files from being evaluated. Files are streamed, never loaded whole.
+ * Exit status 2 is for input that could not be judged and for arguments, never for a record that
+ * was judged.
  */
 @Command(name = "evaluate",
         mixinStandardHelpOptions = true,
@@ -38,9 +40,12 @@ import picocli.CommandLine.Spec;
                     + " ({\"Records\": [...]}), gzipped or not, e.g. a copy of a trail's S3 prefix"
                     + " (AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/*.json.gz). Records of other services"
                     + " are skipped and counted.",
-            "Problems are reported on stderr as 'guardrail: FILE: record N: REASON' (records numbered from 1)."},
+            "Problems are reported on stderr as 'guardrail: FILE: record N: REASON' (records numbered from 1), at most"
+                    + " 100 per file and 1000 in all; the summary counts them all. A record judged all the same (a statement"
+                    + " the engine could not read: the rules fail closed) is a warning and leaves the exit status to its verdict."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:no findings", "1:findings (not exempted)", "2:unusable input or arguments (wins over 1)"})
+        exitCodeList = {"0:no findings", "1:findings (not exempted)",
+            "2:unusable input or arguments, or the run stopped (out of memory): wins over 1"})
 final class EvaluateCommand implements Callable<Integer> {
 
     enum Format { TEXT, JSON }
@@ -82,6 +87,9 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Files (read whatever their name) or directories (searched recursively for *.json and *.json.gz).")
     List<Path> paths;
 
+    /** How directories are listed: the file system's own listing, or a stand-in in tests. */
+    InputPaths.Lister lister = InputPaths.DIRECTORY_LISTER;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -110,12 +118,12 @@ final class EvaluateCommand implements Callable<Integer> {
                 : format == Format.JSON ? JsonPrinter::new : TextPrinter::new;
         Replay.Result result;
         try {
-            result = new Replay(engine.get(), window, printers, threads).run(paths, out, err);
+            result = new Replay(engine.get(), window, printers, threads).run(paths, lister, out, err);
         } catch (Replay.OutputClosed e) {
             return GuardrailCli.UNUSABLE;
         }
         if (format == Format.TEXT) {
-            SummaryReport.print(out, result.tally(), window, engine.get().policy(), result.errors());
+            SummaryReport.print(out, result, window, engine.get().policy());
         }
         out.flush();
         if (result.errors() > 0) {

@@ -14,6 +14,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -52,8 +53,14 @@ public final class GuardrailCli implements Callable<Integer> {
                 new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16));
         PrintWriter err = new PrintWriter(
                 new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
-        int status = commandLine().setOut(out).setErr(err).execute(args);
-        out.flush();
+        int status;
+        try {
+            status = commandLine().setOut(out).setErr(err).execute(args);
+            out.flush();
+        } catch (Throwable e) {
+            // Whatever escapes (out of memory while printing the last lines) is never status 1, "findings".
+            status = fatal(err, e);
+        }
         err.flush();
         System.exit(status);
     }
@@ -66,6 +73,7 @@ public final class GuardrailCli implements Callable<Integer> {
         CommandLine cmd = new CommandLine(new GuardrailCli());
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setParameterExceptionHandler(GuardrailCli::badArguments);
+        cmd.setExecutionStrategy(GuardrailCli::execute);
         cmd.setExecutionExceptionHandler((ex, failed, parsed) -> {
             PrintWriter err = failed.getErr();
             err.println("guardrail: internal error: " + ex);
@@ -80,6 +88,40 @@ public final class GuardrailCli implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(), "missing command (one of " + spec.subcommands().keySet() + ")");
+    }
+
+    /**
+     * Runs the command. An {@link Error} (out of memory, a stack overflow) would escape picocli and
+     * end the JVM with status 1, which means "findings": it is status 2 with a message instead.
+     */
+    private static int execute(ParseResult parsed) {
+        try {
+            return new CommandLine.RunLast().execute(parsed);
+        } catch (Error e) {
+            return fatal(parsed.commandSpec().commandLine().getErr(), e);
+        }
+    }
+
+    /** Reports what stopped the run, in one line, and returns status 2. */
+    static int fatal(PrintWriter err, Throwable e) {
+        try {
+            err.println("guardrail: " + fatalMessage(e));
+            err.flush();
+        } catch (Throwable ignored) {
+            // nothing more can be said: the status still says it
+        }
+        return UNUSABLE;
+    }
+
+    static String fatalMessage(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + e.getMessage() + "): the run stopped and its results are incomplete."
+                    + " Give Java more memory (e.g. JAVA_TOOL_OPTIONS=-Xmx4g) or read fewer files at a time (--threads 1)";
+        }
+        if (e instanceof StackOverflowError) {
+            return "internal error: stack overflow: the run stopped and its results are incomplete (a bug: please report it)";
+        }
+        return "internal error: " + e + ": the run stopped and its results are incomplete (a bug: please report it)";
     }
 
     private static int badArguments(ParameterException ex, String[] args) {

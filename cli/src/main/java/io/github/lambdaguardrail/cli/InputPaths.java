@@ -1,8 +1,10 @@
 package io.github.lambdaguardrail.cli;
 
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.DateTimeException;
@@ -24,7 +26,9 @@ import java.util.Optional;
  * does not grow with the tree; symbolic links are followed. Below the PATH, a CloudTrail day folder
  * ({@code …/yyyy/mm/dd/}, as in {@code AWSLogs/<account>/CloudTrail/<region>/2026/03/01/}) that
  * {@link Window#excludesDeliveryDay} is skipped without being listed. Problems are yielded in
- * order among the files, never thrown. Not thread-safe.
+ * order among the files, never thrown: a directory that cannot be listed, or whose listing breaks
+ * off part-way (an I/O error, a stale network mount), is a problem, and the files listed before
+ * the break and the rest of the tree are still read. Not thread-safe.
  */
 final class InputPaths implements Iterator<InputPaths.Input> {
 
@@ -40,12 +44,21 @@ final class InputPaths implements Iterator<InputPaths.Input> {
     record Problem(String where, String reason) implements Input {
     }
 
+    /** Opens a directory's listing: {@link Files#newDirectoryStream(Path)}, or a stand-in in tests. */
+    @FunctionalInterface
+    interface Lister {
+        DirectoryStream<Path> list(Path directory) throws IOException;
+    }
+
+    static final Lister DIRECTORY_LISTER = Files::newDirectoryStream;
+
     /** A directory entry, sorted as its full path would sort (a directory as if its name ended in '/'). */
     private record Entry(Path path, boolean directory, Object fileKey, String sortKey) {
     }
 
     private final Path root;
     private final Window window;
+    private final Lister lister;
     private final Deque<Iterator<Entry>> stack = new ArrayDeque<>();
     private final Deque<Object> openDirectories = new ArrayDeque<>();
     private final Deque<Input> ready = new ArrayDeque<>();
@@ -54,14 +67,20 @@ final class InputPaths implements Iterator<InputPaths.Input> {
     private long files;
     private long prunedDayFolders;
 
-    private InputPaths(Path root, Window window) {
+    private InputPaths(Path root, Window window, Lister lister) {
         this.root = root;
         this.window = window;
+        this.lister = lister;
     }
 
     /** The inputs of {@code path}; day folders outside {@code window} are skipped. */
     static InputPaths walk(Path path, Window window) {
-        return new InputPaths(path, window);
+        return walk(path, window, DIRECTORY_LISTER);
+    }
+
+    /** {@link #walk(Path, Window)}, listing directories with {@code lister}. */
+    static InputPaths walk(Path path, Window window, Lister lister) {
+        return new InputPaths(path, window, lister);
     }
 
     /** Day folders skipped so far because they hold nothing of the window. */
@@ -141,16 +160,24 @@ final class InputPaths implements Iterator<InputPaths.Input> {
         }
     }
 
-    /** Lists one directory, sorted; a directory that cannot be listed is a problem. */
+    /**
+     * Lists one directory, sorted; a directory that cannot be listed is a problem. When the
+     * listing breaks off, what was listed before the break is still walked.
+     */
     private void open(Path directory, Object fileKey) {
         List<Entry> entries = new ArrayList<>();
-        try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
+        int listed = 0;
+        try (DirectoryStream<Path> children = lister.list(directory)) {
             for (Path child : children) {
+                listed++;
                 BasicFileAttributes attributes;
                 try {
                     attributes = Files.readAttributes(child, BasicFileAttributes.class);
+                } catch (NoSuchFileException e) {
+                    continue; // a dangling symbolic link (or gone since the listing): not a file to read
                 } catch (IOException e) {
-                    continue; // a dangling symbolic link: not a file to read
+                    ready.add(new Problem(child.toString(), Diagnostics.reason(e)));
+                    continue;
                 }
                 String name = child.getFileName().toString();
                 if (attributes.isDirectory()) {
@@ -161,7 +188,12 @@ final class InputPaths implements Iterator<InputPaths.Input> {
             }
         } catch (IOException e) {
             ready.add(new Problem(directory.toString(), Diagnostics.reason(e)));
-            return;
+            if (listed == 0) {
+                return;
+            }
+        } catch (DirectoryIteratorException e) {
+            ready.add(new Problem(directory.toString(), "listing broke off after " + listed + (listed == 1 ? " entry (" : " entries (")
+                    + Diagnostics.reason(e.getCause()) + "): the entries not listed are not read"));
         }
         entries.sort(Comparator.comparing(Entry::sortKey));
         stack.addLast(entries.iterator());

@@ -17,9 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -34,31 +36,59 @@ import java.util.stream.IntStream;
  * problems in input order, whatever the number of threads. A file's output is held in memory only
  * while an earlier file is still printing ({@link HeldOutput}); with {@link VerdictPrinter#NONE}
  * nothing but problems is held. Each file is counted in a {@link Tally} of its own, added up by the
- * printing thread. At most a few files per thread are in flight, so memory does not grow with the
- * input. One {@link #run} at a time.
+ * printing thread. At most a few files per thread are in flight, and what they hold together is
+ * bounded ({@link #MAX_HELD_CHARS}: a worker waits for room), so memory does not grow with the
+ * input. Problem lines are capped: {@link Diagnostics#SHOWN_PER_FILE} per file and
+ * {@link #MAX_PROBLEM_LINES} in all, in input order; all are counted. An internal error on one
+ * record (an exception or a stack overflow in the engine) is a problem of that record: the file
+ * reads on. One {@link #run} at a time.
  */
 final class Replay {
 
     /** Files in flight (being read or held) per thread: enough to keep the threads busy behind a big file. */
     private static final int IN_FLIGHT_PER_THREAD = 4;
 
+    /** Characters of output that the files waiting to print hold together (twice as many bytes). */
+    static final long MAX_HELD_CHARS = 8L << 20;
+
+    /** Problem lines shown on stderr in all; the others are counted. */
+    static final long MAX_PROBLEM_LINES = 1000;
+
     private final GuardrailEngine engine;
     private final Window window;
     private final Function<PrintWriter, VerdictPrinter> printers;
     private final int threads;
+    private final long maxHeldChars;
+    private final long maxProblemLines;
 
-    /** What a run counted; {@code errors}: problems reported on stderr. */
-    record Result(Tally tally, long errors) {
+    /**
+     * What a run counted. {@code errors}: unusable input (exit status 2); {@code warnings}: records
+     * judged all the same; {@code linesShown}: problem lines printed (fewer than the problems when
+     * capped); {@code peakHeldChars}: the most characters of output held at once.
+     */
+    record Result(Tally tally, long errors, long warnings, long linesShown, long peakHeldChars) {
+    }
+
+    /** What one file counted. */
+    private record FileResult(Tally tally, long errors, long warnings) {
     }
 
     /**
      * @param printers a file's verdict printer, given the stream it writes to
      */
     Replay(GuardrailEngine engine, Window window, Function<PrintWriter, VerdictPrinter> printers, int threads) {
+        this(engine, window, printers, threads, MAX_HELD_CHARS, MAX_PROBLEM_LINES);
+    }
+
+    /** With other bounds, for tests. */
+    Replay(GuardrailEngine engine, Window window, Function<PrintWriter, VerdictPrinter> printers, int threads,
+           long maxHeldChars, long maxProblemLines) {
         this.engine = engine;
         this.window = window;
         this.printers = printers;
         this.threads = threads;
+        this.maxHeldChars = maxHeldChars;
+        this.maxProblemLines = maxProblemLines;
     }
 
     /**
@@ -67,8 +97,15 @@ final class Replay {
      * @throws OutputClosed when stdout can no longer be written: reading stops
      */
     Result run(List<Path> paths, PrintWriter out, PrintWriter err) {
+        return run(paths, InputPaths.DIRECTORY_LISTER, out, err);
+    }
+
+    /** {@link #run(List, PrintWriter, PrintWriter)}, listing directories with {@code lister}. */
+    Result run(List<Path> paths, InputPaths.Lister lister, PrintWriter out, PrintWriter err) {
+        HeldOutput.Limits limits = new HeldOutput.Limits(maxHeldChars, maxProblemLines);
         Tally total = new Tally();
         long errors = 0;
+        long warnings = 0;
         Deque<InFlight> inFlight = new ArrayDeque<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
             Thread thread = new Thread(task, "guardrail-evaluate");
@@ -77,18 +114,22 @@ final class Replay {
         });
         try {
             for (Path path : paths) {
-                InputPaths inputs = InputPaths.walk(path, window);
+                InputPaths inputs = InputPaths.walk(path, window, lister);
                 while (inputs.hasNext()) {
                     InputPaths.Input input = inputs.next();
                     if (inFlight.size() >= threads * IN_FLIGHT_PER_THREAD) {
-                        errors += print(inFlight.removeFirst(), total, out, err);
+                        FileResult printed = print(inFlight.removeFirst(), total, out, err);
+                        errors += printed.errors();
+                        warnings += printed.warnings();
                     }
-                    inFlight.addLast(start(input, pool));
+                    inFlight.addLast(start(input, pool, limits));
                 }
                 total.prunedDayFolders += inputs.prunedDayFolders();
             }
             while (!inFlight.isEmpty()) {
-                errors += print(inFlight.removeFirst(), total, out, err);
+                FileResult printed = print(inFlight.removeFirst(), total, out, err);
+                errors += printed.errors();
+                warnings += printed.warnings();
             }
         } catch (OutputClosed e) {
             inFlight.forEach(file -> file.result().cancel(true));
@@ -96,32 +137,42 @@ final class Replay {
         } finally {
             pool.shutdownNow();
         }
-        return new Result(total, errors);
+        long shown = limits.problemLinesShown();
+        if (errors + warnings > shown) {
+            out.flush();
+            err.println("guardrail: not every problem was shown: " + errors + " errors and " + warnings + " warnings in all, "
+                    + shown + " shown (at most " + Diagnostics.SHOWN_PER_FILE + " per file and " + maxProblemLines + " in all)");
+            err.flush();
+        }
+        return new Result(total, errors, warnings, shown, limits.peakHeldChars());
     }
 
     /** A file being read, or a problem found while looking for files. */
-    private record InFlight(HeldOutput output, Future<Result> result) {
+    private record InFlight(HeldOutput output, Future<FileResult> result) {
     }
 
-    private InFlight start(InputPaths.Input input, ExecutorService pool) {
-        HeldOutput output = new HeldOutput();
+    private InFlight start(InputPaths.Input input, ExecutorService pool, HeldOutput.Limits limits) {
+        HeldOutput output = new HeldOutput(limits);
         if (input instanceof InputPaths.Problem problem) {
-            new Diagnostics(output.out(), output.err()).error(problem.where(), problem.reason());
-            return new InFlight(output, CompletableFuture.completedFuture(new Result(new Tally(), 1)));
+            Diagnostics.forFile(output.problems()).error(problem.where(), problem.reason());
+            return new InFlight(output, CompletableFuture.completedFuture(new FileResult(new Tally(), 1, 0)));
         }
         Path file = ((InputPaths.LogFile) input).path();
         return new InFlight(output, pool.submit(() -> new FileEvaluation(file, output).run()));
     }
 
     /** Prints a file's output (what was held, then the rest as it comes) and adds up its counts. */
-    private static long print(InFlight file, Tally total, PrintWriter out, PrintWriter err) {
+    private static FileResult print(InFlight file, Tally total, PrintWriter out, PrintWriter err) {
         file.output().release(out, err);
-        Result result;
+        FileResult result;
         try {
             result = uninterruptibly(file.result());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error; // out of memory: GuardrailCli says so
             }
             throw new IllegalStateException(e.getCause());
         }
@@ -129,7 +180,7 @@ final class Replay {
         if (out.checkError()) {
             throw new OutputClosed();
         }
-        return result.errors();
+        return result;
     }
 
     private static <T> T uninterruptibly(Future<T> future) throws ExecutionException {
@@ -167,15 +218,17 @@ final class Replay {
         private final Tally tally = new Tally();
         /** Why the window could not place the record wanted last; empty when it could, or when it is open. */
         private Optional<String> unplaced = Optional.empty();
+        /** The index of the record being read: the last one offered, or the next once it was handed over. */
+        private int reading;
 
         FileEvaluation(Path file, HeldOutput output) {
             this.file = file;
             this.output = output;
             this.printer = printers.apply(output.out());
-            this.diagnostics = new Diagnostics(output.out(), output.err());
+            this.diagnostics = Diagnostics.forFile(output.problems());
         }
 
-        Result run() {
+        FileResult run() {
             tally.files++;
             try (InputStream in = Files.newInputStream(file)) {
                 CloudTrailReader.read(in, this);
@@ -187,15 +240,33 @@ final class Replay {
                 }
             } catch (IOException e) {
                 diagnostics.error(file.toString(), Diagnostics.reason(e));
+            } catch (OutputClosed | CancellationException e) {
+                throw e;
+            } catch (RuntimeException | StackOverflowError e) {
+                // A bug in the reader: where it stood is known, what it left of the stream is not.
+                diagnostics.error(file, reading, internalError(e) + " while reading it; the rest of the file was not read");
             } finally {
-                printer.endFile();
+                endFile();
             }
             output.out().flush();
-            return new Result(tally, diagnostics.count());
+            return new FileResult(tally, diagnostics.count(), diagnostics.warnings());
+        }
+
+        /** The verdict the printer still holds, then how many problems were not shown. */
+        private void endFile() {
+            try {
+                printer.endFile();
+            } catch (OutputClosed | CancellationException e) {
+                throw e;
+            } catch (RuntimeException | StackOverflowError e) {
+                diagnostics.error(file, reading, internalError(e) + " while printing its verdict");
+            }
+            diagnostics.endFile(file.toString());
         }
 
         @Override
         public boolean wants(int index, String eventTime) {
+            reading = index;
             counted(index);
             unplaced = Optional.empty();
             if (window.isOpen()) {
@@ -216,6 +287,18 @@ final class Replay {
 
         @Override
         public void record(ParsedRecord parsed) {
+            try {
+                judge(parsed);
+            } catch (OutputClosed | CancellationException e) {
+                throw e;
+            } catch (RuntimeException | StackOverflowError e) {
+                // One record the engine (or a printer) chokes on is reported; the file reads on.
+                diagnostics.error(file, parsed.index(), internalError(e) + "; the record was not judged");
+            }
+            reading = parsed.index() + 1;
+        }
+
+        private void judge(ParsedRecord parsed) {
             ParsedRecord record = unplaced.isPresent() && !(parsed instanceof ParsedRecord.Invalid)
                     ? new ParsedRecord.Invalid(parsed.index(), unplaced.get() + ": cannot tell whether it is in the window")
                     : parsed;
@@ -228,14 +311,7 @@ final class Replay {
                 diagnostics.error(file, invalid.index(), invalid.reason());
                 return;
             }
-            Verdict verdict;
-            try {
-                verdict = engine.evaluate(record, FunctionFacts.NONE).orElseThrow();
-            } catch (RuntimeException e) {
-                tally.lambdaRecords++;
-                diagnostics.error(file, record.index(), "internal error: " + e);
-                return;
-            }
+            Verdict verdict = engine.evaluate(record, FunctionFacts.NONE).orElseThrow();
             if (record instanceof ParsedRecord.Guarded guarded && guarded.call().api().service() != WatchedApi.Service.LAMBDA
                     && verdict.decision() == Decision.SKIP) {
                 // A call of another service that does not touch the guardrail: counted like the others.
@@ -245,7 +321,7 @@ final class Replay {
             tally.lambdaRecords++;
             if (record instanceof ParsedRecord.Watched watched) {
                 unusableStatements(watched.event().change())
-                        .forEach(problem -> diagnostics.error(file, record.index(), problem));
+                        .forEach(problem -> diagnostics.warning(file, record.index(), problem));
             }
             tally.add(record, verdict);
             printer.verdict(file, record.index(), verdict);
@@ -261,8 +337,25 @@ final class Replay {
     }
 
     /**
-     * Statements the engine could not parse: the rules fail closed on them, and the input is
-     * reported as unusable too.
+     * What a bug in the engine or the CLI did, for a record's diagnostic: the exception, and for a
+     * stack overflow the frames that repeat (a regular expression, a recursive parser), so that the
+     * report can name the code at fault.
+     */
+    static String internalError(Throwable e) {
+        StringBuilder message = new StringBuilder("internal error: ").append(e);
+        if (e instanceof StackOverflowError) {
+            StackTraceElement[] frames = e.getStackTrace();
+            Arrays.stream(frames).filter(frame -> frame.getClassName().startsWith("io.github.lambdaguardrail."))
+                    .findFirst().or(() -> frames.length == 0 ? Optional.empty() : Optional.of(frames[0]))
+                    .ifPresent(frame -> message.append(" at ").append(frame));
+        }
+        return message.toString();
+    }
+
+    /**
+     * Statements the engine could not parse: the rules fail closed on them (the verdict has a
+     * finding that says so), and each is a warning on stderr. The record was judged, so it is not
+     * unusable input: it leaves the exit status to its verdict.
      */
     private static List<String> unusableStatements(LambdaChange change) {
         if (change instanceof LambdaChange.PermissionGranted granted

@@ -31,7 +31,8 @@ final class SummaryReport {
     private SummaryReport() {
     }
 
-    static void print(PrintWriter out, Tally tally, Window window, Policy policy, long errors) {
+    static void print(PrintWriter out, Replay.Result result, Window window, Policy policy) {
+        Tally tally = result.tally();
         out.println();
         out.println("Summary");
         text(out, "window", window.describe());
@@ -56,7 +57,12 @@ final class SummaryReport {
             out.println(String.format(RULE_ROW, rule, policy.modeFor(rule).label(), tally.findings.getOrDefault(rule, 0L),
                     tally.exempted.getOrDefault(rule, 0L), tally.rollbacks.getOrDefault(rule, 0L)));
         }
-        row(out, "errors", errors, errors > 0 ? "(see stderr)" : "");
+        long problems = result.errors() + result.warnings();
+        String shown = problems > result.linesShown() ? "; " + result.linesShown() + " lines shown" : "";
+        row(out, "errors", result.errors(), result.errors() > 0 ? "(see stderr" + shown + ")" : "");
+        if (result.warnings() > 0) {
+            row(out, "warnings", result.warnings(), "(records judged all the same: see stderr" + shown + ")");
+        }
     }
 
     private static void text(PrintWriter out, String label, String value) {

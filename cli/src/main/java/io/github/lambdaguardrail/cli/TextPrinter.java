@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * </pre>
  *
  * The source names the record number only in files with more than one record; to know that, the
- * verdict of a file's first record is held until the next record or the end of the file.
+ * verdict of a file's first record is held until the next record or the end of the file. Every
+ * line goes through {@link Printable}: a value of the record cannot start a line of its own.
  */
 final class TextPrinter implements VerdictPrinter {
 
@@ -76,21 +77,25 @@ final class TextPrinter implements VerdictPrinter {
         String actor = "by " + verdict.header().actor().arn() + "  (" + source + ")";
         String function = verdict.function().map(FunctionRef::qualifiedArn).orElse("");
         if (verdict.decision() == Decision.SKIP) {
-            out.println(line(verdict.decision(), verdict.header().eventName(), function, actor));
-            out.println(INDENT + "skipped: " + verdict.note().orElse(""));
+            println(line(verdict.decision(), verdict.header().eventName(), function, actor));
+            println(INDENT + "skipped: " + verdict.note().orElse(""));
             return;
         }
         List<Finding> active = verdict.activeFindings();
         String rules = active.isEmpty() ? "-"
                 : active.stream().map(f -> f.ruleId().name()).distinct().collect(Collectors.joining(","));
-        out.println(line(verdict.decision(), rules, function, actor));
+        println(line(verdict.decision(), rules, function, actor));
         for (Finding finding : verdict.findings()) {
-            out.println(INDENT + finding.severity() + " " + finding.ruleId() + "  " + finding.message() + tags(finding));
+            println(INDENT + finding.severity() + " " + finding.ruleId() + "  " + finding.message() + tags(finding));
         }
-        verdict.note().ifPresent(note -> out.println(INDENT + "note: " + note));
+        verdict.note().ifPresent(note -> println(INDENT + "note: " + note));
         for (Action action : verdict.actions()) {
-            out.println(INDENT + "→ " + describe(action));
+            println(INDENT + "→ " + describe(action));
         }
+    }
+
+    private void println(String line) {
+        out.println(Printable.escape(line));
     }
 
     private static String line(Decision decision, String... columns) {

@@ -268,19 +268,34 @@ class EvaluateCommandTest {
         }
 
         @Test
-        void statementThatIsNotJsonIsReportedAndStillFailsClosed() throws IOException {
+        void statementThatIsNotJsonIsAWarningAndTheRecordIsJudgedFailingClosedWithExitStatusOne() throws IOException {
             ObjectNode event = event(PUBLIC_PERMISSION);
             ((ObjectNode) event.path("detail").path("responseElements")).put("statement", "{\"Sid\": \"allow-anyone\", \"Eff");
             Path badStatement = write("bad-statement.json", event.toString());
 
             Run run = run("evaluate", badStatement, COMPLIANT);
 
-            assertEquals(2, run.status());
+            assertEquals(1, run.status(), "judged, with a finding: not unusable input");
             assertTrue(run.errorAbout(badStatement).startsWith(
-                    "guardrail: " + badStatement + ": record 1: statement 'allow-anyone': statement is not JSON"), run.err());
+                    "guardrail: " + badStatement + ": record 1: warning: statement 'allow-anyone': statement is not JSON"), run.err());
             String verdict = run.out().lines().filter(l -> l.contains("function:invoice-renderer")).findFirst().orElse("");
             assertTrue(verdict.startsWith("NOTIFY "), run.out());
             assertCompliantEventStillEvaluated(run);
+            assertEquals("0", summary(run, "errors"));
+            assertEquals("1  (records judged all the same: see stderr)", summary(run, "warnings"));
+        }
+
+        @Test
+        void fileWithFindingsAndNoUnusableInputExitsOneWhateverItsRecordsSay() throws IOException {
+            ObjectNode event = event(PUBLIC_PERMISSION);
+            ((ObjectNode) event.path("detail").path("responseElements")).put("statement", "[\"not\", \"a statement\"]");
+            Path oddStatement = write("odd-statement.json", event.toString());
+
+            Run run = run("evaluate", "--mode", "rollback", oddStatement, MIXED_LOG, EVENTS.resolve("guardrail"));
+
+            assertEquals(1, run.status(), run.err());
+            assertTrue(run.err().lines().allMatch(l -> l.contains(": warning: ")), run.err());
+            assertEquals("0", summary(run, "errors"));
         }
 
         @Test
