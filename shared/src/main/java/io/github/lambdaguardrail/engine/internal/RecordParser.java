@@ -202,9 +202,11 @@ public final class RecordParser {
         JsonNode tagNode = request.get("tags");
         if (tagNode != null && tagNode.isObject()) {
             tagNode.fields().forEachRemaining(e -> {
-                if (e.getValue().isTextual()) {
-                    tags.put(e.getKey(), e.getValue().textValue());
+                if (!e.getValue().isTextual()) {
+                    // AWS records tag values as strings: anything else could hide an exemption.
+                    throw new BadRecord("requestParameters.tags." + bounded(e.getKey()) + " is not a string");
                 }
+                tags.put(e.getKey(), e.getValue().textValue());
             });
         }
         return new LambdaChange.FunctionConfigured(function, created, requested, resulting, tags);
@@ -269,7 +271,12 @@ public final class RecordParser {
                 throw new BadRecord("requestParameters.tags is not an object");
             }
             Map<String, String> set = new LinkedHashMap<>();
-            tags.fields().forEachRemaining(e -> set.put(e.getKey(), e.getValue().isTextual() ? e.getValue().textValue() : ""));
+            tags.fields().forEachRemaining(e -> {
+                if (!e.getValue().isTextual()) {
+                    throw new BadRecord("requestParameters.tags." + bounded(e.getKey()) + " is not a string");
+                }
+                set.put(e.getKey(), e.getValue().textValue());
+            });
             return new LambdaChange.TagsChanged(function, set, List.of());
         }
         if (!request.path("tagKeys").isArray()) {

@@ -23,7 +23,40 @@ public final class StatementParser {
     private static final Pattern IAM_ARN_ACCOUNT = Pattern.compile("arn:aws[a-z-]*:(iam|sts)::(\\d+):.*");
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
 
+    /** A Lambda resource policy is at most 20 KB: a longer statement is not one AWS recorded. */
+    static final int MAX_POLICY = 20_480;
+
     private StatementParser() {
+    }
+
+    /** Whether every key and text value is printable ASCII, as IAM policy grammar and Lambda write them. */
+    private static boolean printable(JsonNode node) {
+        if (node.isTextual()) {
+            return printable(node.textValue());
+        }
+        for (var field : (Iterable<java.util.Map.Entry<String, JsonNode>>) node::fields) {
+            if (!printable(field.getKey()) || !printable(field.getValue())) {
+                return false;
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode item : node) {
+                if (!printable(item)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean printable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses a statement from its JSON text (AddPermission's {@code responseElements.statement}). */
@@ -64,6 +97,14 @@ public final class StatementParser {
     private static PolicyStatement parse(JsonNode node, String fallbackSid, String raw) {
         if (node == null || !node.isObject()) {
             return new PolicyStatement.Unparseable(fallbackSid, "statement is not a JSON object", raw);
+        }
+        if (raw.length() > MAX_POLICY) {
+            return new PolicyStatement.Unparseable(fallbackSid, "statement is longer than a Lambda resource policy can be ("
+                    + MAX_POLICY + " characters)", raw.substring(0, 200) + "...");
+        }
+        if (!printable(node)) {
+            return new PolicyStatement.Unparseable(fallbackSid,
+                    "statement holds a character AWS never writes in a policy (control or non-ASCII)", raw);
         }
         JsonNode sidNode = node.get("Sid");
         String sid = sidNode != null && sidNode.isTextual() ? sidNode.textValue() : fallbackSid;
