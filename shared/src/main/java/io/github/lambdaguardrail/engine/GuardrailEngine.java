@@ -170,12 +170,19 @@ public final class GuardrailEngine {
         return judge(header, existing, facts, Optional.empty());
     }
 
+    /** The account id of a Lambda ARN ({@code arn:aws:lambda:region:account:function:name}). */
+    private static Optional<String> accountOf(String arn) {
+        String[] parts = arn.split(":", 6);
+        return parts.length == 6 && parts[4].matches("\\d{12}") ? Optional.of(parts[4]) : Optional.empty();
+    }
+
     /** The verdict for a change; without an event, the change is existing state (every failure pre-existing). */
     private Verdict judge(RecordHeader header, LambdaChange change, FunctionFacts facts, Optional<LambdaEvent> event) {
         FunctionRef function = change.function();
         boolean existing = event.isEmpty();
         List<String> actorIdentities = existing ? List.of() : header.actor().identities();
-        RuleContext context = new RuleContext(policy, header.account(), allowedActions);
+        // The function's own account is the one in its ARN, not the record's recipient account.
+        RuleContext context = new RuleContext(policy, accountOf(function.arn()).orElse(header.account()), allowedActions);
         Map<String, String> tags = tags(change, facts);
         boolean guardrail = tamper.isGuardrailResource(function.arn());
         List<RuleResult> results = new ArrayList<>();

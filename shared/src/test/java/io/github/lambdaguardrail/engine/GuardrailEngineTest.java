@@ -111,6 +111,35 @@ class GuardrailEngineTest {
         }
     }
 
+    /**
+     * "Own account" is the function's account, from its ARN, not the record's recipient account:
+     * a function named by ARN in another account (a cross-account call, or a delegated trail).
+     */
+    @Nested
+    class OwnAccount {
+
+        private static final String FUNCTION = "arn:aws:lambda:us-east-1:" + TestRecords.PARTNER + ":function:partner-hook";
+
+        private ObjectNode grantTo(String account) {
+            String statement = "{\"Sid\":\"account-invoke\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::" + account
+                    + ":root\"},\"Action\":\"lambda:InvokeFunction\",\"Resource\":\"" + FUNCTION + "\"}";
+            return TestRecords.addPermission(OWN, FUNCTION, "account-invoke", statement);
+        }
+
+        @Test
+        void grantToTheFunctionsAccountIsAllowedWhenTheRecordNamesAnotherAccount() {
+            Verdict v = evaluate(grantTo(TestRecords.PARTNER), ROLLBACK);
+            assertEquals(Decision.ALLOW, v.decision(), v::toString);
+        }
+
+        @Test
+        void grantToTheRecordsAccountIsUntrustedWhenTheFunctionIsInAnotherAccount() {
+            Verdict v = evaluate(grantTo(OWN), ROLLBACK);
+            assertEquals(List.of(RuleId.PERMISSION_UNTRUSTED_ACCOUNT), v.findings().stream().map(Finding::ruleId).toList());
+            assertTrue(v.findings().get(0).message().contains(OWN), v.findings().get(0)::message);
+        }
+    }
+
     @Nested
     class OwnFunctions {
 
@@ -523,6 +552,8 @@ class GuardrailEngineTest {
             String iot = TestRecords.JSON.readTree(dir.resolve("c7n_getpolicy_resp_iot_sourceaccount_and_sourcearn.json").toFile())
                     .at("/data/Policy").textValue();
             ObjectNode record = TestRecords.putResourcePolicy("c7n-cleanup", iot);
+            // The function's own account is the one in its ARN (the policy's Resource).
+            ((ObjectNode) record.get("requestParameters")).put("resourceArn", "arn:aws:lambda:us-west-2:644160558196:function:c7n-cleanup");
             record.put("recipientAccountId", "644160558196");
             assertEquals(Decision.ALLOW, evaluate(record, Policy.defaults()).decision());
         }
