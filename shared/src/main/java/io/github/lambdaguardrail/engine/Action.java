@@ -9,17 +9,15 @@ public sealed interface Action {
     String type();
 
     /**
-     * Remove the statement the event added, and nothing else. The executor first confirms the
-     * live policy (same qualifier) still holds exactly this statement and removes it guarded by
-     * the policy's revision id.
+     * Remove the statement the event added, and nothing else: never a statement chosen by its
+     * shape (the other half of a public function URL arrives as its own event and is judged on its
+     * own). The executor first confirms the live policy (same qualifier) still holds exactly this
+     * statement and removes it guarded by the policy's revision id.
      *
      * @param statementId       the Sid the event added
      * @param expectedStatement the statement as CloudTrail recorded it
-     * @param functionUrlPair   the statement is half of a public function URL: the other half,
-     *                          if present in the live policy with the same shape, goes too
      */
-    record RemovePermission(FunctionRef function, String statementId, String expectedStatement,
-                            boolean functionUrlPair) implements Action {
+    record RemovePermission(FunctionRef function, String statementId, String expectedStatement) implements Action {
         public String type() {
             return "REMOVE_PERMISSION";
         }

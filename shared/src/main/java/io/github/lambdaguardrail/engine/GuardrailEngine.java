@@ -238,8 +238,7 @@ public final class GuardrailEngine {
             if (!(granted.statement() instanceof PolicyStatement.Parsed statement)) {
                 return Plan.withheld("rollback withheld: the statement could not be parsed, so it cannot be matched safely");
             }
-            boolean urlPair = findings.stream().anyMatch(f -> f.ruleId() == RuleId.FUNCTION_URL_PUBLIC);
-            return new Plan(List.of(new Action.RemovePermission(granted.function(), statement.sid(), statement.raw(), urlPair)),
+            return new Plan(List.of(new Action.RemovePermission(granted.function(), statement.sid(), statement.raw())),
                     Optional.empty());
         }
         if (change instanceof LambdaChange.FunctionConfigured configured) {

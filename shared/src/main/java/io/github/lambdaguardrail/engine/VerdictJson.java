@@ -47,7 +47,6 @@ public final class VerdictJson {
         if (action instanceof Action.RemovePermission remove) {
             function(out, remove.function());
             out.put("statementId", remove.statementId());
-            out.put("functionUrlPair", remove.functionUrlPair());
         } else if (action instanceof Action.Quarantine quarantine) {
             function(out, quarantine.function());
             ArrayNode reasons = out.putArray("reasons");

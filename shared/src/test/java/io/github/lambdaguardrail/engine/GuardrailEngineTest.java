@@ -339,7 +339,6 @@ class GuardrailEngineTest {
             assertEquals("orders-api", remove.function().name());
             assertEquals("arn:aws:lambda:us-east-1:111122223333:function:orders-api", remove.function().arn());
             assertEquals(stmt, remove.expectedStatement());
-            assertFalse(remove.functionUrlPair());
             assertEquals(Optional.of("arn:aws:lambda:us-east-1:111122223333:function:orders-api:live"),
                     v.function().map(FunctionRef::qualifiedArn));
         }
@@ -353,13 +352,13 @@ class GuardrailEngineTest {
         }
 
         @Test
-        void functionUrlHalfIsRemovedAsAPair() {
+        void functionUrlHalfRemovesOnlyTheStatementTheEventAdded() {
             String half = "{\"Sid\":\"FunctionURLAllowPublicAccess\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunctionUrl\","
                     + "\"Resource\":\"arn:aws:lambda:us-east-1:111122223333:function:public-webhook\","
                     + "\"Condition\":{\"StringEquals\":{\"lambda:FunctionUrlAuthType\":\"NONE\"}}}";
             Verdict v = evaluate(TestRecords.addPermission(OWN, "public-webhook", "FunctionURLAllowPublicAccess", half), ROLLBACK);
             assertEquals(List.of(RuleId.FUNCTION_URL_PUBLIC), v.findings().stream().map(Finding::ruleId).toList());
-            assertEquals("REMOVE_PERMISSION(FunctionURLAllowPublicAccess,pair) NOTIFY", describe(v.actions()));
+            assertEquals("REMOVE_PERMISSION(FunctionURLAllowPublicAccess) NOTIFY", describe(v.actions()));
         }
 
         @Test

@@ -42,25 +42,14 @@ public final class LambdaRemediator implements Remediator {
     public ActionOutcome removePermission(Action.RemovePermission action) {
         FunctionRef function = action.function();
         List<String> undo = new ArrayList<>();
-        Removal main = removeStatement(function, action.statementId(),
+        Removal removal = removeStatement(function, action.statementId(),
                 live -> ResourcePolicy.sameStatement(live.raw(), action.expectedStatement()), undo);
-        if (main != Removal.REMOVED && main != Removal.ALREADY_GONE) {
-            return new ActionOutcome(action.type(), ActionOutcome.Status.LEFT_ALONE, main.detail(action.statementId()), undo);
-        }
-        List<String> details = new ArrayList<>();
-        details.add(main.detail(action.statementId()));
-        boolean changed = main == Removal.REMOVED;
-        if (action.functionUrlPair()) {
-            ResourcePolicy.UrlHalf half = ResourcePolicy.publicUrlHalf(ResourcePolicy.statement(action.expectedStatement()));
-            for (String companion : companions(function, action.statementId(), half)) {
-                Removal other = removeStatement(function, companion,
-                        live -> ResourcePolicy.publicUrlHalf(live) == otherHalf(half), undo);
-                details.add(other.detail(companion) + " (other half of the public function URL)");
-                changed |= other == Removal.REMOVED;
-            }
-        }
-        return new ActionOutcome(action.type(), changed ? ActionOutcome.Status.DONE : ActionOutcome.Status.ALREADY_DONE,
-                String.join("; ", details), undo);
+        ActionOutcome.Status status = switch (removal) {
+            case REMOVED -> ActionOutcome.Status.DONE;
+            case ALREADY_GONE -> ActionOutcome.Status.ALREADY_DONE;
+            case CHANGED, CONTENDED, UNREADABLE -> ActionOutcome.Status.LEFT_ALONE;
+        };
+        return new ActionOutcome(action.type(), status, removal.detail(action.statementId()), undo);
     }
 
     /** How one removal ended. */
@@ -124,22 +113,6 @@ public final class LambdaRemediator implements Remediator {
         } catch (JsonProcessingException e) {
             return false;
         }
-    }
-
-    private List<String> companions(FunctionRef function, String removedSid, ResourcePolicy.UrlHalf half) {
-        ResourcePolicy.UrlHalf wanted = otherHalf(half);
-        return policy(function).map(p -> ResourcePolicy.statements(p.policy()).stream()
-                .filter(s -> !s.sid().isEmpty() && !s.sid().equals(removedSid))
-                .filter(s -> ResourcePolicy.publicUrlHalf(s) == wanted)
-                .map(PolicyStatement::sid).toList()).orElse(List.of());
-    }
-
-    private static ResourcePolicy.UrlHalf otherHalf(ResourcePolicy.UrlHalf half) {
-        return switch (half) {
-            case INVOKE_FUNCTION_URL -> ResourcePolicy.UrlHalf.INVOKE_FUNCTION_VIA_URL;
-            case INVOKE_FUNCTION_VIA_URL -> ResourcePolicy.UrlHalf.INVOKE_FUNCTION_URL;
-            case NONE -> ResourcePolicy.UrlHalf.NONE;
-        };
     }
 
     private Optional<GetPolicyResponse> policy(FunctionRef function) {

@@ -14,8 +14,8 @@ import io.github.lambdaguardrail.engine.Action;
 public interface Remediator {
 
     /**
-     * Removes the statement the event added, guarded by the policy's revision id, with the other
-     * half of a public function URL when {@link Action.RemovePermission#functionUrlPair()}.
+     * Removes the statement the event added, guarded by the policy's revision id, and nothing else
+     * (not the other half of a public function URL: that arrives as its own event).
      */
     ActionOutcome removePermission(Action.RemovePermission action);
 
