@@ -41,15 +41,25 @@ public final class LambdaRemediator implements Remediator {
     @Override
     public ActionOutcome removePermission(Action.RemovePermission action) {
         FunctionRef function = action.function();
-        List<String> undo = new ArrayList<>();
         Removal removal = removeStatement(function, action.statementId(),
-                live -> ResourcePolicy.sameStatement(live.raw(), action.expectedStatement()), undo);
-        ActionOutcome.Status status = switch (removal) {
-            case REMOVED -> ActionOutcome.Status.DONE;
-            case ALREADY_GONE -> ActionOutcome.Status.ALREADY_DONE;
-            case CHANGED, CONTENDED, UNREADABLE -> ActionOutcome.Status.LEFT_ALONE;
+                live -> ResourcePolicy.sameStatement(live.raw(), action.expectedStatement()));
+        String detail = removal.detail(action.statementId());
+        return switch (removal) {
+            case REMOVED -> removed(action, detail);
+            case ALREADY_GONE -> ActionOutcome.of(action.type(), ActionOutcome.Status.ALREADY_DONE, detail);
+            case CHANGED, CONTENDED, UNREADABLE -> ActionOutcome.of(action.type(), ActionOutcome.Status.LEFT_ALONE, detail);
         };
-        return new ActionOutcome(action.type(), status, removal.detail(action.statementId()), undo);
+    }
+
+    /** The removed statement is exactly the expected one (the same JSON): its undo is built from that. */
+    private static ActionOutcome removed(Action.RemovePermission action, String detail) {
+        UndoCommands.Undo undo = UndoCommands.addPermission(action.function(), action.expectedStatement());
+        if (undo instanceof UndoCommands.Undo.Command command) {
+            return new ActionOutcome(action.type(), ActionOutcome.Status.DONE, detail, List.of(command.text()));
+        }
+        return ActionOutcome.of(action.type(), ActionOutcome.Status.DONE, detail + "; no exact undo command exists ("
+                + ((UndoCommands.Undo.None) undo).why() + "): if the statement was approved, re-create it by hand from"
+                + " the event's responseElements.statement");
     }
 
     /** How one removal ended. */
@@ -72,7 +82,7 @@ public final class LambdaRemediator implements Remediator {
      * guarded by the revision id; re-reads and re-decides when the policy changed in between.
      */
     private Removal removeStatement(FunctionRef function, String sid,
-                                    java.util.function.Predicate<PolicyStatement> stillTheOne, List<String> undo) {
+                                    java.util.function.Predicate<PolicyStatement> stillTheOne) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Optional<GetPolicyResponse> policy = policy(function);
             if (policy.isPresent() && !readable(policy.get().policy())) {
@@ -90,9 +100,6 @@ public final class LambdaRemediator implements Remediator {
             try {
                 lambda.removePermission(b -> b.functionName(function.arn()).statementId(sid)
                         .qualifier(function.qualifier().orElse(null)).revisionId(policy.get().revisionId()));
-                if (live.get() instanceof PolicyStatement.Parsed parsed) {
-                    undo.add(UndoCommands.addPermission(function, parsed));
-                }
                 return Removal.REMOVED;
             } catch (PreconditionFailedException e) {
                 // The policy changed since we read it: read it again and decide again.
