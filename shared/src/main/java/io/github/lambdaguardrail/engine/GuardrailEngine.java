@@ -228,7 +228,12 @@ public final class GuardrailEngine {
         return new Verdict(header, decision, plan.note(), Optional.of(function), findings, results, actions);
     }
 
-    /** The rollback actions for the findings, or a note saying why there are none. */
+    /**
+     * The rollback actions for the findings, or a note saying why there are none. With the live
+     * state in the facts, a rollback is planned only while the live state still shows the event's
+     * change, with that exact state (and its revision id) as the action's precondition; otherwise
+     * the plan is to leave the function alone, saying why.
+     */
     private Plan rollback(LambdaEvent event, List<Finding> findings, FunctionFacts facts) {
         if (!event.header().isActionable()) {
             return Plan.withheld("rollback withheld: account id or region of the record is not well formed");
@@ -238,19 +243,83 @@ public final class GuardrailEngine {
             if (!(granted.statement() instanceof PolicyStatement.Parsed statement)) {
                 return Plan.withheld("rollback withheld: the statement could not be parsed, so it cannot be matched safely");
             }
-            return new Plan(List.of(new Action.RemovePermission(granted.function(), statement.sid(), statement.raw())),
-                    Optional.empty());
+            return Plan.of(removal(granted.function(), statement, facts));
         }
         if (change instanceof LambdaChange.FunctionConfigured configured) {
             FunctionRef unqualified = new FunctionRef(configured.function().name(), Optional.empty(), configured.function().arn());
-            if (!configured.created() && facts.lastKnownGoodVpc().isPresent()) {
-                return new Plan(List.of(new Action.RestoreVpcConfig(unqualified, facts.lastKnownGoodVpc().get(),
-                        configured.resultingVpc())), Optional.empty());
-            }
             List<RuleId> reasons = List.copyOf(new LinkedHashSet<>(findings.stream().map(Finding::ruleId).toList()));
-            return new Plan(List.of(new Action.Quarantine(unqualified, reasons)), Optional.empty());
+            return Plan.of(vpcRollback(unqualified, configured, reasons, facts));
         }
         return Plan.withheld("no automatic rollback for " + event.api().baseName() + ": notify only");
+    }
+
+    private static final String REMOVE_PERMISSION = "REMOVE_PERMISSION";
+    private static final String QUARANTINE = "QUARANTINE";
+    private static final String RESTORE_VPC_CONFIG = "RESTORE_VPC_CONFIG";
+
+    /** Remove exactly the statement the event added, as the live policy shows it, or leave the policy alone. */
+    private static Action removal(FunctionRef function, PolicyStatement.Parsed statement, FunctionFacts facts) {
+        String sid = statement.sid();
+        if (facts.function().orElse(null) instanceof LiveFunction.Missing) {
+            return new Action.LeaveAlone(function, REMOVE_PERMISSION, true, "function no longer exists");
+        }
+        if (facts.policy().isEmpty()) {
+            return new Action.RemovePermission(function, sid, statement.raw(), Optional.empty());
+        }
+        if (!(facts.policy().get() instanceof LivePolicy.Found live)) {
+            return new Action.LeaveAlone(function, REMOVE_PERMISSION, true, "statement '" + sid + "' was already gone");
+        }
+        if (!live.readable()) {
+            // A document that is not a policy cannot show the statement is gone.
+            return new Action.LeaveAlone(function, REMOVE_PERMISSION, false,
+                    "the live policy could not be read; statement '" + sid + "' left alone");
+        }
+        List<PolicyStatement> same = live.statements(sid);
+        if (same.isEmpty()) {
+            return new Action.LeaveAlone(function, REMOVE_PERMISSION, true, "statement '" + sid + "' was already gone");
+        }
+        if (same.size() > 1) {
+            return new Action.LeaveAlone(function, REMOVE_PERMISSION, false,
+                    "the live policy has " + same.size() + " statements with Sid '" + sid + "'; left alone");
+        }
+        if (!ResourcePolicy.sameStatement(same.get(0).raw(), statement.raw())) {
+            return new Action.LeaveAlone(function, REMOVE_PERMISSION, false,
+                    "statement '" + sid + "' differs from what the event added; left alone");
+        }
+        return new Action.RemovePermission(function, sid, statement.raw(), Optional.of(live.revisionId()));
+    }
+
+    /**
+     * Restore the last known-good VPC config (an update, when one is known) or quarantine, only
+     * while the live function still has the VPC config the event set.
+     */
+    private static Action vpcRollback(FunctionRef function, LambdaChange.FunctionConfigured configured, List<RuleId> reasons,
+                                      FunctionFacts facts) {
+        Optional<VpcConfig> knownGood = configured.created() ? Optional.empty() : facts.lastKnownGoodVpc();
+        String planned = knownGood.isPresent() ? RESTORE_VPC_CONFIG : QUARANTINE;
+        VpcConfig set = configured.resultingVpc();
+        Optional<LiveFunction> live = facts.function();
+        if (live.orElse(null) instanceof LiveFunction.Missing) {
+            return new Action.LeaveAlone(function, planned, true, "function no longer exists");
+        }
+        Optional<LiveFunction.Found> found = live.map(LiveFunction.Found.class::cast);
+        if (found.isPresent() && !found.get().vpc().sameAttachment(set)) {
+            VpcConfig now = found.get().vpc();
+            if (knownGood.isPresent() && now.sameAttachment(knownGood.get())) {
+                return new Action.LeaveAlone(function, planned, true,
+                        "the function is back in its last known-good VPC config (" + now.describe() + ")");
+            }
+            String what = !set.isAttached() && now.isAttached()
+                    ? "the function is now in " + now.describe() + ": it was moved into a VPC after the event"
+                    : "the function changed after the event";
+            return new Action.LeaveAlone(function, planned, false, what + ", so its live VPC config is no longer what the"
+                    + " event set (" + set.describe() + "); left alone");
+        }
+        if (knownGood.isPresent()) {
+            return new Action.RestoreVpcConfig(function, knownGood.get(), found.map(LiveFunction.Found::vpc).orElse(set),
+                    found.flatMap(LiveFunction.Found::revisionId));
+        }
+        return new Action.Quarantine(function, reasons, set);
     }
 
     private Optional<String> exemption(RuleId rule, FunctionRef function, boolean guardrail,
@@ -295,6 +364,10 @@ public final class GuardrailEngine {
 
     private record Plan(List<Action> actions, Optional<String> note) {
         static final Plan NONE = new Plan(List.of(), Optional.empty());
+
+        static Plan of(Action action) {
+            return new Plan(List.of(action), Optional.empty());
+        }
 
         static Plan withheld(String note) {
             return new Plan(List.of(), Optional.of(note));

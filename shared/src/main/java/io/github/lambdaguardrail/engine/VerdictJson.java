@@ -57,6 +57,11 @@ public final class VerdictJson {
             restore.knownGood().subnetIds().forEach(subnets::add);
             ArrayNode groups = out.putArray("securityGroupIds");
             restore.knownGood().securityGroupIds().forEach(groups::add);
+            out.put("ipv6AllowedForDualStack", restore.knownGood().ipv6AllowedForDualStack());
+        } else if (action instanceof Action.LeaveAlone leave) {
+            function(out, leave.function());
+            out.put("instead", leave.instead());
+            out.put("reason", leave.reason());
         }
         return out;
     }

@@ -323,6 +323,125 @@ class GuardrailEngineTest {
         }
     }
 
+    /**
+     * The live state passed in as facts: the engine plans a rollback only while the live state
+     * still shows the event's change, with that state (and its revision id) as the precondition;
+     * otherwise it plans to leave the function alone and says why.
+     */
+    @Nested
+    class LiveState {
+
+        private static final String REVISION = "34bbe0f0-7841-4d5c-8950-c3adf68a99bd";
+        private final VpcConfig good = new VpcConfig(List.of(SUBNET_A), List.of(SG), Optional.of(VPC), true);
+
+        private FunctionFacts live(Optional<VpcConfig> knownGood, VpcConfig vpc) {
+            return new FunctionFacts(Map.of(), knownGood,
+                    Optional.of(new LiveFunction.Found(vpc, Optional.of(REVISION), "Active", "Successful")), Optional.empty());
+        }
+
+        private FunctionFacts policy(LivePolicy policy) {
+            return new FunctionFacts(Map.of(), Optional.empty(),
+                    Optional.of(new LiveFunction.Found(VpcConfig.NONE, Optional.of(REVISION), "Active", "Successful")),
+                    Optional.of(policy));
+        }
+
+        private Action.LeaveAlone leftAlone(Verdict v) {
+            assertEquals(Decision.ROLLBACK, v.decision(), "a rollback was due");
+            return assertInstanceOf(Action.LeaveAlone.class, v.actions().get(0));
+        }
+
+        @Test
+        void createdOutsideAVpcAndStillOutsideIsQuarantinedExpectingNoVpc() {
+            Verdict v = evaluate(createdOutsideVpc("data-scraper", Map.of()), ROLLBACK, live(Optional.empty(), VpcConfig.NONE), Set.of());
+            Action.Quarantine q = assertInstanceOf(Action.Quarantine.class, v.actions().get(0));
+            assertFalse(q.expectedVpc().isAttached());
+        }
+
+        @Test
+        void createdOutsideAVpcButNowInOneIsLeftAloneSayingWhere() {
+            Verdict v = evaluate(createdOutsideVpc("data-scraper", Map.of()), ROLLBACK, live(Optional.empty(), good), Set.of());
+            Action.LeaveAlone leave = leftAlone(v);
+            assertEquals("QUARANTINE", leave.instead());
+            assertFalse(leave.alreadyUndone());
+            assertTrue(leave.reason().contains("now in subnets [" + SUBNET_A + "]"), leave.reason());
+        }
+
+        @Test
+        void vpcRemovalStillDetachedIsRestoredUnderTheFunctionsRevisionReplacingTheLiveConfig() {
+            VpcConfig detached = new VpcConfig(List.of(), List.of(), Optional.empty());
+            Verdict v = evaluate(vpcRemoved(), ROLLBACK, live(Optional.of(good), detached), Set.of());
+            Action.RestoreVpcConfig restore = assertInstanceOf(Action.RestoreVpcConfig.class, v.actions().get(0));
+            assertEquals(good, restore.knownGood());
+            assertTrue(restore.knownGood().ipv6AllowedForDualStack(), "every field of the known-good config");
+            assertEquals(detached, restore.replaced());
+            assertEquals(Optional.of(REVISION), restore.revisionId());
+        }
+
+        @Test
+        void vpcRemovalReattachedElsewhereIsLeftAlone() {
+            VpcConfig elsewhere = new VpcConfig(List.of(SUBNET_B), List.of(SG), Optional.of(VPC));
+            Action.LeaveAlone leave = leftAlone(evaluate(vpcRemoved(), ROLLBACK, live(Optional.of(good), elsewhere), Set.of()));
+            assertEquals("RESTORE_VPC_CONFIG", leave.instead());
+            assertFalse(leave.alreadyUndone());
+            assertTrue(leave.reason().contains("no longer what the event set"), leave.reason());
+        }
+
+        @Test
+        void vpcRemovalBackInTheKnownGoodConfigIsAlreadyUndone() {
+            Action.LeaveAlone leave = leftAlone(evaluate(vpcRemoved(), ROLLBACK, live(Optional.of(good), good), Set.of()));
+            assertTrue(leave.alreadyUndone());
+        }
+
+        @Test
+        void goneFunctionIsAlreadyUndone() {
+            FunctionFacts gone = new FunctionFacts(Map.of(), Optional.empty(), Optional.of(new LiveFunction.Missing()), Optional.empty());
+            Action.LeaveAlone leave = leftAlone(evaluate(createdOutsideVpc("data-scraper", Map.of()), ROLLBACK, gone, Set.of()));
+            assertTrue(leave.alreadyUndone());
+            assertEquals("function no longer exists", leave.reason());
+        }
+
+        private static final String DOCUMENT = "{\"Version\":\"2012-10-17\",\"Id\":\"default\",\"Statement\":[%s]}";
+
+        @Test
+        void grantStillInTheLivePolicyIsRemovedUnderThePolicysRevision() {
+            Verdict v = evaluate(publicGrant(), ROLLBACK, policy(new LivePolicy.Found(DOCUMENT.formatted(PUBLIC), "rev-7")), Set.of());
+            Action.RemovePermission remove = assertInstanceOf(Action.RemovePermission.class, v.actions().get(0));
+            assertEquals(Optional.of("rev-7"), remove.policyRevisionId());
+            assertEquals("allow-anyone", remove.statementId());
+        }
+
+        @Test
+        void grantGoneFromTheLivePolicyIsAlreadyUndone() {
+            assertTrue(leftAlone(evaluate(publicGrant(), ROLLBACK, policy(new LivePolicy.Missing()), Set.of())).alreadyUndone());
+            Action.LeaveAlone other = leftAlone(evaluate(publicGrant(), ROLLBACK,
+                    policy(new LivePolicy.Found(DOCUMENT.formatted(S3_NO_SOURCE), "rev-7")), Set.of()));
+            assertEquals("statement 'allow-anyone' was already gone", other.reason());
+        }
+
+        @Test
+        void grantChangedUnderTheSameSidIsLeftAlone() {
+            String narrowed = PUBLIC.replace("}", ",\"Condition\":{\"StringEquals\":{\"AWS:SourceAccount\":\"111122223333\"}}}");
+            Action.LeaveAlone leave = leftAlone(evaluate(publicGrant(), ROLLBACK,
+                    policy(new LivePolicy.Found(DOCUMENT.formatted(narrowed), "rev-7")), Set.of()));
+            assertFalse(leave.alreadyUndone());
+            assertEquals("statement 'allow-anyone' differs from what the event added; left alone", leave.reason());
+        }
+
+        @Test
+        void grantWhoseSidIsTwiceInTheLivePolicyIsLeftAlone() {
+            Action.LeaveAlone leave = leftAlone(evaluate(publicGrant(), ROLLBACK,
+                    policy(new LivePolicy.Found(DOCUMENT.formatted(PUBLIC + "," + PUBLIC), "rev-7")), Set.of()));
+            assertTrue(leave.reason().contains("2 statements with Sid 'allow-anyone'"), leave.reason());
+        }
+
+        @Test
+        void unreadableLivePolicyLeavesTheGrantAlone() {
+            Action.LeaveAlone leave = leftAlone(evaluate(publicGrant(), ROLLBACK, policy(new LivePolicy.Found("<AccessDenied/>", "r")),
+                    Set.of()));
+            assertEquals("the live policy could not be read; statement 'allow-anyone' left alone", leave.reason());
+        }
+    }
+
     @Nested
     class PlannedActions {
 

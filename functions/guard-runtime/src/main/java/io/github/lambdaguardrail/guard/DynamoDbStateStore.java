@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * {@link StateStore} on one DynamoDB table with the string partition key {@code pk}:
  * {@code event#<eventID>} items (status, lease, attempts, the alert of an event acted on but not yet
  * alerted, TTL attribute {@code expiresAt}) and
- * {@code vpc#<functionArn>} items (the last known-good VPC config). Claims are conditional
+ * {@code vpc#<functionArn>} items (the last known-good VPC config, every field). Claims are conditional
  * writes, so concurrent duplicate deliveries race safely. Thread-safe.
  */
 public final class DynamoDbStateStore implements StateStore {
@@ -125,7 +125,8 @@ public final class DynamoDbStateStore implements StateStore {
         Map<String, AttributeValue> v = item.item();
         return Optional.of(new VpcConfig(v.get("subnetIds").ss(), v.containsKey("securityGroupIds")
                 ? v.get("securityGroupIds").ss() : List.of(),
-                Optional.ofNullable(v.get("vpcId")).map(AttributeValue::s)));
+                Optional.ofNullable(v.get("vpcId")).map(AttributeValue::s),
+                Optional.ofNullable(v.get("ipv6AllowedForDualStack")).map(AttributeValue::bool).orElse(false)));
     }
 
     @Override
@@ -139,6 +140,7 @@ public final class DynamoDbStateStore implements StateStore {
             item.put("securityGroupIds", AttributeValue.fromSs(vpc.securityGroupIds()));
         }
         vpc.vpcId().ifPresent(id -> item.put("vpcId", s(id)));
+        item.put("ipv6AllowedForDualStack", AttributeValue.fromBool(vpc.ipv6AllowedForDualStack()));
         dynamo.putItem(b -> b.tableName(table).item(item));
     }
 

@@ -8,6 +8,7 @@ import io.github.lambdaguardrail.engine.FunctionFacts;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.LambdaChange;
 import io.github.lambdaguardrail.engine.LambdaEvent;
+import io.github.lambdaguardrail.engine.LiveFunction;
 import io.github.lambdaguardrail.engine.ParsedRecord;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.RuleStatus;
@@ -128,15 +129,15 @@ public final class Guard {
 
     private void handle(LambdaEvent event, GuardReport report) {
         report.evaluated++;
-        // Facts only ever exempt findings or refine a rollback, so a verdict without them that
-        // finds nothing stands, and compliant events cost no extra calls.
+        // Facts only ever exempt findings or refine a rollback (proof of an introduced violation,
+        // the live state to plan against), so a verdict without them that finds nothing stands.
         Verdict first = engine.evaluate(event, FunctionFacts.NONE);
         if (first.decision() == Decision.ALLOW) {
             logVerdict(first);
             rememberIfKnownGood(event, first);
             return;
         }
-        judged(first, () -> engine.evaluate(event, facts.factsFor(event.change().function())), report);
+        judged(first, () -> engine.evaluate(event, facts.factsFor(event.change())), report);
     }
 
     /**
@@ -196,8 +197,8 @@ public final class Guard {
             if (Failures.isTransient(e) && !lastAttempt) {
                 throw e;
             }
-            outcomes.add(ActionOutcome.failed("READ_FUNCTION", "the function's tags and known-good VPC config could"
-                    + " not be read (" + Failures.describe(e) + "): nothing was changed, exemptions by tag were not checked"));
+            outcomes.add(ActionOutcome.failed("READ_FUNCTION", "the function's live state, tags and known-good VPC config"
+                    + " could not be read (" + Failures.describe(e) + "): nothing was changed, exemptions by tag were not checked"));
             return new Verdict(first.header(), first.decision() == Decision.ROLLBACK ? Decision.NOTIFY : first.decision(),
                     first.note(), first.function(), first.findings(), first.results(),
                     first.actions().stream().filter(a -> a instanceof Action.Notify).toList());
@@ -233,7 +234,8 @@ public final class Guard {
             if (action instanceof Action.Notify) {
                 continue;
             }
-            ActionOutcome outcome = config.dryRun() ? wouldDo(action) : carryOut(action, eventId, lastAttempt);
+            ActionOutcome outcome = action instanceof Action.LeaveAlone leave ? leftAlone(leave)
+                    : config.dryRun() ? wouldDo(action) : carryOut(action, eventId, lastAttempt);
             outcomes.add(outcome);
             report.rollbacks += outcome.status() == ActionOutcome.Status.DONE ? 1 : 0;
             report.actionFailures += outcome.status() == ActionOutcome.Status.FAILED ? 1 : 0;
@@ -259,6 +261,12 @@ public final class Guard {
             return ActionOutcome.failed(action.type(), (Failures.isTransient(e) ? "still failing after "
                     + MAX_ATTEMPTS + " attempts: " : "") + Failures.describe(e) + "; nothing was changed by this action");
         }
+    }
+
+    /** A rollback the engine found must not be done: nothing is written, the outcome says why. */
+    private static ActionOutcome leftAlone(Action.LeaveAlone leave) {
+        return ActionOutcome.of(leave.instead(), leave.alreadyUndone() ? ActionOutcome.Status.ALREADY_DONE
+                : ActionOutcome.Status.LEFT_ALONE, leave.reason());
     }
 
     private static ActionOutcome wouldDo(Action action) {
@@ -331,7 +339,12 @@ public final class Guard {
         }
     }
 
-    /** A compliant VPC config becomes the one to restore if a later update removes or breaks it. */
+    /**
+     * A compliant VPC config becomes the one to restore if a later update removes or breaks it. It
+     * is read from the live function, every field (CloudTrail's record shows not all), and only
+     * while the function still has the config the event set: a late event never overwrites a newer
+     * one.
+     */
     private void rememberIfKnownGood(LambdaEvent event, Verdict verdict) {
         if (!(event.change() instanceof LambdaChange.FunctionConfigured configured) || !configured.resultingVpc().isAttached()) {
             return;
@@ -339,8 +352,15 @@ public final class Guard {
         boolean compliant = verdict.results().stream()
                 .filter(r -> r.rule() == RuleId.LAMBDA_NOT_IN_VPC || r.rule() == RuleId.LAMBDA_VPC_NOT_ALLOWED)
                 .allMatch(r -> r.status() == RuleStatus.PASS);
-        if (compliant && verdict.findings().isEmpty()) {
-            state.rememberKnownGoodVpc(configured.function().arn(), configured.resultingVpc());
+        if (!compliant || !verdict.findings().isEmpty()) {
+            return;
+        }
+        if (facts.live(configured.function()) instanceof LiveFunction.Found live
+                && live.vpc().sameAttachment(configured.resultingVpc())) {
+            state.rememberKnownGoodVpc(configured.function().arn(), live.vpc());
+        } else {
+            log.info("known-good VPC config not remembered: the function no longer has the config the event set",
+                    f -> f.put("eventId", event.header().eventId()).put("functionArn", configured.function().arn()));
         }
     }
 

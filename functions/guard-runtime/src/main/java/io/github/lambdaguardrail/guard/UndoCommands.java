@@ -159,10 +159,11 @@ final class UndoCommands {
                 + String.join(" ", LambdaRemediator.QUARANTINE_TAGS);
     }
 
-    /** Puts back the VPC config the guard replaced. */
+    /** Puts back the VPC config the guard replaced, every field. */
     static String setVpcConfig(FunctionRef function, VpcConfig vpc) {
         return "aws lambda update-function-configuration --function-name " + quote(function.arn())
-                + " --vpc-config SubnetIds=" + list(vpc.subnetIds()) + ",SecurityGroupIds=" + list(vpc.securityGroupIds());
+                + " --vpc-config SubnetIds=" + list(vpc.subnetIds()) + ",SecurityGroupIds=" + list(vpc.securityGroupIds())
+                + ",Ipv6AllowedForDualStack=" + vpc.ipv6AllowedForDualStack();
     }
 
     private static String list(java.util.List<String> values) {
