@@ -170,6 +170,22 @@ public final class GuardrailEngine {
         return judge(header, existing, facts, Optional.empty());
     }
 
+    /**
+     * "Introduced means proven": an update that left a function without a VPC config removed one
+     * only if the function had one. The rule cannot know that and reports it pre-existing; a
+     * known-good VPC config in the facts (the guard saw the function in a VPC) is the proof.
+     */
+    private static RuleResult proven(RuleResult result, LambdaChange change, FunctionFacts facts) {
+        Optional<VpcConfig> knownGood = facts.lastKnownGoodVpc().filter(VpcConfig::isAttached);
+        if (result.rule() == RuleId.LAMBDA_NOT_IN_VPC && result.status() == RuleStatus.FAIL && result.origin() == Origin.PRE_EXISTING
+                && change instanceof LambdaChange.FunctionConfigured configured && !configured.created() && configured.touchedVpc()
+                && !configured.resultingVpc().isAttached() && knownGood.isPresent()) {
+            return RuleResult.fail(result.rule(), result.subject(), "update removed the VPC config (no subnets; the guard last saw"
+                    + " the function in " + knownGood.get().describe() + ")", Origin.INTRODUCED);
+        }
+        return result;
+    }
+
     /** The account id of a Lambda ARN ({@code arn:aws:lambda:region:account:function:name}). */
     private static Optional<String> accountOf(String arn) {
         String[] parts = arn.split(":", 6);
@@ -196,7 +212,7 @@ public final class GuardrailEngine {
             for (RuleResult evaluated : rule.evaluate(change, context)) {
                 RuleResult result = existing && evaluated.status() == RuleStatus.FAIL
                         ? RuleResult.fail(evaluated.rule(), evaluated.subject(), evaluated.evidence(), Origin.PRE_EXISTING)
-                        : evaluated;
+                        : existing ? evaluated : proven(evaluated, change, facts);
                 results.add(result);
                 if (result.status() == RuleStatus.FAIL) {
                     findings.add(new Finding(rule.id(), rule.id().severity(), result.subject() + ": " + result.evidence(),

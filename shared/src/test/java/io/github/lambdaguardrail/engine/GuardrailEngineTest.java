@@ -316,7 +316,7 @@ class GuardrailEngineTest {
 
         @Test
         void changeByAnotherRoleIsEvaluatedWhenASelfRoleIsSet() {
-            ObjectNode record = vpcRemoved();
+            ObjectNode record = createdOutsideVpc("data-scraper", Map.of());
             Verdict v = evaluate(record, ROLLBACK, FunctionFacts.NONE,
                     Set.of("arn:aws:iam::111122223333:role/lambda-guardrail-VpcGuardRole-EXAMPLE"));
             assertEquals(Decision.ROLLBACK, v.decision());
@@ -500,10 +500,33 @@ class GuardrailEngineTest {
             assertEquals("payments-worker", restore.function().name());
         }
 
+        /** "Introduced means proven": an update that sends an empty VPC config may only restate it. */
         @Test
-        void vpcRemovalIsQuarantinedWithoutAKnownGoodConfig() {
+        void vpcRemovalWithoutAKnownGoodConfigIsPreExistingAndOnlyNotified() {
             Verdict v = evaluate(vpcRemoved(), ROLLBACK);
-            assertEquals("QUARANTINE(LAMBDA_NOT_IN_VPC) NOTIFY", describe(v.actions()));
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertEquals("NOTIFY", describe(v.actions()));
+            assertEquals(Origin.PRE_EXISTING, v.findings().get(0).origin());
+            assertTrue(v.findings().get(0).message().contains("nothing shows the function was in a VPC before"),
+                    v.findings().get(0)::message);
+        }
+
+        @Test
+        void vpcRemovalWithAKnownGoodConfigIsProvenIntroduced() {
+            VpcConfig good = new VpcConfig(List.of(SUBNET_A), List.of(SG), Optional.of(VPC));
+            Verdict v = evaluate(vpcRemoved(), Policy.defaults(), new FunctionFacts(Map.of(), Optional.of(good)), Set.of());
+            assertEquals(Origin.INTRODUCED, v.findings().get(0).origin());
+            assertTrue(v.findings().get(0).message().contains("the guard last saw the function in subnets [" + SUBNET_A + "]"),
+                    v.findings().get(0)::message);
+        }
+
+        @Test
+        void unrelatedUpdateIsPreExistingEvenWithAKnownGoodConfig() {
+            VpcConfig good = new VpcConfig(List.of(SUBNET_A), List.of(SG), Optional.of(VPC));
+            ObjectNode memoryOnly = TestRecords.updateFunctionConfiguration("payments-worker", null, null);
+            Verdict v = evaluate(memoryOnly, ROLLBACK, new FunctionFacts(Map.of(), Optional.of(good)), Set.of());
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertEquals(Origin.PRE_EXISTING, v.findings().get(0).origin());
         }
 
         @Test

@@ -107,27 +107,32 @@ class VpcRollbackMotoTest {
      * A second violation on a quarantined function must not record the guard's own 0 as the
      * concurrency to restore. (AWS's GetFunction reports the reserved 0, so the guard answers
      * ALREADY_DONE; moto's GetFunction leaves out a reserved concurrency of 0, so there the guard
-     * quarantines again. Either way the recorded previous concurrency must stay 7.)
+     * quarantines again. Either way the recorded previous concurrency must stay 7.) The second
+     * violation is an update into a denied security group: introduced by the update itself.
      */
     @Test
     void secondQuarantineKeepsTheConcurrencyRecordedBeforeTheFirst() {
         var created = moto.createFunction("data-scraper", b -> { });
         String function = created.request().functionName();
         moto.lambda.putFunctionConcurrency(b -> b.functionName(function).reservedConcurrentExecutions(7));
-        Guard guard = moto.vpcGuard();
+        Guard guard = moto.guard(WatchedApi.functionConfiguration(), Map.of("GUARDRAIL_MODE", "rollback",
+                "GUARDRAIL_DENIED_SECURITY_GROUP_IDS", DENIED_SG));
         deliver(guard, CloudTrailEvents.createFunction(created.request(), created.response()));
-        var detached = moto.updateConfiguration(b -> b.functionName(function)
-                .vpcConfig(v -> v.subnetIds(List.of()).securityGroupIds(List.of())));
+        var denied = moto.updateConfiguration(b -> b.functionName(function)
+                .vpcConfig(v -> v.subnetIds(SUBNETS).securityGroupIds(DENIED_SG)));
 
-        deliver(guard, CloudTrailEvents.updateFunctionConfiguration(detached.request(), detached.response()));
+        deliver(guard, CloudTrailEvents.updateFunctionConfiguration(denied.request(), denied.response()));
 
         assertEquals(Optional.of(0), moto.reservedConcurrency(function));
         assertEquals("7", moto.tags(function).get(PREVIOUS_CONCURRENCY));
         List<DeliveredAlert> alerts = moto.awaitAlerts(2);
         assertEquals(2, alerts.size());
+        assertEquals(List.of("LAMBDA_VPC_NOT_ALLOWED"), alerts.get(1).ruleIds());
         assertEquals("aws lambda put-function-concurrency --function-name " + functionArn(function)
                 + " --reserved-concurrent-executions 7", texts(alerts.get(1).outcomes().get(0).path("undo")).get(0));
     }
+
+    private static final String DENIED_SG = "sg-0badbadbadbad0001";
 
     @Test
     void vpcRemovedByAnUpdateIsRestoredFromTheKnownGoodConfigAndTheGuardsOwnRestoreIsIgnored() {
@@ -321,8 +326,12 @@ class VpcRollbackMotoTest {
         assertTrue(outcome.path("detail").asText().contains(subnetB.get(0)), outcome.toString());
     }
 
+    /**
+     * "Introduced means proven": without a known-good record the guard cannot tell a detach from
+     * an update that merely restates an empty VPC config, so it notifies and never quarantines.
+     */
     @Test
-    void vpcRemovedWithNoKnownGoodConfigQuarantinesTheFunction() {
+    void vpcRemovedWithNoKnownGoodConfigIsNotifiedAsPreExistingAndNeverQuarantined() {
         var created = moto.createFunction("payments-worker",
                 b -> b.vpcConfig(v -> v.subnetIds(SUBNETS).securityGroupIds(SECURITY_GROUPS)));
         String function = created.request().functionName();
@@ -331,13 +340,41 @@ class VpcRollbackMotoTest {
 
         GuardReport report = deliver(moto.vpcGuard(), CloudTrailEvents.updateFunctionConfiguration(detached.request(), detached.response()));
 
-        assertEquals(1, report.rollbacks());
-        assertEquals(Optional.of(0), moto.reservedConcurrency(function));
-        assertTrue(moto.tags(function).get(QUARANTINE).contains("LAMBDA_NOT_IN_VPC"));
-        assertTrue(moto.configuration(function).vpcConfig().subnetIds().isEmpty(), "nothing to restore from");
-        JsonNode outcome = single(moto.awaitAlerts(1)).outcomes().get(0);
-        assertEquals("QUARANTINE", outcome.path("type").asText());
-        assertEquals("DONE", outcome.path("status").asText());
+        assertEquals(0, report.rollbacks());
+        assertEquals(Optional.empty(), moto.reservedConcurrency(function));
+        assertFalse(moto.tags(function).containsKey(QUARANTINE));
+        DeliveredAlert alert = single(moto.awaitAlerts(1));
+        assertEquals("NOTIFY", alert.decision());
+        assertEquals("PRE_EXISTING", alert.document().path("findings").path(0).path("origin").asText());
+        assertTrue(alert.outcomes().isEmpty());
+    }
+
+    /**
+     * Issue 10, case 3: an update that restates {@code VpcConfig: {SubnetIds: [], SecurityGroupIds: []}}
+     * with an unrelated change, on a function never in a VPC and with no known-good record, is not
+     * a VPC removal: notified as pre-existing, never quarantined.
+     */
+    @Test
+    void updateRestatingAnEmptyVpcConfigOnAFunctionNeverInAVpcIsNotifiedButNeverQuarantined() {
+        String function = moto.createFunction("marketing-mailer");
+        var update = moto.updateConfiguration(b -> b.functionName(function).memorySize(512)
+                .vpcConfig(v -> v.subnetIds(List.of()).securityGroupIds(List.of())));
+
+        GuardReport report = deliver(moto.vpcGuard(), CloudTrailEvents.updateFunctionConfiguration(update.request(), update.response()));
+
+        assertEquals(0, report.rollbacks());
+        assertEquals(Optional.empty(), moto.reservedConcurrency(function), "not quarantined");
+        assertFalse(moto.tags(function).containsKey(QUARANTINE));
+        assertTrue(moto.guardCalls.calls(PutFunctionConcurrencyRequest.class).isEmpty());
+        assertTrue(moto.guardCalls.calls(TagResourceRequest.class).isEmpty());
+        DeliveredAlert alert = single(moto.awaitAlerts(1));
+        assertEquals("NOTIFY", alert.decision());
+        assertEquals(List.of("LAMBDA_NOT_IN_VPC"), alert.ruleIds());
+        JsonNode finding = alert.document().path("findings").path(0);
+        assertEquals("PRE_EXISTING", finding.path("origin").asText());
+        assertTrue(finding.path("message").asText().contains("nothing shows the function was in a VPC before"), finding.toString());
+        assertTrue(alert.outcomes().isEmpty());
+        assertTrue(single(moto.emailTexts()).contains("(pre-existing: reported, never rolled back)"));
     }
 
     @Test
