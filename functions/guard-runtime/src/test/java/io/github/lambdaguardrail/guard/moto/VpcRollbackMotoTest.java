@@ -222,6 +222,32 @@ class VpcRollbackMotoTest {
         assertTrue(single(moto.emailTexts()).contains("QUARANTINE: LEFT_ALONE - " + detail));
     }
 
+    /**
+     * The function is moved into a VPC after the guard read its facts but before the quarantine:
+     * the remediator's own read before writing finds it no longer as the event left it.
+     */
+    @Test
+    void quarantineRacedByAMoveIntoAVpcLeavesTheFunctionAlone() {
+        var created = moto.createFunction("data-scraper", b -> { });
+        String function = created.request().functionName();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        moto.guardCalls.beforeEachCall(request -> {
+            if (request instanceof GetFunctionRequest && reads.incrementAndGet() == 2) {
+                moto.updateConfiguration(b -> b.functionName(function).vpcConfig(v -> v.subnetIds(SUBNETS).securityGroupIds(SECURITY_GROUPS)));
+            }
+        });
+
+        GuardReport report = deliver(moto.vpcGuard(), CloudTrailEvents.createFunction(created.request(), created.response()));
+
+        assertEquals(0, report.rollbacks());
+        assertEquals(2, reads.get(), "the facts, then the remediator's read before writing");
+        assertEquals(Optional.empty(), moto.reservedConcurrency(function));
+        assertTrue(moto.guardCalls.calls(TagResourceRequest.class).isEmpty());
+        JsonNode outcome = single(single(moto.awaitAlerts(1)).outcomes());
+        assertEquals("LEFT_ALONE", outcome.path("status").asText());
+        assertTrue(outcome.path("detail").asText().contains(SUBNETS.get(0)), outcome.toString());
+    }
+
     /** Issue 10, case 2: E1 detached the function; the team then attached it to subnet B; E1 arrives late. */
     @Test
     void detachedFunctionReattachedElsewhereBeforeTheEventIsHandledKeepsItsNewConfig() {
