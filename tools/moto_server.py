@@ -1,13 +1,23 @@
-"""Start moto's server on 127.0.0.1:PORT (default 5000) with one defect fixed.
+"""Start moto's server on 127.0.0.1:PORT (default 5000) with two gaps in its Lambda fixed.
 
-Defect (moto 5.2.x, moto/awslambda/responses.py): LambdaResponse.remove_permission reads
+1. Defect (moto 5.2.x, moto/awslambda/responses.py): LambdaResponse.remove_permission reads
 ``self.querystring.get("RevisionId", "")``. The query string is a dict of *lists*, so a sent
 RevisionId arrives as ``["<id>"]`` and Policy.del_statement compares that list with the stored
 string: RemovePermission with any RevisionId, even the current one, fails with
 PreconditionFailedException. Real AWS removes the statement when the id is current. The guard
 sends the RevisionId it read from GetPolicy, so its tests need AWS's behaviour: we replace that
-one handler with moto's own code, reading the first value. Everything else is moto's.
-The patch is applied only while moto still has the faulty line (checked by source text).
+one handler with moto's own code, reading the first value.
+
+2. Missing (moto 5.2.x, moto/awslambda/models.py): a function's configuration carries no
+``RevisionId``, and UpdateFunctionConfiguration ignores the ``RevisionId`` it is sent. In AWS every
+configuration has one, a new one after each change of the configuration or code, and an update
+sent with any other answers 412 PreconditionFailedException. The guard restores a VPC config only
+under the revision it inspected, so its tests need that: LambdaFunction.get_configuration adds
+the function's current revision id, and update_configuration / update_function_code check the id
+sent (if any) and then give the function a new one.
+
+Everything else is moto's. Each patch is applied only while moto still lacks the behaviour
+(checked by source text).
 
 Usage: .venv/bin/python tools/moto_server.py [PORT]
 """
@@ -18,8 +28,13 @@ import inspect
 import sys
 from urllib.parse import unquote
 
+from typing import Any
+
+from moto.awslambda.exceptions import PreconditionFailedException
+from moto.awslambda.models import LambdaFunction
 from moto.awslambda.responses import LambdaResponse
 from moto.core.responses import TYPE_RESPONSE
+from moto.moto_api._internal import mock_random as random
 
 _FAULTY_LINE = 'revision = self.querystring.get("RevisionId", "")'
 
@@ -51,11 +66,67 @@ def patch_moto() -> bool:
     return True
 
 
+_REVISION = "_guardrail_revision_id"
+_original_get_configuration = LambdaFunction.get_configuration
+_original_update_configuration = LambdaFunction.update_configuration
+_original_update_function_code = LambdaFunction.update_function_code
+
+
+def _revision(fn: LambdaFunction) -> str:
+    if not getattr(fn, _REVISION, None):
+        setattr(fn, _REVISION, str(random.uuid4()))
+    return getattr(fn, _REVISION)
+
+
+def _check_and_renew(fn: LambdaFunction, sent: str | None) -> None:
+    # AWS's message for a stale RevisionId (UpdateFunctionConfiguration, UpdateFunctionCode).
+    if sent and sent != _revision(fn):
+        raise PreconditionFailedException(
+            "The Revision Id provided does not match the latest Revision Id. "
+            "Call the GetFunction/GetAlias API to retrieve the latest Revision Id"
+        )
+    setattr(fn, _REVISION, str(random.uuid4()))
+
+
+def _get_configuration(self: LambdaFunction, on_create: bool = False) -> dict[str, Any]:
+    config = _original_get_configuration(self, on_create)
+    config["RevisionId"] = _revision(self)
+    return config
+
+
+def _update_configuration(self: LambdaFunction, config_updates: dict[str, Any]) -> dict[str, Any]:
+    _check_and_renew(self, config_updates.get("RevisionId"))
+    return _original_update_configuration(self, config_updates)
+
+
+def _update_function_code(self: LambdaFunction, updated_spec: dict[str, Any]) -> dict[str, Any]:
+    _check_and_renew(self, updated_spec.get("RevisionId"))
+    return _original_update_function_code(self, updated_spec)
+
+
+def patch_function_revisions() -> bool:
+    """Give function configurations a RevisionId that updates honour; False if moto has its own."""
+    if LambdaFunction.get_configuration is _get_configuration:
+        return True
+    if "RevisionId" in inspect.getsource(_original_get_configuration):
+        print(
+            "moto_server.py: moto's function configurations now carry a RevisionId; "
+            "running them unpatched (drop this patch)",
+            file=sys.stderr,
+        )
+        return False
+    LambdaFunction.get_configuration = _get_configuration  # type: ignore[method-assign]
+    LambdaFunction.update_configuration = _update_configuration  # type: ignore[method-assign]
+    LambdaFunction.update_function_code = _update_function_code  # type: ignore[method-assign]
+    return True
+
+
 def main(argv: list[str]) -> None:
     if len(argv) > 1 or (argv and not argv[0].isdigit()):
         sys.exit("usage: moto_server.py [PORT]")
     port = argv[0] if argv else "5000"
     patch_moto()
+    patch_function_revisions()
     from moto.server import main as moto_main
 
     moto_main(["-H", "127.0.0.1", "-p", port])

@@ -121,8 +121,7 @@ final class TextPrinter implements VerdictPrinter {
         if (action instanceof Action.RemovePermission remove) {
             String statement = remove.statementId().isEmpty() ? "the statement (no Sid)" : "statement '" + remove.statementId() + "'";
             return action.type() + " " + statement
-                    + remove.function().qualifier().map(q -> " (qualifier " + q + ")").orElse("")
-                    + (remove.functionUrlPair() ? ", with the other half of the public function URL" : "");
+                    + remove.function().qualifier().map(q -> " (qualifier " + q + ")").orElse("");
         }
         if (action instanceof Action.Quarantine quarantine) {
             return action.type() + " reserved concurrency 0, tagged with the reason ("

@@ -1,32 +1,46 @@
 package io.github.lambdaguardrail.engine;
 
 import java.util.List;
+import java.util.Optional;
 
-/** A planned action. The engine only plans; the guard functions carry actions out. */
+/**
+ * A planned action. The engine only plans, from the live state passed in as {@link FunctionFacts};
+ * the guard functions carry actions out: they verify that the live state is still what the action
+ * expects, write (guarded by revision ids) and never decide anything else.
+ */
 public sealed interface Action {
 
     /** The action type as it appears in JSON output and logs. */
     String type();
 
     /**
-     * Remove the statement the event added, and nothing else. The executor first confirms the
-     * live policy (same qualifier) still holds exactly this statement and removes it guarded by
-     * the policy's revision id.
+     * Remove the statement the event added, and nothing else: never a statement chosen by its
+     * shape (the other half of a public function URL arrives as its own event and is judged on its
+     * own). The executor removes it guarded by the policy's revision id; when that revision is
+     * stale, it reads the policy again and removes the statement only if it is still exactly the
+     * expected one.
      *
      * @param statementId       the Sid the event added
      * @param expectedStatement the statement as CloudTrail recorded it
-     * @param functionUrlPair   the statement is half of a public function URL: the other half,
-     *                          if present in the live policy with the same shape, goes too
+     * @param policyRevisionId  the revision of the live policy in which the engine saw exactly this
+     *                          statement; empty when the live policy was not read (the executor reads
+     *                          it first)
      */
     record RemovePermission(FunctionRef function, String statementId, String expectedStatement,
-                            boolean functionUrlPair) implements Action {
+                            Optional<String> policyRevisionId) implements Action {
         public String type() {
             return "REMOVE_PERMISSION";
         }
     }
 
-    /** Set reserved concurrency to 0 and tag the function with the reason and how to undo it. */
-    record Quarantine(FunctionRef function, List<RuleId> reasons) implements Action {
+    /**
+     * Set reserved concurrency to 0 and tag the function with the reason and how to undo it, only
+     * while its live VPC config is still the one the event set.
+     *
+     * @param expectedVpc the VPC config the event left (subnets and security groups), which the live
+     *                    function must still have
+     */
+    record Quarantine(FunctionRef function, List<RuleId> reasons, VpcConfig expectedVpc) implements Action {
         public Quarantine {
             reasons = List.copyOf(reasons);
         }
@@ -37,13 +51,33 @@ public sealed interface Action {
     }
 
     /**
-     * Put back the last known-good subnets and security groups.
+     * Put back the last known-good VPC config, every field, guarded by the function's revision id,
+     * only while the live config is still {@code replaced}.
      *
-     * @param replaced the config the change left, which the restore replaces (for the undo command)
+     * @param replaced   the live config the change left, which the restore replaces (and the undo
+     *                   command puts back)
+     * @param revisionId the function's revision in which the engine saw {@code replaced}; empty when
+     *                   the live function was not read (the executor reads it first)
      */
-    record RestoreVpcConfig(FunctionRef function, VpcConfig knownGood, VpcConfig replaced) implements Action {
+    record RestoreVpcConfig(FunctionRef function, VpcConfig knownGood, VpcConfig replaced,
+                            Optional<String> revisionId) implements Action {
         public String type() {
             return "RESTORE_VPC_CONFIG";
+        }
+    }
+
+    /**
+     * A rollback was due, but the live state shows it must not be done: the function changed after
+     * the event, or the change is already undone. Nothing is written.
+     *
+     * @param instead       the type of the rollback that was due, e.g. {@code QUARANTINE}
+     * @param alreadyUndone the live state is already what the rollback would make it (or the
+     *                      function is gone), as opposed to a live state that differs from both
+     * @param reason        one sentence for the alert: what the live state shows
+     */
+    record LeaveAlone(FunctionRef function, String instead, boolean alreadyUndone, String reason) implements Action {
+        public String type() {
+            return "LEAVE_ALONE";
         }
     }
 

@@ -170,12 +170,35 @@ public final class GuardrailEngine {
         return judge(header, existing, facts, Optional.empty());
     }
 
+    /**
+     * "Introduced means proven": an update that left a function without a VPC config removed one
+     * only if the function had one. The rule cannot know that and reports it pre-existing; a
+     * known-good VPC config in the facts (the guard saw the function in a VPC) is the proof.
+     */
+    private static RuleResult proven(RuleResult result, LambdaChange change, FunctionFacts facts) {
+        Optional<VpcConfig> knownGood = facts.lastKnownGoodVpc().filter(VpcConfig::isAttached);
+        if (result.rule() == RuleId.LAMBDA_NOT_IN_VPC && result.status() == RuleStatus.FAIL && result.origin() == Origin.PRE_EXISTING
+                && change instanceof LambdaChange.FunctionConfigured configured && !configured.created() && configured.touchedVpc()
+                && !configured.resultingVpc().isAttached() && knownGood.isPresent()) {
+            return RuleResult.fail(result.rule(), result.subject(), "update removed the VPC config (no subnets; the guard last saw"
+                    + " the function in " + knownGood.get().describe() + ")", Origin.INTRODUCED);
+        }
+        return result;
+    }
+
+    /** The account id of a Lambda ARN ({@code arn:aws:lambda:region:account:function:name}). */
+    private static Optional<String> accountOf(String arn) {
+        String[] parts = arn.split(":", 6);
+        return parts.length == 6 && parts[4].matches("\\d{12}") ? Optional.of(parts[4]) : Optional.empty();
+    }
+
     /** The verdict for a change; without an event, the change is existing state (every failure pre-existing). */
     private Verdict judge(RecordHeader header, LambdaChange change, FunctionFacts facts, Optional<LambdaEvent> event) {
         FunctionRef function = change.function();
         boolean existing = event.isEmpty();
         List<String> actorIdentities = existing ? List.of() : header.actor().identities();
-        RuleContext context = new RuleContext(policy, header.account(), allowedActions);
+        // The function's own account is the one in its ARN, not the record's recipient account.
+        RuleContext context = new RuleContext(policy, accountOf(function.arn()).orElse(header.account()), allowedActions);
         Map<String, String> tags = tags(change, facts);
         boolean guardrail = tamper.isGuardrailResource(function.arn());
         List<RuleResult> results = new ArrayList<>();
@@ -189,7 +212,7 @@ public final class GuardrailEngine {
             for (RuleResult evaluated : rule.evaluate(change, context)) {
                 RuleResult result = existing && evaluated.status() == RuleStatus.FAIL
                         ? RuleResult.fail(evaluated.rule(), evaluated.subject(), evaluated.evidence(), Origin.PRE_EXISTING)
-                        : evaluated;
+                        : existing ? evaluated : proven(evaluated, change, facts);
                 results.add(result);
                 if (result.status() == RuleStatus.FAIL) {
                     findings.add(new Finding(rule.id(), rule.id().severity(), result.subject() + ": " + result.evidence(),
@@ -221,7 +244,12 @@ public final class GuardrailEngine {
         return new Verdict(header, decision, plan.note(), Optional.of(function), findings, results, actions);
     }
 
-    /** The rollback actions for the findings, or a note saying why there are none. */
+    /**
+     * The rollback actions for the findings, or a note saying why there are none. With the live
+     * state in the facts, a rollback is planned only while the live state still shows the event's
+     * change, with that exact state (and its revision id) as the action's precondition; otherwise
+     * the plan is to leave the function alone, saying why.
+     */
     private Plan rollback(LambdaEvent event, List<Finding> findings, FunctionFacts facts) {
         if (!event.header().isActionable()) {
             return Plan.withheld("rollback withheld: account id or region of the record is not well formed");
@@ -231,20 +259,83 @@ public final class GuardrailEngine {
             if (!(granted.statement() instanceof PolicyStatement.Parsed statement)) {
                 return Plan.withheld("rollback withheld: the statement could not be parsed, so it cannot be matched safely");
             }
-            boolean urlPair = findings.stream().anyMatch(f -> f.ruleId() == RuleId.FUNCTION_URL_PUBLIC);
-            return new Plan(List.of(new Action.RemovePermission(granted.function(), statement.sid(), statement.raw(), urlPair)),
-                    Optional.empty());
+            return Plan.of(removal(granted.function(), statement, facts));
         }
         if (change instanceof LambdaChange.FunctionConfigured configured) {
             FunctionRef unqualified = new FunctionRef(configured.function().name(), Optional.empty(), configured.function().arn());
-            if (!configured.created() && facts.lastKnownGoodVpc().isPresent()) {
-                return new Plan(List.of(new Action.RestoreVpcConfig(unqualified, facts.lastKnownGoodVpc().get(),
-                        configured.resultingVpc())), Optional.empty());
-            }
             List<RuleId> reasons = List.copyOf(new LinkedHashSet<>(findings.stream().map(Finding::ruleId).toList()));
-            return new Plan(List.of(new Action.Quarantine(unqualified, reasons)), Optional.empty());
+            return Plan.of(vpcRollback(unqualified, configured, reasons, facts));
         }
         return Plan.withheld("no automatic rollback for " + event.api().baseName() + ": notify only");
+    }
+
+    private static final String REMOVE_PERMISSION = "REMOVE_PERMISSION";
+    private static final String QUARANTINE = "QUARANTINE";
+    private static final String RESTORE_VPC_CONFIG = "RESTORE_VPC_CONFIG";
+
+    /** Remove exactly the statement the event added, as the live policy shows it, or leave the policy alone. */
+    private static Action removal(FunctionRef function, PolicyStatement.Parsed statement, FunctionFacts facts) {
+        String sid = statement.sid();
+        if (facts.function().orElse(null) instanceof LiveFunction.Missing) {
+            return new Action.LeaveAlone(function, REMOVE_PERMISSION, true, "function no longer exists");
+        }
+        if (facts.policy().isEmpty()) {
+            return new Action.RemovePermission(function, sid, statement.raw(), Optional.empty());
+        }
+        if (!(facts.policy().get() instanceof LivePolicy.Found live)) {
+            return new Action.LeaveAlone(function, REMOVE_PERMISSION, true, "statement '" + sid + "' was already gone");
+        }
+        if (!live.readable()) {
+            // A document that is not a policy cannot show the statement is gone.
+            return new Action.LeaveAlone(function, REMOVE_PERMISSION, false,
+                    "the live policy could not be read; statement '" + sid + "' left alone");
+        }
+        List<PolicyStatement> same = live.statements(sid);
+        if (same.isEmpty()) {
+            return new Action.LeaveAlone(function, REMOVE_PERMISSION, true, "statement '" + sid + "' was already gone");
+        }
+        if (same.size() > 1) {
+            return new Action.LeaveAlone(function, REMOVE_PERMISSION, false,
+                    "the live policy has " + same.size() + " statements with Sid '" + sid + "'; left alone");
+        }
+        if (!ResourcePolicy.sameStatement(same.get(0).raw(), statement.raw())) {
+            return new Action.LeaveAlone(function, REMOVE_PERMISSION, false,
+                    "statement '" + sid + "' differs from what the event added; left alone");
+        }
+        return new Action.RemovePermission(function, sid, statement.raw(), Optional.of(live.revisionId()));
+    }
+
+    /**
+     * Restore the last known-good VPC config (an update, when one is known) or quarantine, only
+     * while the live function still has the VPC config the event set.
+     */
+    private static Action vpcRollback(FunctionRef function, LambdaChange.FunctionConfigured configured, List<RuleId> reasons,
+                                      FunctionFacts facts) {
+        Optional<VpcConfig> knownGood = configured.created() ? Optional.empty() : facts.lastKnownGoodVpc();
+        String planned = knownGood.isPresent() ? RESTORE_VPC_CONFIG : QUARANTINE;
+        VpcConfig set = configured.resultingVpc();
+        Optional<LiveFunction> live = facts.function();
+        if (live.orElse(null) instanceof LiveFunction.Missing) {
+            return new Action.LeaveAlone(function, planned, true, "function no longer exists");
+        }
+        Optional<LiveFunction.Found> found = live.map(LiveFunction.Found.class::cast);
+        if (found.isPresent() && !found.get().vpc().sameAttachment(set)) {
+            VpcConfig now = found.get().vpc();
+            if (knownGood.isPresent() && now.sameAttachment(knownGood.get())) {
+                return new Action.LeaveAlone(function, planned, true,
+                        "the function is back in its last known-good VPC config (" + now.describe() + ")");
+            }
+            String what = !set.isAttached() && now.isAttached()
+                    ? "the function is now in " + now.describe() + ": it was moved into a VPC after the event"
+                    : "the function changed after the event";
+            return new Action.LeaveAlone(function, planned, false, what + ", so its live VPC config is no longer what the"
+                    + " event set (" + set.describe() + "); left alone");
+        }
+        if (knownGood.isPresent()) {
+            return new Action.RestoreVpcConfig(function, knownGood.get(), found.map(LiveFunction.Found::vpc).orElse(set),
+                    found.flatMap(LiveFunction.Found::revisionId));
+        }
+        return new Action.Quarantine(function, reasons, set);
     }
 
     private Optional<String> exemption(RuleId rule, FunctionRef function, boolean guardrail,
@@ -289,6 +380,10 @@ public final class GuardrailEngine {
 
     private record Plan(List<Action> actions, Optional<String> note) {
         static final Plan NONE = new Plan(List.of(), Optional.empty());
+
+        static Plan of(Action action) {
+            return new Plan(List.of(action), Optional.empty());
+        }
 
         static Plan withheld(String note) {
             return new Plan(List.of(), Optional.of(note));

@@ -45,7 +45,6 @@ public final class VerdictJson {
         if (action instanceof Action.RemovePermission remove) {
             function(out, remove.function());
             out.put("statementId", remove.statementId());
-            out.put("functionUrlPair", remove.functionUrlPair());
         } else if (action instanceof Action.Quarantine quarantine) {
             function(out, quarantine.function());
             ArrayNode reasons = out.putArray("reasons");
@@ -56,6 +55,11 @@ public final class VerdictJson {
             restore.knownGood().subnetIds().forEach(subnets::add);
             ArrayNode groups = out.putArray("securityGroupIds");
             restore.knownGood().securityGroupIds().forEach(groups::add);
+            out.put("ipv6AllowedForDualStack", restore.knownGood().ipv6AllowedForDualStack());
+        } else if (action instanceof Action.LeaveAlone leave) {
+            function(out, leave.function());
+            out.put("instead", leave.instead());
+            out.put("reason", leave.reason());
         }
         return out;
     }

@@ -113,6 +113,35 @@ class GuardrailEngineTest {
         }
     }
 
+    /**
+     * "Own account" is the function's account, from its ARN, not the record's recipient account:
+     * a function named by ARN in another account (a cross-account call, or a delegated trail).
+     */
+    @Nested
+    class OwnAccount {
+
+        private static final String FUNCTION = "arn:aws:lambda:us-east-1:" + TestRecords.PARTNER + ":function:partner-hook";
+
+        private ObjectNode grantTo(String account) {
+            String statement = "{\"Sid\":\"account-invoke\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::" + account
+                    + ":root\"},\"Action\":\"lambda:InvokeFunction\",\"Resource\":\"" + FUNCTION + "\"}";
+            return TestRecords.addPermission(OWN, FUNCTION, "account-invoke", statement);
+        }
+
+        @Test
+        void grantToTheFunctionsAccountIsAllowedWhenTheRecordNamesAnotherAccount() {
+            Verdict v = evaluate(grantTo(TestRecords.PARTNER), ROLLBACK);
+            assertEquals(Decision.ALLOW, v.decision(), v::toString);
+        }
+
+        @Test
+        void grantToTheRecordsAccountIsUntrustedWhenTheFunctionIsInAnotherAccount() {
+            Verdict v = evaluate(grantTo(OWN), ROLLBACK);
+            assertEquals(List.of(RuleId.PERMISSION_UNTRUSTED_ACCOUNT), v.findings().stream().map(Finding::ruleId).toList());
+            assertTrue(v.findings().get(0).message().contains(OWN), v.findings().get(0)::message);
+        }
+    }
+
     @Nested
     class OwnFunctions {
 
@@ -289,10 +318,129 @@ class GuardrailEngineTest {
 
         @Test
         void changeByAnotherRoleIsEvaluatedWhenASelfRoleIsSet() {
-            ObjectNode record = vpcRemoved();
+            ObjectNode record = createdOutsideVpc("data-scraper", Map.of());
             Verdict v = evaluate(record, ROLLBACK, FunctionFacts.NONE,
                     Set.of("arn:aws:iam::111122223333:role/lambda-guardrail-VpcGuardRole-EXAMPLE"));
             assertEquals(Decision.ROLLBACK, v.decision());
+        }
+    }
+
+    /**
+     * The live state passed in as facts: the engine plans a rollback only while the live state
+     * still shows the event's change, with that state (and its revision id) as the precondition;
+     * otherwise it plans to leave the function alone and says why.
+     */
+    @Nested
+    class LiveState {
+
+        private static final String REVISION = "34bbe0f0-7841-4d5c-8950-c3adf68a99bd";
+        private final VpcConfig good = new VpcConfig(List.of(SUBNET_A), List.of(SG), Optional.of(VPC), true);
+
+        private FunctionFacts live(Optional<VpcConfig> knownGood, VpcConfig vpc) {
+            return new FunctionFacts(Map.of(), knownGood,
+                    Optional.of(new LiveFunction.Found(vpc, Optional.of(REVISION), "Active", "Successful")), Optional.empty());
+        }
+
+        private FunctionFacts policy(LivePolicy policy) {
+            return new FunctionFacts(Map.of(), Optional.empty(),
+                    Optional.of(new LiveFunction.Found(VpcConfig.NONE, Optional.of(REVISION), "Active", "Successful")),
+                    Optional.of(policy));
+        }
+
+        private Action.LeaveAlone leftAlone(Verdict v) {
+            assertEquals(Decision.ROLLBACK, v.decision(), "a rollback was due");
+            return assertInstanceOf(Action.LeaveAlone.class, v.actions().get(0));
+        }
+
+        @Test
+        void createdOutsideAVpcAndStillOutsideIsQuarantinedExpectingNoVpc() {
+            Verdict v = evaluate(createdOutsideVpc("data-scraper", Map.of()), ROLLBACK, live(Optional.empty(), VpcConfig.NONE), Set.of());
+            Action.Quarantine q = assertInstanceOf(Action.Quarantine.class, v.actions().get(0));
+            assertFalse(q.expectedVpc().isAttached());
+        }
+
+        @Test
+        void createdOutsideAVpcButNowInOneIsLeftAloneSayingWhere() {
+            Verdict v = evaluate(createdOutsideVpc("data-scraper", Map.of()), ROLLBACK, live(Optional.empty(), good), Set.of());
+            Action.LeaveAlone leave = leftAlone(v);
+            assertEquals("QUARANTINE", leave.instead());
+            assertFalse(leave.alreadyUndone());
+            assertTrue(leave.reason().contains("now in subnets [" + SUBNET_A + "]"), leave.reason());
+        }
+
+        @Test
+        void vpcRemovalStillDetachedIsRestoredUnderTheFunctionsRevisionReplacingTheLiveConfig() {
+            VpcConfig detached = new VpcConfig(List.of(), List.of(), Optional.empty());
+            Verdict v = evaluate(vpcRemoved(), ROLLBACK, live(Optional.of(good), detached), Set.of());
+            Action.RestoreVpcConfig restore = assertInstanceOf(Action.RestoreVpcConfig.class, v.actions().get(0));
+            assertEquals(good, restore.knownGood());
+            assertTrue(restore.knownGood().ipv6AllowedForDualStack(), "every field of the known-good config");
+            assertEquals(detached, restore.replaced());
+            assertEquals(Optional.of(REVISION), restore.revisionId());
+        }
+
+        @Test
+        void vpcRemovalReattachedElsewhereIsLeftAlone() {
+            VpcConfig elsewhere = new VpcConfig(List.of(SUBNET_B), List.of(SG), Optional.of(VPC));
+            Action.LeaveAlone leave = leftAlone(evaluate(vpcRemoved(), ROLLBACK, live(Optional.of(good), elsewhere), Set.of()));
+            assertEquals("RESTORE_VPC_CONFIG", leave.instead());
+            assertFalse(leave.alreadyUndone());
+            assertTrue(leave.reason().contains("no longer what the event set"), leave.reason());
+        }
+
+        @Test
+        void vpcRemovalBackInTheKnownGoodConfigIsAlreadyUndone() {
+            Action.LeaveAlone leave = leftAlone(evaluate(vpcRemoved(), ROLLBACK, live(Optional.of(good), good), Set.of()));
+            assertTrue(leave.alreadyUndone());
+        }
+
+        @Test
+        void goneFunctionIsAlreadyUndone() {
+            FunctionFacts gone = new FunctionFacts(Map.of(), Optional.empty(), Optional.of(new LiveFunction.Missing()), Optional.empty());
+            Action.LeaveAlone leave = leftAlone(evaluate(createdOutsideVpc("data-scraper", Map.of()), ROLLBACK, gone, Set.of()));
+            assertTrue(leave.alreadyUndone());
+            assertEquals("function no longer exists", leave.reason());
+        }
+
+        private static final String DOCUMENT = "{\"Version\":\"2012-10-17\",\"Id\":\"default\",\"Statement\":[%s]}";
+
+        @Test
+        void grantStillInTheLivePolicyIsRemovedUnderThePolicysRevision() {
+            Verdict v = evaluate(publicGrant(), ROLLBACK, policy(new LivePolicy.Found(DOCUMENT.formatted(PUBLIC), "rev-7")), Set.of());
+            Action.RemovePermission remove = assertInstanceOf(Action.RemovePermission.class, v.actions().get(0));
+            assertEquals(Optional.of("rev-7"), remove.policyRevisionId());
+            assertEquals("allow-anyone", remove.statementId());
+        }
+
+        @Test
+        void grantGoneFromTheLivePolicyIsAlreadyUndone() {
+            assertTrue(leftAlone(evaluate(publicGrant(), ROLLBACK, policy(new LivePolicy.Missing()), Set.of())).alreadyUndone());
+            Action.LeaveAlone other = leftAlone(evaluate(publicGrant(), ROLLBACK,
+                    policy(new LivePolicy.Found(DOCUMENT.formatted(S3_NO_SOURCE), "rev-7")), Set.of()));
+            assertEquals("statement 'allow-anyone' was already gone", other.reason());
+        }
+
+        @Test
+        void grantChangedUnderTheSameSidIsLeftAlone() {
+            String narrowed = PUBLIC.replace("}", ",\"Condition\":{\"StringEquals\":{\"AWS:SourceAccount\":\"111122223333\"}}}");
+            Action.LeaveAlone leave = leftAlone(evaluate(publicGrant(), ROLLBACK,
+                    policy(new LivePolicy.Found(DOCUMENT.formatted(narrowed), "rev-7")), Set.of()));
+            assertFalse(leave.alreadyUndone());
+            assertEquals("statement 'allow-anyone' differs from what the event added; left alone", leave.reason());
+        }
+
+        @Test
+        void grantWhoseSidIsTwiceInTheLivePolicyIsLeftAlone() {
+            Action.LeaveAlone leave = leftAlone(evaluate(publicGrant(), ROLLBACK,
+                    policy(new LivePolicy.Found(DOCUMENT.formatted(PUBLIC + "," + PUBLIC), "rev-7")), Set.of()));
+            assertTrue(leave.reason().contains("2 statements with Sid 'allow-anyone'"), leave.reason());
+        }
+
+        @Test
+        void unreadableLivePolicyLeavesTheGrantAlone() {
+            Action.LeaveAlone leave = leftAlone(evaluate(publicGrant(), ROLLBACK, policy(new LivePolicy.Found("<AccessDenied/>", "r")),
+                    Set.of()));
+            assertEquals("the live policy could not be read; statement 'allow-anyone' left alone", leave.reason());
         }
     }
 
@@ -312,7 +460,6 @@ class GuardrailEngineTest {
             assertEquals("orders-api", remove.function().name());
             assertEquals("arn:aws:lambda:us-east-1:111122223333:function:orders-api", remove.function().arn());
             assertEquals(stmt, remove.expectedStatement());
-            assertFalse(remove.functionUrlPair());
             assertEquals(Optional.of("arn:aws:lambda:us-east-1:111122223333:function:orders-api:live"),
                     v.function().map(FunctionRef::qualifiedArn));
         }
@@ -326,13 +473,13 @@ class GuardrailEngineTest {
         }
 
         @Test
-        void functionUrlHalfIsRemovedAsAPair() {
+        void functionUrlHalfRemovesOnlyTheStatementTheEventAdded() {
             String half = "{\"Sid\":\"FunctionURLAllowPublicAccess\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunctionUrl\","
                     + "\"Resource\":\"arn:aws:lambda:us-east-1:111122223333:function:public-webhook\","
                     + "\"Condition\":{\"StringEquals\":{\"lambda:FunctionUrlAuthType\":\"NONE\"}}}";
             Verdict v = evaluate(TestRecords.addPermission(OWN, "public-webhook", "FunctionURLAllowPublicAccess", half), ROLLBACK);
             assertEquals(List.of(RuleId.FUNCTION_URL_PUBLIC), v.findings().stream().map(Finding::ruleId).toList());
-            assertEquals("REMOVE_PERMISSION(FunctionURLAllowPublicAccess,pair) NOTIFY", describe(v.actions()));
+            assertEquals("REMOVE_PERMISSION(FunctionURLAllowPublicAccess) NOTIFY", describe(v.actions()));
         }
 
         @Test
@@ -355,10 +502,33 @@ class GuardrailEngineTest {
             assertEquals("payments-worker", restore.function().name());
         }
 
+        /** "Introduced means proven": an update that sends an empty VPC config may only restate it. */
         @Test
-        void vpcRemovalIsQuarantinedWithoutAKnownGoodConfig() {
+        void vpcRemovalWithoutAKnownGoodConfigIsPreExistingAndOnlyNotified() {
             Verdict v = evaluate(vpcRemoved(), ROLLBACK);
-            assertEquals("QUARANTINE(LAMBDA_NOT_IN_VPC) NOTIFY", describe(v.actions()));
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertEquals("NOTIFY", describe(v.actions()));
+            assertEquals(Origin.PRE_EXISTING, v.findings().get(0).origin());
+            assertTrue(v.findings().get(0).message().contains("nothing shows the function was in a VPC before"),
+                    v.findings().get(0)::message);
+        }
+
+        @Test
+        void vpcRemovalWithAKnownGoodConfigIsProvenIntroduced() {
+            VpcConfig good = new VpcConfig(List.of(SUBNET_A), List.of(SG), Optional.of(VPC));
+            Verdict v = evaluate(vpcRemoved(), Policy.defaults(), new FunctionFacts(Map.of(), Optional.of(good)), Set.of());
+            assertEquals(Origin.INTRODUCED, v.findings().get(0).origin());
+            assertTrue(v.findings().get(0).message().contains("the guard last saw the function in subnets [" + SUBNET_A + "]"),
+                    v.findings().get(0)::message);
+        }
+
+        @Test
+        void unrelatedUpdateIsPreExistingEvenWithAKnownGoodConfig() {
+            VpcConfig good = new VpcConfig(List.of(SUBNET_A), List.of(SG), Optional.of(VPC));
+            ObjectNode memoryOnly = TestRecords.updateFunctionConfiguration("payments-worker", null, null);
+            Verdict v = evaluate(memoryOnly, ROLLBACK, new FunctionFacts(Map.of(), Optional.of(good)), Set.of());
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertEquals(Origin.PRE_EXISTING, v.findings().get(0).origin());
         }
 
         @Test
@@ -537,6 +707,8 @@ class GuardrailEngineTest {
             String iot = TestRecords.JSON.readTree(dir.resolve("c7n_getpolicy_resp_iot_sourceaccount_and_sourcearn.json").toFile())
                     .at("/data/Policy").textValue();
             ObjectNode record = TestRecords.putResourcePolicy("c7n-cleanup", iot);
+            // The function's own account is the one in its ARN (the policy's Resource).
+            ((ObjectNode) record.get("requestParameters")).put("resourceArn", "arn:aws:lambda:us-west-2:644160558196:function:c7n-cleanup");
             record.put("recipientAccountId", "644160558196");
             assertEquals(Decision.ALLOW, evaluate(record, Policy.defaults()).decision());
         }

@@ -299,13 +299,12 @@ final class TestRecords {
         return verdict.results().stream().filter(r -> r.rule() == rule && r.status() == RuleStatus.FAIL).findFirst();
     }
 
-    /** A compact description of the planned actions, e.g. {@code REMOVE_PERMISSION(sid@live,pair) NOTIFY}. */
+    /** A compact description of the planned actions, e.g. {@code REMOVE_PERMISSION(sid@live) NOTIFY}. */
     static String describe(List<Action> actions) {
         List<String> parts = new ArrayList<>();
         for (Action a : actions) {
             if (a instanceof Action.RemovePermission r) {
-                parts.add("REMOVE_PERMISSION(" + r.statementId() + r.function().qualifier().map(q -> "@" + q).orElse("")
-                        + (r.functionUrlPair() ? ",pair" : "") + ")");
+                parts.add("REMOVE_PERMISSION(" + r.statementId() + r.function().qualifier().map(q -> "@" + q).orElse("") + ")");
             } else if (a instanceof Action.Quarantine q) {
                 parts.add("QUARANTINE(" + String.join(",", q.reasons().stream().map(Enum::name).toList()) + ")");
             } else if (a instanceof Action.RestoreVpcConfig r) {

@@ -21,8 +21,8 @@ import java.util.Map;
  * machines (SQS, Lambda, HTTPS), plus the values SNS subscriptions can filter on.
  *
  * <p>The {@code decision} says what the guard did, not what it planned: {@code ROLLBACK} only when
- * it changed something; {@code LEFT_ALONE} when it planned a rollback and changed nothing (the live
- * state differed, or it was already undone); {@code ROLLBACK_FAILED} when an action failed;
+ * it changed something; {@code LEFT_ALONE} when a rollback was due and it changed nothing (the live
+ * state differed from what the event set, or the change was already undone); {@code ROLLBACK_FAILED} when an action failed;
  * {@code WOULD_ROLLBACK} in a dry run; {@code NOTIFY}; {@code EXEMPTED} for findings that were all
  * exempted; {@code INVALID} for an event the guard could not read.
  */
@@ -104,7 +104,7 @@ public record Alert(String subject, String text, ObjectNode document, Severity s
         if (verdict.decision() != Decision.ROLLBACK) {
             return verdict.decision().name();
         }
-        if (dryRun) {
+        if (dryRun && outcomes.stream().anyMatch(o -> o.status() == ActionOutcome.Status.DRY_RUN)) {
             return "WOULD_ROLLBACK";
         }
         if (outcomes.stream().anyMatch(o -> o.status() == ActionOutcome.Status.FAILED)) {

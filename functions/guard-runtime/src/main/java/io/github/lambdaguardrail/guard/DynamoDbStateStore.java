@@ -3,9 +3,11 @@ package io.github.lambdaguardrail.guard;
 import io.github.lambdaguardrail.engine.VpcConfig;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -14,24 +16,21 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * {@link StateStore} on one DynamoDB table with the string partition key {@code pk}:
- * {@code event#<eventID>} items (status, lease, attempts, the alert of an event acted on but not yet
- * alerted, TTL attribute {@code expiresAt}) and
- * {@code vpc#<functionArn>} items (the last known-good VPC config). Claims are conditional
- * writes, so concurrent duplicate deliveries race safely. Thread-safe.
+ * {@code event#<eventID>} items (status, lease, owner token, attempts, the alert of an event acted
+ * on but not yet alerted, TTL attribute {@code expiresAt}) and
+ * {@code vpc#<functionArn>} items (the last known-good VPC config, every field). Claims are conditional
+ * writes, so concurrent duplicate deliveries race safely; each claim writes a new owner token, and
+ * keeping an alert, completing and releasing are conditional on it, so an invocation whose claim ran
+ * out and was taken over changes nothing of the new holder's. Thread-safe.
  */
 public final class DynamoDbStateStore implements StateStore {
 
-    /**
-     * How long a claim blocks other deliveries before one may take over: above the function's
-     * 60 s timeout, below the ~3 minutes after which Lambda's second async retry comes, so a
-     * crashed invocation's event is handled by a retry instead of being lost.
-     */
-    static final Duration LEASE = Duration.ofSeconds(90);
     /** CloudTrail and EventBridge redeliver within a day; a week of memory is plenty. */
     static final Duration RETENTION = Duration.ofDays(7);
     private static final String IN_PROGRESS = "IN_PROGRESS";
     private static final String DONE = "DONE";
     private static final String RELEASED = "RELEASED";
+    private static final Map<String, String> NAMES = Map.of("#status", "status", "#owner", "owner");
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -48,18 +47,21 @@ public final class DynamoDbStateStore implements StateStore {
     }
 
     @Override
-    public Claim claim(String eventId) {
+    public Claim claim(String eventId, Instant holdUntil) {
         long now = clock.instant().getEpochSecond();
+        String owner = UUID.randomUUID().toString();
+        // Whole seconds, rounded up: the hold never ends before holdUntil.
+        long leaseUntil = holdUntil.getEpochSecond() + (holdUntil.getNano() > 0 ? 1 : 0);
         Map<String, AttributeValue> item;
         try {
             item = dynamo.updateItem(b -> b.tableName(table).key(key(eventId))
-                    .updateExpression("SET #status = :inProgress, leaseUntil = :lease, expiresAt = if_not_exists(expiresAt, :expires)"
-                            + " ADD attempts :one")
+                    .updateExpression("SET #status = :inProgress, leaseUntil = :lease, #owner = :owner,"
+                            + " expiresAt = if_not_exists(expiresAt, :expires) ADD attempts :one")
                     .conditionExpression("attribute_not_exists(pk) OR #status = :released"
                             + " OR (#status = :inProgress AND leaseUntil < :now)")
-                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeNames(NAMES)
                     .expressionAttributeValues(Map.of(":inProgress", s(IN_PROGRESS), ":released", s(RELEASED),
-                            ":lease", n(now + LEASE.toSeconds()), ":expires", n(now + RETENTION.toSeconds()),
+                            ":lease", n(leaseUntil), ":owner", s(owner), ":expires", n(now + RETENTION.toSeconds()),
                             ":now", n(now), ":one", n(1)))
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
         } catch (ConditionalCheckFailedException e) {
@@ -67,10 +69,10 @@ public final class DynamoDbStateStore implements StateStore {
         }
         AttributeValue alert = item.get("alert");
         if (alert != null && alert.s() != null) {
-            return new Claim.AlertPending(Alert.fromJson(alert.s()));
+            return new Claim.AlertPending(Alert.fromJson(alert.s()), owner);
         }
         AttributeValue attempts = item.get("attempts");
-        return new Claim.Fresh(attempts == null ? 1 : Integer.parseInt(attempts.n()));
+        return new Claim.Fresh(attempts == null ? 1 : Integer.parseInt(attempts.n()), owner);
     }
 
     /** Done for a handled event; throws while another invocation holds an unexpired claim. */
@@ -84,30 +86,34 @@ public final class DynamoDbStateStore implements StateStore {
     }
 
     @Override
-    public void recordAlert(String eventId, Alert alert) {
-        dynamo.updateItem(b -> b.tableName(table).key(key(eventId))
-                .updateExpression("SET alert = :alert")
-                .expressionAttributeValues(Map.of(":alert", s(alert.toJson()))));
+    public boolean recordAlert(String eventId, String owner, Alert alert) {
+        return whileHeld(eventId, owner, "SET alert = :alert", Map.of(":alert", s(alert.toJson())));
     }
 
     @Override
-    public void complete(String eventId) {
-        dynamo.updateItem(b -> b.tableName(table).key(key(eventId))
-                .updateExpression("SET #status = :done REMOVE leaseUntil, alert")
-                .expressionAttributeNames(Map.of("#status", "status"))
-                .expressionAttributeValues(Map.of(":done", s(DONE))));
+    public boolean complete(String eventId, String owner) {
+        return whileHeld(eventId, owner, "SET #status = :done REMOVE leaseUntil, alert", Map.of(":done", s(DONE)));
     }
 
     @Override
-    public void release(String eventId) {
+    public boolean release(String eventId, String owner) {
+        return whileHeld(eventId, owner, "SET #status = :released REMOVE leaseUntil", Map.of(":released", s(RELEASED)));
+    }
+
+    /** An update of the event's item, made only while {@code owner}'s claim is the one in progress. */
+    private boolean whileHeld(String eventId, String owner, String update, Map<String, AttributeValue> values) {
+        Map<String, AttributeValue> all = new java.util.HashMap<>(values);
+        all.put(":inProgress", s(IN_PROGRESS));
+        all.put(":owner", s(owner));
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(key(eventId))
-                    .updateExpression("SET #status = :released REMOVE leaseUntil")
-                    .conditionExpression("#status = :inProgress")
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":inProgress", s(IN_PROGRESS), ":released", s(RELEASED))));
+            dynamo.updateItem(b -> b.tableName(table).key(key(eventId)).updateExpression(update)
+                    .conditionExpression("#status = :inProgress AND #owner = :owner")
+                    .expressionAttributeNames(NAMES)
+                    .expressionAttributeValues(all));
+            return true;
         } catch (ConditionalCheckFailedException e) {
-            // Completed meanwhile: keep the record.
+            // Another invocation took the claim over (or completed it): it is not this one's to change.
+            return false;
         }
     }
 
@@ -125,7 +131,8 @@ public final class DynamoDbStateStore implements StateStore {
         Map<String, AttributeValue> v = item.item();
         return Optional.of(new VpcConfig(v.get("subnetIds").ss(), v.containsKey("securityGroupIds")
                 ? v.get("securityGroupIds").ss() : List.of(),
-                Optional.ofNullable(v.get("vpcId")).map(AttributeValue::s)));
+                Optional.ofNullable(v.get("vpcId")).map(AttributeValue::s),
+                Optional.ofNullable(v.get("ipv6AllowedForDualStack")).map(AttributeValue::bool).orElse(false)));
     }
 
     @Override
@@ -139,6 +146,7 @@ public final class DynamoDbStateStore implements StateStore {
             item.put("securityGroupIds", AttributeValue.fromSs(vpc.securityGroupIds()));
         }
         vpc.vpcId().ifPresent(id -> item.put("vpcId", s(id)));
+        item.put("ipv6AllowedForDualStack", AttributeValue.fromBool(vpc.ipv6AllowedForDualStack()));
         dynamo.putItem(b -> b.tableName(table).item(item));
     }
 

@@ -8,6 +8,7 @@ import io.github.lambdaguardrail.engine.FunctionFacts;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.LambdaChange;
 import io.github.lambdaguardrail.engine.LambdaEvent;
+import io.github.lambdaguardrail.engine.LiveFunction;
 import io.github.lambdaguardrail.engine.ParsedRecord;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.RuleStatus;
@@ -18,6 +19,8 @@ import io.github.lambdaguardrail.engine.WatchedApi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,6 +49,14 @@ public final class Guard {
 
     /** Deliveries of one event: Lambda's first attempt and its two asynchronous retries. */
     static final int MAX_ATTEMPTS = 3;
+    /** The time an invocation has without a Lambda context (local runs, tests): the guard functions' timeout. */
+    public static final Duration NO_CONTEXT_TIME_LEFT = Duration.ofSeconds(60);
+    /**
+     * Added to an invocation's time left for the hold of its claims: the runtime's shutdown and the
+     * clock skew between Lambda hosts. A claim is held until its invocation has surely ended, and
+     * no longer, so that a retry of a crashed or timed-out invocation can take the event over.
+     */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
 
     private final GuardConfig config;
     private final Set<WatchedApi> own;
@@ -86,21 +97,33 @@ public final class Guard {
         return report;
     }
 
-    /** Handles one invocation's payload, counting into {@code report} (which stays valid if this throws). */
+    /** Handles one invocation's payload, counting into {@code report}, with {@link #NO_CONTEXT_TIME_LEFT}. */
     public void handle(InputStream payload, GuardReport report) {
+        handle(payload, report, NO_CONTEXT_TIME_LEFT);
+    }
+
+    /**
+     * Handles one invocation's payload, counting into {@code report} (which stays valid if this
+     * throws).
+     *
+     * @param timeLeft the invocation's remaining time (Lambda's {@code Context.getRemainingTimeInMillis}):
+     *                 its claims are held that long plus {@link #LEASE_MARGIN}
+     */
+    public void handle(InputStream payload, GuardReport report, Duration timeLeft) {
+        Instant holdUntil = Instant.now().plus(timeLeft).plus(LEASE_MARGIN);
         try {
-            CloudTrailReader.read(payload, record -> handle(record, report));
+            CloudTrailReader.read(payload, record -> handle(record, report, holdUntil));
         } catch (UnreadableInputException e) {
-            invalid(e.getMessage(), Map.of(), report);
+            invalid(e.getMessage(), Map.of(), report, holdUntil);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void handle(ParsedRecord record, GuardReport report) {
+    private void handle(ParsedRecord record, GuardReport report, Instant holdUntil) {
         report.records++;
         if (record instanceof ParsedRecord.Invalid bad) {
-            invalid(bad.reason(), bad.seen(), report);
+            invalid(bad.reason(), bad.seen(), report, holdUntil);
         } else if (record instanceof ParsedRecord.Scheduled beat) {
             report.heartbeats++;
             log.info("heartbeat", f -> f.put("rule", beat.rule()));
@@ -113,11 +136,11 @@ public final class Guard {
                     .put("eventName", ignored.header().eventName()).put("reason", ignored.reason()));
         } else if (record instanceof ParsedRecord.Guarded guarded) {
             report.evaluated++;
-            judged(engine.evaluate(guarded.call()), () -> engine.evaluate(guarded.call()), report);
+            judged(engine.evaluate(guarded.call()), () -> engine.evaluate(guarded.call()), report, holdUntil);
         } else if (record instanceof ParsedRecord.Watched watched) {
             LambdaEvent event = watched.event();
             if (own.contains(event.api()) || engine.concernsGuardrail(event)) {
-                handle(event, report);
+                handle(event, report, holdUntil);
             } else {
                 report.skipped++;
                 log.info("event for the other guard skipped", f -> f.put("eventId", event.header().eventId())
@@ -126,24 +149,24 @@ public final class Guard {
         }
     }
 
-    private void handle(LambdaEvent event, GuardReport report) {
+    private void handle(LambdaEvent event, GuardReport report, Instant holdUntil) {
         report.evaluated++;
-        // Facts only ever exempt findings or refine a rollback, so a verdict without them that
-        // finds nothing stands, and compliant events cost no extra calls.
+        // Facts only ever exempt findings or refine a rollback (proof of an introduced violation,
+        // the live state to plan against), so a verdict without them that finds nothing stands.
         Verdict first = engine.evaluate(event, FunctionFacts.NONE);
         if (first.decision() == Decision.ALLOW) {
             logVerdict(first);
             rememberIfKnownGood(event, first);
             return;
         }
-        judged(first, () -> engine.evaluate(event, facts.factsFor(event.change().function())), report);
+        judged(first, () -> engine.evaluate(event, facts.factsFor(event.change())), report, holdUntil);
     }
 
     /**
      * Claims the event, judges it with the function's facts, acts and alerts. The first verdict
      * (without facts) stands in the alert when the facts cannot be read for good.
      */
-    private void judged(Verdict first, Supplier<Verdict> withFacts, GuardReport report) {
+    private void judged(Verdict first, Supplier<Verdict> withFacts, GuardReport report, Instant holdUntil) {
         if (first.decision() == Decision.SKIP || first.decision() == Decision.ALLOW) {
             logVerdict(first);
             report.skipped += first.decision() == Decision.SKIP ? 1 : 0;
@@ -153,7 +176,7 @@ public final class Guard {
         // takes the alarm topic, which that key does not encrypt.
         report.tampers += (int) first.findings().stream().filter(f -> f.ruleId() == RuleId.GUARDRAIL_TAMPERED).count();
         String eventId = first.header().eventId();
-        StateStore.Claim claim = claim(eventId, report);
+        StateStore.Claim claim = claim(eventId, holdUntil, report);
         if (claim instanceof StateStore.Claim.Done) {
             report.duplicates++;
             log.info("duplicate delivery skipped", f -> f.put("eventId", eventId));
@@ -161,10 +184,12 @@ public final class Guard {
         }
         if (claim instanceof StateStore.Claim.AlertPending pending) {
             log.info("sending the alert a failed delivery left", f -> f.put("eventId", eventId));
-            send(eventId, pending.alert(), report);
+            send(new Held(eventId, pending.owner()), pending.alert(), report);
             return;
         }
-        boolean lastAttempt = ((StateStore.Claim.Fresh) claim).attempt() >= MAX_ATTEMPTS;
+        StateStore.Claim.Fresh fresh = (StateStore.Claim.Fresh) claim;
+        Held held = new Held(eventId, fresh.owner());
+        boolean lastAttempt = fresh.attempt() >= MAX_ATTEMPTS;
         Alert alert;
         try {
             List<ActionOutcome> outcomes = new ArrayList<>();
@@ -172,19 +197,26 @@ public final class Guard {
             logVerdict(verdict);
             count(verdict, report);
             if (verdict.decision() == Decision.ALLOW) {
-                state.complete(eventId);
+                complete(held);
                 return;
             }
             outcomes.addAll(act(verdict, eventId, lastAttempt, report));
             alert = Alert.of(verdict, outcomes, config.dryRun());
-            state.recordAlert(eventId, alert);
+            if (!state.recordAlert(eventId, held.owner(), alert)) {
+                log.warn("claim taken over by another invocation; the alert is sent without being kept",
+                        f -> f.put("eventId", eventId));
+            }
         } catch (RuntimeException e) {
             log.error("handling failed; the event will be retried", f -> ids(f, first)
                     .put("error", e.getClass().getSimpleName()).put("detail", String.valueOf(e.getMessage())));
-            release(eventId, e);
+            release(held, e);
             throw e;
         }
-        send(eventId, alert, report);
+        send(held, alert, report);
+    }
+
+    /** An event this invocation claimed, and the owner token of its claim. */
+    private record Held(String eventId, String owner) {
     }
 
     /** The verdict with the function's facts; without them (as a FAILED outcome) when they cannot be read for good. */
@@ -196,17 +228,17 @@ public final class Guard {
             if (Failures.isTransient(e) && !lastAttempt) {
                 throw e;
             }
-            outcomes.add(ActionOutcome.failed("READ_FUNCTION", "the function's tags and known-good VPC config could"
-                    + " not be read (" + Failures.describe(e) + "): nothing was changed, exemptions by tag were not checked"));
+            outcomes.add(ActionOutcome.failed("READ_FUNCTION", "the function's live state, tags and known-good VPC config"
+                    + " could not be read (" + Failures.describe(e) + "): nothing was changed, exemptions by tag were not checked"));
             return new Verdict(first.header(), first.decision() == Decision.ROLLBACK ? Decision.NOTIFY : first.decision(),
                     first.note(), first.function(), first.findings(), first.results(),
                     first.actions().stream().filter(a -> a instanceof Action.Notify).toList());
         }
     }
 
-    private StateStore.Claim claim(String eventId, GuardReport report) {
+    private StateStore.Claim claim(String eventId, Instant holdUntil, GuardReport report) {
         try {
-            return state.claim(eventId);
+            return state.claim(eventId, holdUntil);
         } catch (EventInProgressException e) {
             // Another invocation holds the event (a concurrent duplicate, or it crashed): retry later.
             report.deferred++;
@@ -233,7 +265,8 @@ public final class Guard {
             if (action instanceof Action.Notify) {
                 continue;
             }
-            ActionOutcome outcome = config.dryRun() ? wouldDo(action) : carryOut(action, eventId, lastAttempt);
+            ActionOutcome outcome = action instanceof Action.LeaveAlone leave ? leftAlone(leave)
+                    : config.dryRun() ? wouldDo(action) : carryOut(action, eventId, lastAttempt);
             outcomes.add(outcome);
             report.rollbacks += outcome.status() == ActionOutcome.Status.DONE ? 1 : 0;
             report.actionFailures += outcome.status() == ActionOutcome.Status.FAILED ? 1 : 0;
@@ -261,6 +294,12 @@ public final class Guard {
         }
     }
 
+    /** A rollback the engine found must not be done: nothing is written, the outcome says why. */
+    private static ActionOutcome leftAlone(Action.LeaveAlone leave) {
+        return ActionOutcome.of(leave.instead(), leave.alreadyUndone() ? ActionOutcome.Status.ALREADY_DONE
+                : ActionOutcome.Status.LEFT_ALONE, leave.reason());
+    }
+
     private static ActionOutcome wouldDo(Action action) {
         return ActionOutcome.of(action.type(), ActionOutcome.Status.DRY_RUN,
                 "dry run: would " + action.type().toLowerCase(Locale.ROOT).replace('_', ' ')
@@ -272,7 +311,8 @@ public final class Guard {
      * delivery (and is thrown, so Lambda retries; after the last retry the failure queue's alarm
      * and the notification-failure alarm go to the alarm topic).
      */
-    private void send(String eventId, Alert alert, GuardReport report) {
+    private void send(Held held, Alert alert, GuardReport report) {
+        String eventId = held.eventId();
         try {
             notifier.publish(alert);
             report.notifications++;
@@ -282,14 +322,21 @@ public final class Guard {
                     .put("decision", alert.decision()).put("ruleIds", String.join(",", alert.ruleIds()))
                     .put("functionArn", alert.document().path("function").asText(""))
                     .put("error", e.getClass().getSimpleName()).put("detail", String.valueOf(e.getMessage())));
-            release(eventId, e);
+            release(held, e);
             throw e;
         }
-        state.complete(eventId);
+        complete(held);
+    }
+
+    /** Completes the event if this invocation still holds its claim; the one that took it over completes it otherwise. */
+    private void complete(Held held) {
+        if (!state.complete(held.eventId(), held.owner())) {
+            log.warn("claim taken over by another invocation; left for it to complete", f -> f.put("eventId", held.eventId()));
+        }
     }
 
     /** An event the guard cannot read: alerted once (by event id when it has one) with what could be read. */
-    private void invalid(String reason, Map<String, String> seen, GuardReport report) {
+    private void invalid(String reason, Map<String, String> seen, GuardReport report, Instant holdUntil) {
         report.invalid++;
         log.error("unusable event", f -> {
             f.put("reason", reason);
@@ -301,12 +348,16 @@ public final class Guard {
             notifyOnce(alert, report);
             return;
         }
-        StateStore.Claim claim = claim(eventId, report);
+        StateStore.Claim claim = claim(eventId, holdUntil, report);
         if (claim instanceof StateStore.Claim.Done) {
             report.duplicates++;
             return;
         }
-        send(eventId, claim instanceof StateStore.Claim.AlertPending pending ? pending.alert() : alert, report);
+        if (claim instanceof StateStore.Claim.AlertPending pending) {
+            send(new Held(eventId, pending.owner()), pending.alert(), report);
+        } else {
+            send(new Held(eventId, ((StateStore.Claim.Fresh) claim).owner()), alert, report);
+        }
     }
 
     /** An alert with no event id to keep it by: a failure is thrown so that Lambda retries the whole payload. */
@@ -322,16 +373,22 @@ public final class Guard {
         }
     }
 
-    private void release(String eventId, RuntimeException cause) {
+    /** Gives up this invocation's claim after a failure, so a retry can take the event at once. */
+    private void release(Held held, RuntimeException cause) {
         try {
-            state.release(eventId);
+            state.release(held.eventId(), held.owner());
         } catch (RuntimeException releaseFailure) {
             // The claim then runs out after its lease; the original failure is what matters.
             cause.addSuppressed(releaseFailure);
         }
     }
 
-    /** A compliant VPC config becomes the one to restore if a later update removes or breaks it. */
+    /**
+     * A compliant VPC config becomes the one to restore if a later update removes or breaks it. It
+     * is read from the live function, every field (CloudTrail's record shows not all), and only
+     * while the function still has the config the event set: a late event never overwrites a newer
+     * one.
+     */
     private void rememberIfKnownGood(LambdaEvent event, Verdict verdict) {
         if (!(event.change() instanceof LambdaChange.FunctionConfigured configured) || !configured.resultingVpc().isAttached()) {
             return;
@@ -339,8 +396,15 @@ public final class Guard {
         boolean compliant = verdict.results().stream()
                 .filter(r -> r.rule() == RuleId.LAMBDA_NOT_IN_VPC || r.rule() == RuleId.LAMBDA_VPC_NOT_ALLOWED)
                 .allMatch(r -> r.status() == RuleStatus.PASS);
-        if (compliant && verdict.findings().isEmpty()) {
-            state.rememberKnownGoodVpc(configured.function().arn(), configured.resultingVpc());
+        if (!compliant || !verdict.findings().isEmpty()) {
+            return;
+        }
+        if (facts.live(configured.function()) instanceof LiveFunction.Found live
+                && live.vpc().sameAttachment(configured.resultingVpc())) {
+            state.rememberKnownGoodVpc(configured.function().arn(), live.vpc());
+        } else {
+            log.info("known-good VPC config not remembered: the function no longer has the config the event set",
+                    f -> f.put("eventId", event.header().eventId()).put("functionArn", configured.function().arn()));
         }
     }
 

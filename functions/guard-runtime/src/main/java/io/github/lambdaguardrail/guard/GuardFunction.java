@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import software.amazon.lambda.powertools.metrics.Metrics;
@@ -42,7 +43,9 @@ public final class GuardFunction {
     public void handle(InputStream input, OutputStream output, Context context) throws IOException {
         GuardReport report = new GuardReport();
         try {
-            guard.handle(input, report);
+            // Each claim is held for the invocation's remaining time (plus a margin), and no longer.
+            guard.handle(input, report, context == null ? Guard.NO_CONTEXT_TIME_LEFT
+                    : Duration.ofMillis(Math.max(0, context.getRemainingTimeInMillis())));
         } finally {
             // Also for a failed invocation: the alarms tell a deferred duplicate from a real failure.
             log.info("invocation done", f -> f.put("requestId", context == null ? "" : context.getAwsRequestId())

@@ -25,7 +25,7 @@ public final class GuardPermissions {
     static final Map<String, Set<String>> BY_ACTION = Map.of(
             "REMOVE_PERMISSION", Set.of("lambda:GetPolicy", "lambda:RemovePermission"),
             "QUARANTINE", Set.of("lambda:GetFunction", "lambda:ListTags", "lambda:TagResource", "lambda:PutFunctionConcurrency"),
-            "RESTORE_VPC_CONFIG", Set.of("lambda:UpdateFunctionConfiguration"));
+            "RESTORE_VPC_CONFIG", Set.of("lambda:GetFunction", "lambda:UpdateFunctionConfiguration"));
 
     /**
      * The sweep ({@code io.github.lambdaguardrail.guard.sweep}): what {@code SdkFunctionInventory}

@@ -1,66 +1,78 @@
 package io.github.lambdaguardrail.guard;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lambdaguardrail.engine.Action;
 import io.github.lambdaguardrail.engine.FunctionRef;
+import io.github.lambdaguardrail.engine.LivePolicy;
 import io.github.lambdaguardrail.engine.PolicyStatement;
 import io.github.lambdaguardrail.engine.ResourcePolicy;
 import io.github.lambdaguardrail.engine.RuleId;
-import java.util.ArrayList;
+import io.github.lambdaguardrail.engine.VpcConfig;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
-import software.amazon.awssdk.services.lambda.model.GetPolicyResponse;
 import software.amazon.awssdk.services.lambda.model.PreconditionFailedException;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.lambda.model.VpcConfig;
 
-/** {@link Remediator} on the Lambda API. Thread-safe; reuses one client. */
+/**
+ * {@link Remediator} on the Lambda API: verifies that the live state is still what the planned
+ * action expects, writes guarded by revision ids, and reports {@code LEFT_ALONE} when the live
+ * state differs. It never decides what to roll back. Thread-safe; reuses one client.
+ */
 public final class LambdaRemediator implements Remediator {
 
     static final String TAG_QUARANTINE = "guardrail:quarantine";
     static final String TAG_PREVIOUS_CONCURRENCY = "guardrail:previous-concurrency";
     static final List<String> QUARANTINE_TAGS = List.of(TAG_QUARANTINE, TAG_PREVIOUS_CONCURRENCY);
-    /** Re-read and re-decide this often when the policy changes under us, then notify only. */
+    /** Re-read and re-verify this often when a revision id is stale, then leave the function alone. */
     static final int MAX_ATTEMPTS = 3;
+    /** How long a restore waits for Lambda to finish the update ({@code LastUpdateStatus}), and how often it looks. */
+    public static final Duration UPDATE_WAIT = Duration.ofSeconds(20);
+    public static final Duration UPDATE_POLL = Duration.ofSeconds(1);
     private static final String UNRESERVED = "unreserved";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SUCCESSFUL = "Successful";
+    private static final String FAILED = "Failed";
 
     private final LambdaClient lambda;
+    private final Duration updateWait;
+    private final Duration updatePoll;
 
     public LambdaRemediator(LambdaClient lambda) {
+        this(lambda, UPDATE_WAIT, UPDATE_POLL);
+    }
+
+    /** With another wait for a restore to finish (tests). */
+    public LambdaRemediator(LambdaClient lambda, Duration updateWait, Duration updatePoll) {
         this.lambda = lambda;
+        this.updateWait = updateWait;
+        this.updatePoll = updatePoll;
     }
 
     @Override
     public ActionOutcome removePermission(Action.RemovePermission action) {
-        FunctionRef function = action.function();
-        List<String> undo = new ArrayList<>();
-        Removal main = removeStatement(function, action.statementId(),
-                live -> ResourcePolicy.sameStatement(live.raw(), action.expectedStatement()), undo);
-        if (main != Removal.REMOVED && main != Removal.ALREADY_GONE) {
-            return new ActionOutcome(action.type(), ActionOutcome.Status.LEFT_ALONE, main.detail(action.statementId()), undo);
+        Removal removal = removeStatement(action);
+        String detail = removal.detail(action.statementId());
+        return switch (removal) {
+            case REMOVED -> removed(action, detail);
+            case ALREADY_GONE -> ActionOutcome.of(action.type(), ActionOutcome.Status.ALREADY_DONE, detail);
+            case CHANGED, CONTENDED, UNREADABLE -> ActionOutcome.of(action.type(), ActionOutcome.Status.LEFT_ALONE, detail);
+        };
+    }
+
+    /** The removed statement is exactly the expected one (the same JSON): its undo is built from that. */
+    private static ActionOutcome removed(Action.RemovePermission action, String detail) {
+        UndoCommands.Undo undo = UndoCommands.addPermission(action.function(), action.expectedStatement());
+        if (undo instanceof UndoCommands.Undo.Command command) {
+            return new ActionOutcome(action.type(), ActionOutcome.Status.DONE, detail, List.of(command.text()));
         }
-        List<String> details = new ArrayList<>();
-        details.add(main.detail(action.statementId()));
-        boolean changed = main == Removal.REMOVED;
-        if (action.functionUrlPair()) {
-            ResourcePolicy.UrlHalf half = ResourcePolicy.publicUrlHalf(ResourcePolicy.statement(action.expectedStatement()));
-            for (String companion : companions(function, action.statementId(), half)) {
-                Removal other = removeStatement(function, companion,
-                        live -> ResourcePolicy.publicUrlHalf(live) == otherHalf(half), undo);
-                details.add(other.detail(companion) + " (other half of the public function URL)");
-                changed |= other == Removal.REMOVED;
-            }
-        }
-        return new ActionOutcome(action.type(), changed ? ActionOutcome.Status.DONE : ActionOutcome.Status.ALREADY_DONE,
-                String.join("; ", details), undo);
+        return ActionOutcome.of(action.type(), ActionOutcome.Status.DONE, detail + "; no exact undo command exists ("
+                + ((UndoCommands.Undo.None) undo).why() + "): if the statement was approved, re-create it by hand from"
+                + " the event's responseElements.statement");
     }
 
     /** How one removal ended. */
@@ -79,75 +91,46 @@ public final class LambdaRemediator implements Remediator {
     }
 
     /**
-     * Reads the live policy, checks the statement is still the one to remove, and removes it
-     * guarded by the revision id; re-reads and re-decides when the policy changed in between.
+     * Removes the statement guarded by a policy revision id in which it is exactly the expected
+     * statement: the engine's, or else one read here. When the revision is stale, reads the policy
+     * again and removes the statement only if it is still exactly the expected one.
      */
-    private Removal removeStatement(FunctionRef function, String sid,
-                                    java.util.function.Predicate<PolicyStatement> stillTheOne, List<String> undo) {
+    private Removal removeStatement(Action.RemovePermission action) {
+        FunctionRef function = action.function();
+        String sid = action.statementId();
+        Optional<String> revision = action.policyRevisionId();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            Optional<GetPolicyResponse> policy = policy(function);
-            if (policy.isPresent() && !readable(policy.get().policy())) {
-                // A document that is not a policy cannot show the statement is gone.
-                return Removal.UNREADABLE;
+            if (revision.isEmpty()) {
+                LivePolicy policy = LambdaFunctionFacts.policy(lambda, function);
+                if (!(policy instanceof LivePolicy.Found live)) {
+                    return Removal.ALREADY_GONE;
+                }
+                if (!live.readable()) {
+                    // A document that is not a policy cannot show the statement is gone.
+                    return Removal.UNREADABLE;
+                }
+                List<PolicyStatement> same = live.statements(sid);
+                if (same.isEmpty()) {
+                    return Removal.ALREADY_GONE;
+                }
+                if (same.size() > 1 || !ResourcePolicy.sameStatement(same.get(0).raw(), action.expectedStatement())) {
+                    return Removal.CHANGED;
+                }
+                revision = Optional.of(live.revisionId());
             }
-            Optional<PolicyStatement> live = policy.flatMap(p -> ResourcePolicy.statements(p.policy()).stream()
-                    .filter(s -> s.sid().equals(sid)).findFirst());
-            if (live.isEmpty()) {
-                return Removal.ALREADY_GONE;
-            }
-            if (!stillTheOne.test(live.get())) {
-                return Removal.CHANGED;
-            }
+            String guard = revision.get();
             try {
                 lambda.removePermission(b -> b.functionName(function.arn()).statementId(sid)
-                        .qualifier(function.qualifier().orElse(null)).revisionId(policy.get().revisionId()));
-                if (live.get() instanceof PolicyStatement.Parsed parsed) {
-                    undo.add(UndoCommands.addPermission(function, parsed));
-                }
+                        .qualifier(function.qualifier().orElse(null)).revisionId(guard));
                 return Removal.REMOVED;
             } catch (PreconditionFailedException e) {
-                // The policy changed since we read it: read it again and decide again.
+                // The policy changed since that revision: read it again and verify again.
+                revision = Optional.empty();
             } catch (ResourceNotFoundException e) {
                 return Removal.ALREADY_GONE;
             }
         }
         return Removal.CONTENDED;
-    }
-
-    private static boolean readable(String document) {
-        if (document == null) {
-            return false;
-        }
-        try {
-            JsonNode node = JSON.readTree(document);
-            return node != null && node.isObject() && node.has("Statement");
-        } catch (JsonProcessingException e) {
-            return false;
-        }
-    }
-
-    private List<String> companions(FunctionRef function, String removedSid, ResourcePolicy.UrlHalf half) {
-        ResourcePolicy.UrlHalf wanted = otherHalf(half);
-        return policy(function).map(p -> ResourcePolicy.statements(p.policy()).stream()
-                .filter(s -> !s.sid().isEmpty() && !s.sid().equals(removedSid))
-                .filter(s -> ResourcePolicy.publicUrlHalf(s) == wanted)
-                .map(PolicyStatement::sid).toList()).orElse(List.of());
-    }
-
-    private static ResourcePolicy.UrlHalf otherHalf(ResourcePolicy.UrlHalf half) {
-        return switch (half) {
-            case INVOKE_FUNCTION_URL -> ResourcePolicy.UrlHalf.INVOKE_FUNCTION_VIA_URL;
-            case INVOKE_FUNCTION_VIA_URL -> ResourcePolicy.UrlHalf.INVOKE_FUNCTION_URL;
-            case NONE -> ResourcePolicy.UrlHalf.NONE;
-        };
-    }
-
-    private Optional<GetPolicyResponse> policy(FunctionRef function) {
-        try {
-            return Optional.of(lambda.getPolicy(b -> b.functionName(function.arn()).qualifier(function.qualifier().orElse(null))));
-        } catch (ResourceNotFoundException e) {
-            return Optional.empty();
-        }
     }
 
     @Override
@@ -158,6 +141,12 @@ public final class LambdaRemediator implements Remediator {
             current = lambda.getFunction(b -> b.functionName(function.arn()));
         } catch (ResourceNotFoundException e) {
             return ActionOutcome.of(action.type(), ActionOutcome.Status.ALREADY_DONE, "function no longer exists");
+        }
+        VpcConfig live = LambdaFunctionFacts.vpc(current.configuration() == null ? null : current.configuration().vpcConfig());
+        if (!live.sameAttachment(action.expectedVpc())) {
+            return ActionOutcome.of(action.type(), ActionOutcome.Status.LEFT_ALONE, "the live VPC config (" + live.describe()
+                    + ") is no longer what the event set (" + action.expectedVpc().describe() + "): the function changed"
+                    + " after the event; left alone");
         }
         if (current.tagsError() != null) {
             // Without its tags the guard cannot see a previous quarantine and would record its own 0.
@@ -204,16 +193,92 @@ public final class LambdaRemediator implements Remediator {
     @Override
     public ActionOutcome restoreVpcConfig(Action.RestoreVpcConfig action) {
         FunctionRef function = action.function();
-        io.github.lambdaguardrail.engine.VpcConfig good = action.knownGood();
-        try {
-            lambda.updateFunctionConfiguration(b -> b.functionName(function.arn())
-                    .vpcConfig(VpcConfig.builder().subnetIds(good.subnetIds()).securityGroupIds(good.securityGroupIds()).build()));
-        } catch (ResourceNotFoundException e) {
-            return ActionOutcome.of(action.type(), ActionOutcome.Status.ALREADY_DONE, "function no longer exists");
+        VpcConfig good = action.knownGood();
+        Optional<String> revision = action.revisionId();
+        boolean written = false;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS && !written; attempt++) {
+            if (revision.isEmpty()) {
+                Optional<FunctionConfiguration> current = configuration(function);
+                if (current.isEmpty()) {
+                    return ActionOutcome.of(action.type(), ActionOutcome.Status.ALREADY_DONE, "function no longer exists");
+                }
+                VpcConfig live = LambdaFunctionFacts.vpc(current.get().vpcConfig());
+                if (!live.sameAttachment(action.replaced())) {
+                    return ActionOutcome.of(action.type(), ActionOutcome.Status.LEFT_ALONE, "the live VPC config ("
+                            + live.describe() + ") is no longer what the event set (" + action.replaced().describe()
+                            + "): the function changed after the event; left alone");
+                }
+                if (current.get().revisionId() == null) {
+                    return ActionOutcome.of(action.type(), ActionOutcome.Status.LEFT_ALONE,
+                            "GetFunction shows no RevisionId, so the restore cannot be guarded; left alone");
+                }
+                revision = Optional.of(current.get().revisionId());
+            }
+            String guard = revision.get();
+            try {
+                lambda.updateFunctionConfiguration(b -> b.functionName(function.arn()).revisionId(guard)
+                        .vpcConfig(software.amazon.awssdk.services.lambda.model.VpcConfig.builder().subnetIds(good.subnetIds())
+                                .securityGroupIds(good.securityGroupIds())
+                                .ipv6AllowedForDualStack(good.ipv6AllowedForDualStack()).build()));
+                written = true;
+            } catch (PreconditionFailedException e) {
+                // The function changed since that revision: read it again and verify again.
+                revision = Optional.empty();
+            } catch (ResourceNotFoundException e) {
+                return ActionOutcome.of(action.type(), ActionOutcome.Status.ALREADY_DONE, "function no longer exists");
+            }
         }
-        return new ActionOutcome(action.type(), ActionOutcome.Status.DONE,
-                "restored subnets " + good.subnetIds() + " and security groups " + good.securityGroupIds(),
-                List.of(UndoCommands.setVpcConfig(function, action.replaced())));
+        if (!written) {
+            return ActionOutcome.of(action.type(), ActionOutcome.Status.LEFT_ALONE,
+                    "the function kept changing (" + MAX_ATTEMPTS + " attempts); left alone");
+        }
+        return confirmed(action);
+    }
+
+    /**
+     * The outcome of a written restore, once Lambda has finished it: DONE only when GetFunction
+     * shows {@code LastUpdateStatus} {@code Successful}.
+     */
+    private ActionOutcome confirmed(Action.RestoreVpcConfig action) {
+        VpcConfig good = action.knownGood();
+        List<String> undo = List.of(UndoCommands.setVpcConfig(action.function(), action.replaced()));
+        String restored = "restored " + good.describe() + ", Ipv6AllowedForDualStack " + good.ipv6AllowedForDualStack();
+        long deadline = System.nanoTime() + updateWait.toNanos();
+        while (true) {
+            Optional<FunctionConfiguration> current = configuration(action.function());
+            if (current.isEmpty()) {
+                return ActionOutcome.of(action.type(), ActionOutcome.Status.ALREADY_DONE, "function no longer exists");
+            }
+            String status = current.get().lastUpdateStatusAsString();
+            if (SUCCESSFUL.equals(status)) {
+                return new ActionOutcome(action.type(), ActionOutcome.Status.DONE, restored + "; LastUpdateStatus Successful",
+                        undo);
+            }
+            if (FAILED.equals(status)) {
+                return ActionOutcome.failed(action.type(), "the restore was written, but Lambda reports LastUpdateStatus Failed ("
+                        + current.get().lastUpdateStatusReasonCodeAsString() + ": " + current.get().lastUpdateStatusReason()
+                        + "): the function keeps " + action.replaced().describe());
+            }
+            if (System.nanoTime() >= deadline) {
+                return new ActionOutcome(action.type(), ActionOutcome.Status.FAILED, "the restore was written, but Lambda had not"
+                        + " finished it after " + updateWait.toSeconds() + " s (LastUpdateStatus " + status + "): check the"
+                        + " function", undo);
+            }
+            sleep(updatePoll);
+        }
+    }
+
+    private Optional<FunctionConfiguration> configuration(FunctionRef function) {
+        return LambdaFunctionFacts.getFunction(lambda, function).map(GetFunctionResponse::configuration);
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Lambda to finish the restore", e);
+        }
     }
 
     private static String truncate(String tagValue) {

@@ -1,6 +1,7 @@
 package io.github.lambdaguardrail.guard;
 
 import io.github.lambdaguardrail.engine.VpcConfig;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -13,12 +14,16 @@ public interface StateStore {
 
     /** How the claim of an event found it. */
     sealed interface Claim {
-        /** This invocation handles the event; {@code attempt} counts the claims so far (1 = first). */
-        record Fresh(int attempt) implements Claim {
+        /**
+         * This invocation handles the event; {@code attempt} counts the claims so far (1 = first).
+         *
+         * @param owner the token written with the claim: only its holder completes or releases it
+         */
+        record Fresh(int attempt, String owner) implements Claim {
         }
 
         /** The guard acted on the event but its alert was not sent: send this alert, act on nothing. */
-        record AlertPending(Alert alert) implements Claim {
+        record AlertPending(Alert alert, String owner) implements Claim {
         }
 
         /** Handled already: this delivery is a duplicate. */
@@ -27,21 +32,37 @@ public interface StateStore {
     }
 
     /**
-     * Claims an event for handling.
+     * Claims an event for handling, until {@code holdUntil}: no other delivery takes it over before
+     * then, so it must be a time by which this invocation has surely ended.
      *
      * @throws EventInProgressException while another invocation's claim has not run out, so the
      *                                  event is retried later rather than lost
      */
-    Claim claim(String eventId);
+    Claim claim(String eventId, Instant holdUntil);
 
-    /** Keeps the alert of an event acted on, so that a later delivery can send it without acting again. */
-    void recordAlert(String eventId, Alert alert);
+    /**
+     * Keeps the alert of an event acted on, so that a later delivery can send it without acting
+     * again; only while {@code owner} holds the claim.
+     *
+     * @return false when another invocation holds the claim now (nothing was kept)
+     */
+    boolean recordAlert(String eventId, String owner, Alert alert);
 
-    /** Marks a claimed event handled; later deliveries of it are duplicates. */
-    void complete(String eventId);
+    /**
+     * Marks a claimed event handled (later deliveries of it are duplicates); only while
+     * {@code owner} holds the claim.
+     *
+     * @return false when another invocation holds the claim now (it completes the event)
+     */
+    boolean complete(String eventId, String owner);
 
-    /** Gives up a claim after a failure, so Lambda's retry can take it (a recorded alert is kept). */
-    void release(String eventId);
+    /**
+     * Gives up a claim after a failure, so Lambda's retry can take it (a recorded alert is kept);
+     * only while {@code owner} holds it.
+     *
+     * @return false when another invocation holds the claim now, or it was completed
+     */
+    boolean release(String eventId, String owner);
 
     Optional<VpcConfig> lastKnownGoodVpc(String functionArn);
 

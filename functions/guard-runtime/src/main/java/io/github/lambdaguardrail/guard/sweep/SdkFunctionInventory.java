@@ -1,6 +1,7 @@
 package io.github.lambdaguardrail.guard.sweep;
 
 import io.github.lambdaguardrail.engine.VpcConfig;
+import io.github.lambdaguardrail.guard.LambdaFunctionFacts;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -86,10 +87,7 @@ public final class SdkFunctionInventory implements FunctionInventory {
     }
 
     private static VpcConfig vpc(VpcConfigResponse vpc) {
-        if (vpc == null) {
-            return VpcConfig.NONE;
-        }
-        return new VpcConfig(vpc.subnetIds(), vpc.securityGroupIds(), Optional.ofNullable(vpc.vpcId()));
+        return LambdaFunctionFacts.vpc(vpc);
     }
 
     /** GetFunction answers with the {@code $LATEST}-qualified ARN on some paths; the sweep keys on the unqualified one. */

@@ -199,7 +199,7 @@ class GuardFaultsTest {
 
         assertEquals(1, report.rollbacks(), report.toString());
         assertEquals(1, report.notifications());
-        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "GetPolicy", "RemovePermission", RECORD_ALERT, "Publish",
+        assertEquals(List.of(CLAIM, "GetFunction", "GetPolicy", "RemovePermission", RECORD_ALERT, "Publish",
                 COMPLETE), calls());
         assertEquals(List.of(CLAIM, RECORD_ALERT, COMPLETE), stateWrites(PUBLIC_EVENT_ID));
         Published alert = onlyAlert();
@@ -238,7 +238,7 @@ class GuardFaultsTest {
                 .willReturn(lambdaJson(getPolicyBody("policy-invoice-renderer.json", REVISION))));
         aws.stubFor(delete(urlPathMatching(statementPath(FUNCTION, SID))).willReturn(serviceError(500)));
         Guard guard = permissionGuard();
-        List<String> acting = List.of(CLAIM, "GetFunction", "GetItem", "GetPolicy", "RemovePermission",
+        List<String> acting = List.of(CLAIM, "GetFunction", "GetPolicy", "RemovePermission",
                 "RemovePermission", "RemovePermission");
         List<String> all = new ArrayList<>();
 
@@ -278,7 +278,7 @@ class GuardFaultsTest {
 
         GuardReport report = assertDoesNotThrow(() -> permissionGuard().handle(payload(event(PUBLIC_EVENT))));
 
-        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "GetPolicy", "RemovePermission", RECORD_ALERT, "Publish",
+        assertEquals(List.of(CLAIM, "GetFunction", "GetPolicy", "RemovePermission", RECORD_ALERT, "Publish",
                 COMPLETE), calls(), "403 is not retried by the SDK; the claim is completed, not released");
         assertEquals(List.of(CLAIM, RECORD_ALERT, COMPLETE), stateWrites(PUBLIC_EVENT_ID));
         assertEquals(1, report.actionFailures(), report.toString());
@@ -292,10 +292,22 @@ class GuardFaultsTest {
     private static final String CREATE_EVENT = "createfunction-no-vpc.json";
     private static final String SCRAPER = "data-scraper";
 
+    /**
+     * State table and SNS answer; GetFunction shows {@link #SCRAPER} still outside any VPC (the
+     * recorded response without its {@code VpcConfig}, as Lambda shows such a function), as the
+     * CreateFunction event left it: the quarantine is due.
+     */
+    private static void stubScraperStillOutsideAVpc() {
+        stubHealthyServices(SCRAPER);
+        aws.stubFor(get(urlPathMatching(functionPath(SCRAPER))).willReturn(lambdaJson(getFunction(body -> {
+            ((ObjectNode) body.get("Configuration")).remove("VpcConfig");
+        }))));
+    }
+
     /** Issue case b, quarantine: PutFunctionConcurrency answers 400 InvalidParameterValueException. */
     @Test
     void reportsRollbackFailedOnceWhenPutFunctionConcurrencyAnswersInvalidParameterValue() {
-        stubHealthyServices(SCRAPER);
+        stubScraperStillOutsideAVpc();
         aws.stubFor(post(urlPathMatching(tagsPath(SCRAPER))).willReturn(noContent()));
         aws.stubFor(put(urlPathMatching(concurrencyPath(SCRAPER))).willReturn(lambdaError(400,
                 "InvalidParameterValueException", "error-400-invalid-parameter-value-concurrency.json")));
@@ -318,10 +330,27 @@ class GuardFaultsTest {
     private static final String PAYMENTS = "payments-worker";
     private static final String PAYMENTS_ARN = "arn:aws:lambda:us-east-1:" + FaultFixtures.ACCOUNT + ":function:" + PAYMENTS;
 
+    /**
+     * State table and SNS answer; GetFunction shows {@link #PAYMENTS} detached (empty lists, as the
+     * vpc-removed event left it; the recorded response's RevisionId and LastUpdateStatus
+     * {@code InProgress}).
+     */
+    private static void stubPaymentsStillDetached() {
+        stubHealthyServices(PAYMENTS);
+        aws.stubFor(get(urlPathMatching(functionPath(PAYMENTS))).willReturn(lambdaJson(getFunction(body -> {
+            ObjectNode vpc = (ObjectNode) body.get("Configuration").get("VpcConfig");
+            vpc.putArray("SubnetIds");
+            vpc.putArray("SecurityGroupIds");
+            vpc.put("VpcId", "");
+        }))));
+    }
+
+    private static final String PAYMENTS_REVISION = "34bbe0f0-7841-4d5c-8950-c3adf68a99bd";
+
     /** Issue case b, restore: UpdateFunctionConfiguration answers 400 (the known-good security group is gone). */
     @Test
     void reportsRollbackFailedOnceWhenTheVpcRestoreAnswersInvalidParameterValue() {
-        stubHealthyServices(PAYMENTS);
+        stubPaymentsStillDetached();
         stubKnownGoodVpc(aws, PAYMENTS_ARN, List.of("subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012"),
                 List.of("sg-0a1b2c3d4e5f60021"), "vpc-0a1b2c3d4e5f60001");
         aws.stubFor(put(urlPathMatching(functionPath(PAYMENTS) + "/configuration")).willReturn(lambdaError(400,
@@ -332,9 +361,10 @@ class GuardFaultsTest {
         assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "UpdateFunctionConfiguration", RECORD_ALERT, "Publish",
                 COMPLETE), calls());
         assertEquals(1, requests(putRequestedFor(urlPathMatching(functionPath(PAYMENTS) + "/configuration"))
-                .withRequestBody(equalToJson("{\"VpcConfig\": {\"SubnetIds\": [\"subnet-0a1b2c3d4e5f60011\","
-                        + " \"subnet-0a1b2c3d4e5f60012\"], \"SecurityGroupIds\": [\"sg-0a1b2c3d4e5f60021\"]}}", true, true))),
-                "the restore asked for the known-good config");
+                .withRequestBody(equalToJson("{\"RevisionId\": \"" + PAYMENTS_REVISION + "\", \"VpcConfig\": {\"SubnetIds\":"
+                        + " [\"subnet-0a1b2c3d4e5f60011\", \"subnet-0a1b2c3d4e5f60012\"], \"SecurityGroupIds\":"
+                        + " [\"sg-0a1b2c3d4e5f60021\"], \"Ipv6AllowedForDualStack\": false}}", true, false))),
+                "the restore asked for the known-good config, every field, under the revision it inspected");
         assertEquals(List.of(CLAIM, RECORD_ALERT, COMPLETE), stateWrites(eventId(VPC_REMOVED_EVENT)));
         assertEquals(1, report.actionFailures(), report.toString());
         assertRollbackFailed(onlyAlert(), "RESTORE_VPC_CONFIG: FAILED - InvalidParameterValueException: Error occurred"
@@ -344,9 +374,11 @@ class GuardFaultsTest {
     /** Issue case c: someone else wrote the tag that records the concurrency to restore. */
     @Test
     void leavesFunctionAloneAndReportsRollbackFailedOnceWhenThePreviousConcurrencyTagIsNotANumber() {
-        stubHealthyServices(SCRAPER);
-        aws.stubFor(get(urlPathMatching(functionPath(SCRAPER))).willReturn(lambdaJson(getFunctionWithTags(
-                "{\"guardrail:previous-concurrency\": \"none\"}"))));
+        stubScraperStillOutsideAVpc();
+        aws.stubFor(get(urlPathMatching(functionPath(SCRAPER))).willReturn(lambdaJson(getFunction(body -> {
+            ((ObjectNode) body.get("Configuration")).remove("VpcConfig");
+            body.set("Tags", body.objectNode().put("guardrail:previous-concurrency", "none"));
+        }))));
         aws.stubFor(post(urlPathMatching(tagsPath(SCRAPER))).willReturn(noContent()));
         aws.stubFor(put(urlPathMatching(concurrencyPath(SCRAPER))).willReturn(lambdaJson("{\"ReservedConcurrentExecutions\":0}")));
 
@@ -361,12 +393,11 @@ class GuardFaultsTest {
         assertRollbackFailed(onlyAlert(), "QUARANTINE: FAILED - tag guardrail:previous-concurrency holds 'none'");
     }
 
-    /** The recorded GetFunction response with its {@code Tags} replaced. */
-    private static String getFunctionWithTags(String tags) {
+    /** The recorded GetFunction response, changed by {@code change}. */
+    private static String getFunction(java.util.function.Consumer<ObjectNode> change) {
         try {
-            ObjectMapper json = new ObjectMapper();
-            ObjectNode body = (ObjectNode) json.readTree(resource("getfunction-c7n-vpc-ipv6.json"));
-            body.set("Tags", json.readTree(tags));
+            ObjectNode body = (ObjectNode) new ObjectMapper().readTree(resource("getfunction-c7n-vpc-ipv6.json"));
+            change.accept(body);
             return body.toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -391,7 +422,7 @@ class GuardFaultsTest {
         assertEquals(1, report.notificationFailures());
         assertEquals(3, requests(snsPublishRequests()), "the SDK retried the publish");
         // The alert is kept before the publish, and the claim released after it, so a retry sends it.
-        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "GetPolicy", "RemovePermission", RECORD_ALERT,
+        assertEquals(List.of(CLAIM, "GetFunction", "GetPolicy", "RemovePermission", RECORD_ALERT,
                 "Publish", "Publish", "Publish", RELEASE), calls());
         assertEquals(List.of(CLAIM, RECORD_ALERT, RELEASE), stateWrites(PUBLIC_EVENT_ID));
         Alert kept = Alert.fromJson(keptAlert(aws.findAll(StateWrite.RECORD_ALERT.requests(PUBLIC_EVENT_ID)).get(0)));
@@ -609,7 +640,7 @@ class GuardFaultsTest {
 
     @Test
     void quarantinesFunctionWhenTagResourceIsThrottledOnce() {
-        stubHealthyServices(SCRAPER);
+        stubScraperStillOutsideAVpc();
         aws.stubFor(post(urlPathMatching(tagsPath(SCRAPER))).inScenario("tags").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(throttled()).willSetStateTo("throttled once"));
         aws.stubFor(post(urlPathMatching(tagsPath(SCRAPER))).inScenario("tags").whenScenarioStateIs("throttled once")
@@ -636,7 +667,7 @@ class GuardFaultsTest {
 
     @Test
     void neverSetsConcurrencyToZeroWhenTagResourceStaysThrottled() {
-        stubHealthyServices(SCRAPER);
+        stubScraperStillOutsideAVpc();
         aws.stubFor(post(urlPathMatching(tagsPath(SCRAPER))).willReturn(throttled()));
         aws.stubFor(put(urlPathMatching(concurrencyPath(SCRAPER)))
                 .willReturn(lambdaJson("{\"ReservedConcurrentExecutions\":0}")));

@@ -4,6 +4,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.noContent;
@@ -18,11 +22,18 @@ import static io.github.lambdaguardrail.guard.faults.FaultFixtures.serviceError;
 import static io.github.lambdaguardrail.guard.faults.FaultFixtures.statementPath;
 import static io.github.lambdaguardrail.guard.faults.FaultFixtures.throttled;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.github.lambdaguardrail.engine.FunctionRef;
+import io.github.lambdaguardrail.engine.VpcConfig;
+import java.time.Duration;
+import java.util.Optional;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.github.lambdaguardrail.engine.Action;
@@ -40,8 +51,10 @@ import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
 
 /**
  * {@link LambdaRemediator#removePermission} against a WireMock Lambda endpoint that throttles,
- * fails, stalls, answers a stale revision id or loses the statement, through the real SDK client
- * (standard retry mode: three attempts in all, backoff on throttling and 5xx).
+ * fails, stalls, answers a stale revision id or loses the statement, and
+ * {@link LambdaRemediator#restoreVpcConfig} against one that answers a stale revision id or
+ * reports the update in progress or failed, through the real SDK client (standard retry mode:
+ * three attempts in all, backoff on throttling and 5xx).
  */
 class LambdaRemediatorFaultsTest {
 
@@ -321,28 +334,26 @@ class LambdaRemediatorFaultsTest {
         assertEquals(0, deleteRequests());
     }
 
-    // ---- 7. the function-URL pair -----------------------------------------------------------------
+    // ---- 7. one half of a public function URL ----------------------------------------------------
 
+    /** The other half is in the live policy with the same shape: it stays (it arrives as its own event). */
     @Test
-    void removesExactlyBothUrlStatementsAndNeverTheUnrelatedOnes() {
+    void removesOnlyTheUrlStatementTheEventAddedAndNeverItsCompanionOrTheUnrelatedOnes() {
         String webhook = "public-webhook";
         String authNone = "FunctionURLAllowPublicAccess";
-        String viaUrl = "FunctionURLAllowInvokeAction";
         String fixture = "policy-public-webhook-url-pair.json";
         aws.stubFor(get(urlPathMatching(policyPath(webhook)))
                 .willReturn(lambdaJson(getPolicyBody(fixture, "33333333-aaaa-4bbb-8ccc-000000000003"))));
         aws.stubFor(delete(urlPathMatching(policyPath(webhook) + "/.*")).willReturn(noContent()));
 
-        Action.RemovePermission action = removal("addpermission-function-url-public-auth-none.json");
-        assertTrue(action.functionUrlPair());
-        ActionOutcome outcome = remove(action);
+        ActionOutcome outcome = remove(removal("addpermission-function-url-public-auth-none.json"));
 
         assertEquals(ActionOutcome.Status.DONE, outcome.status(), outcome.detail());
         List<String> deleted = aws.findAll(deleteRequestedFor(urlPathMatching(policyPath(webhook) + "/.*"))).stream()
                 .map(r -> r.getUrl().replaceAll("\\?.*", "").replaceAll(".*/", "")).toList();
-        assertEquals(List.of(authNone, viaUrl), deleted);
-        assertFalse(deleted.contains("PublicInvoke") || deleted.contains("SharedInvoke"));
-        assertEquals(2, outcome.undoCommands().size(), outcome.undoCommands().toString());
+        assertEquals(List.of(authNone), deleted, "the other half (FunctionURLAllowInvokeAction) and the unrelated ones stay");
+        assertEquals("removed statement '" + authNone + "'", outcome.detail());
+        assertEquals(1, outcome.undoCommands().size(), outcome.undoCommands().toString());
     }
 
     // ---- 8. the live statement is not the one the event added ------------------------------------------
@@ -357,6 +368,162 @@ class LambdaRemediatorFaultsTest {
         assertEquals(ActionOutcome.Status.LEFT_ALONE, outcome.status());
         assertTrue(outcome.detail().contains("differs from what the event added"), outcome.detail());
         assertEquals(0, deleteRequests());
+    }
+
+    // ---- 10. the VPC restore: guarded by the function's revision id, confirmed by LastUpdateStatus -----
+
+    private static final String PAYMENTS = "payments-worker";
+    private static final FunctionRef PAYMENTS_REF = new FunctionRef(PAYMENTS, Optional.empty(),
+            "arn:aws:lambda:us-east-1:" + FaultFixtures.ACCOUNT + ":function:" + PAYMENTS);
+    private static final VpcConfig KNOWN_GOOD = new VpcConfig(List.of("subnet-0a1b2c3d4e5f60011"), List.of("sg-0a1b2c3d4e5f60021"),
+            Optional.of("vpc-0a1b2c3d4e5f60001"), true);
+    private static final String FUNCTION_REVISION = "34bbe0f0-7841-4d5c-8950-c3adf68a99bd";
+    private static final String NEW_REVISION = "44444444-aaaa-4bbb-8ccc-000000000004";
+
+    /** The restore the engine plans for the detached payments-worker, under the revision it read. */
+    private static Action.RestoreVpcConfig restore() {
+        return new Action.RestoreVpcConfig(PAYMENTS_REF, KNOWN_GOOD, VpcConfig.NONE, Optional.of(FUNCTION_REVISION));
+    }
+
+    /** A remediator that waits at most {@code wait} for Lambda to finish, looking every 10 ms. */
+    private ActionOutcome restoreWith(Duration wait, Action.RestoreVpcConfig action) {
+        lambda = FaultFixtures.lambda(aws, AwsClients.overrides());
+        return new LambdaRemediator(lambda, wait, Duration.ofMillis(10)).restoreVpcConfig(action);
+    }
+
+    /** The recorded GetFunction response with this VPC config, revision id and LastUpdateStatus (and reason). */
+    private static String getFunction(List<String> subnets, String revision, String status, String reasonCode, String reason) {
+        try {
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode body = (ObjectNode) json.readTree(FaultFixtures.resource("getfunction-c7n-vpc-ipv6.json"));
+            ObjectNode config = (ObjectNode) body.get("Configuration");
+            ObjectNode vpc = (ObjectNode) config.get("VpcConfig");
+            ArrayNode ids = vpc.putArray("SubnetIds");
+            subnets.forEach(ids::add);
+            if (subnets.isEmpty()) {
+                vpc.putArray("SecurityGroupIds");
+                vpc.put("VpcId", "");
+            }
+            config.put("RevisionId", revision).put("LastUpdateStatus", status)
+                    .put("LastUpdateStatusReasonCode", reasonCode).put("LastUpdateStatusReason", reason);
+            return body.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void stubGetFunctionInTurn(String... bodies) {
+        for (int i = 0; i < bodies.length; i++) {
+            aws.stubFor(get(urlPathMatching(FaultFixtures.functionPath(PAYMENTS))).inScenario("status")
+                    .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "read " + i)
+                    .willReturn(lambdaJson(bodies[i])).willSetStateTo("read " + (i + 1)));
+        }
+    }
+
+    private static List<LoggedRequest> writes() {
+        return aws.findAll(putRequestedFor(urlPathMatching(FaultFixtures.functionPath(PAYMENTS) + "/configuration")));
+    }
+
+    private static int functionReads() {
+        return aws.findAll(getRequestedFor(urlPathMatching(FaultFixtures.functionPath(PAYMENTS)))).size();
+    }
+
+    @Test
+    void restoreIsDoneOnlyOnceGetFunctionShowsLastUpdateStatusSuccessful() {
+        aws.stubFor(put(urlPathMatching(FaultFixtures.functionPath(PAYMENTS) + "/configuration"))
+                .willReturn(lambdaJson(getFunction(KNOWN_GOOD.subnetIds(), NEW_REVISION, "InProgress", "", ""))));
+        stubGetFunctionInTurn(
+                getFunction(KNOWN_GOOD.subnetIds(), NEW_REVISION, "InProgress", "Creating", "The function is being created."),
+                getFunction(KNOWN_GOOD.subnetIds(), NEW_REVISION, "InProgress", "Creating", "The function is being created."),
+                getFunction(KNOWN_GOOD.subnetIds(), NEW_REVISION, "Successful", "", ""));
+
+        ActionOutcome outcome = restoreWith(Duration.ofSeconds(5), restore());
+
+        assertEquals(ActionOutcome.Status.DONE, outcome.status(), outcome.detail());
+        assertEquals(3, functionReads(), "polled until Successful");
+        LoggedRequest write = single(writes());
+        aws.verify(putRequestedFor(urlPathMatching(FaultFixtures.functionPath(PAYMENTS) + "/configuration"))
+                .withRequestBody(equalToJson("{\"RevisionId\": \"" + FUNCTION_REVISION + "\", \"VpcConfig\": {\"SubnetIds\":"
+                        + " [\"subnet-0a1b2c3d4e5f60011\"], \"SecurityGroupIds\": [\"sg-0a1b2c3d4e5f60021\"],"
+                        + " \"Ipv6AllowedForDualStack\": true}}", true, false)));
+        assertTrue(write.getBodyAsString().contains(FUNCTION_REVISION));
+        assertEquals(List.of("aws lambda update-function-configuration --function-name " + PAYMENTS_REF.arn()
+                + " --vpc-config SubnetIds=[],SecurityGroupIds=[],Ipv6AllowedForDualStack=false"), outcome.undoCommands());
+    }
+
+    @Test
+    void restoreThatLambdaReportsFailedIsAFailedOutcomeThatSaysWhy() {
+        aws.stubFor(put(urlPathMatching(FaultFixtures.functionPath(PAYMENTS) + "/configuration"))
+                .willReturn(lambdaJson(getFunction(KNOWN_GOOD.subnetIds(), NEW_REVISION, "InProgress", "", ""))));
+        stubGetFunctionInTurn(getFunction(List.of(), NEW_REVISION, "Failed", "SubnetOutOfIPAddresses",
+                "Lambda was unable to create an ENI: the subnet has no free IP addresses."));
+
+        ActionOutcome outcome = restoreWith(Duration.ofSeconds(5), restore());
+
+        assertEquals(ActionOutcome.Status.FAILED, outcome.status(), outcome.detail());
+        assertTrue(outcome.detail().contains("LastUpdateStatus Failed (SubnetOutOfIPAddresses: Lambda was unable"), outcome.detail());
+        assertTrue(outcome.undoCommands().isEmpty(), "the restore did not take: nothing to undo");
+    }
+
+    @Test
+    void restoreStillInProgressAfterTheWaitIsAFailedOutcomeThatKeepsItsUndo() {
+        aws.stubFor(put(urlPathMatching(FaultFixtures.functionPath(PAYMENTS) + "/configuration"))
+                .willReturn(lambdaJson(getFunction(KNOWN_GOOD.subnetIds(), NEW_REVISION, "InProgress", "", ""))));
+        aws.stubFor(get(urlPathMatching(FaultFixtures.functionPath(PAYMENTS)))
+                .willReturn(lambdaJson(getFunction(KNOWN_GOOD.subnetIds(), NEW_REVISION, "InProgress", "Creating", "..."))));
+
+        ActionOutcome outcome = restoreWith(Duration.ofMillis(200), restore());
+
+        assertEquals(ActionOutcome.Status.FAILED, outcome.status(), outcome.detail());
+        assertTrue(outcome.detail().contains("had not finished it") && outcome.detail().contains("LastUpdateStatus InProgress"),
+                outcome.detail());
+        assertEquals(1, outcome.undoCommands().size(), "it may still finish: the undo stays");
+        assertTrue(functionReads() >= 2, "polled more than once: " + functionReads());
+    }
+
+    /** Real AWS answers 412 to a stale RevisionId; moto needs the launcher's patch for it (VpcRollbackMotoTest). */
+    @Test
+    void restoreWithAStaleRevisionIsWrittenUnderTheNewOneWhenTheFunctionIsStillDetached() {
+        aws.stubFor(put(urlPathMatching(FaultFixtures.functionPath(PAYMENTS) + "/configuration"))
+                .willReturn(preconditionFailed()));
+        aws.stubFor(put(urlPathMatching(FaultFixtures.functionPath(PAYMENTS) + "/configuration")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.RevisionId", equalTo(NEW_REVISION)))
+                .willReturn(lambdaJson(getFunction(KNOWN_GOOD.subnetIds(), "55555555-aaaa-4bbb-8ccc-000000000005", "InProgress", "", ""))));
+        stubGetFunctionInTurn(getFunction(List.of(), NEW_REVISION, "Successful", "", ""),
+                getFunction(KNOWN_GOOD.subnetIds(), "55555555-aaaa-4bbb-8ccc-000000000005", "Successful", "", ""));
+
+        ActionOutcome outcome = restoreWith(Duration.ofSeconds(5), restore());
+
+        assertEquals(ActionOutcome.Status.DONE, outcome.status(), outcome.detail());
+        assertEquals(List.of(FUNCTION_REVISION, NEW_REVISION), writes().stream()
+                .map(r -> readJson(r.getBodyAsString()).path("RevisionId").asText()).toList());
+    }
+
+    @Test
+    void restoreWithAStaleRevisionLeavesTheFunctionAloneWhenItWasReattachedMeanwhile() {
+        aws.stubFor(put(urlPathMatching(FaultFixtures.functionPath(PAYMENTS) + "/configuration"))
+                .willReturn(preconditionFailed()));
+        stubGetFunctionInTurn(getFunction(List.of("subnet-0a1b2c3d4e5f60099"), NEW_REVISION, "Successful", "", ""));
+
+        ActionOutcome outcome = restoreWith(Duration.ofSeconds(5), restore());
+
+        assertEquals(ActionOutcome.Status.LEFT_ALONE, outcome.status(), outcome.detail());
+        assertTrue(outcome.detail().contains("subnet-0a1b2c3d4e5f60099"), outcome.detail());
+        assertEquals(1, writes().size(), "no second write");
+        assertTrue(outcome.undoCommands().isEmpty());
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readJson(String text) {
+        try {
+            return new ObjectMapper().readTree(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static <T> T single(List<T> items) {
+        assertEquals(1, items.size(), () -> "expected exactly one, got " + items);
+        return items.get(0);
     }
 
     // ---- 9. a malformed response (the guard loop's handling of it: GuardFaultsTest) ------------------

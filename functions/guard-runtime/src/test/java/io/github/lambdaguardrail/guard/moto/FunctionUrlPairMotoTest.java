@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.lambda.model.RemovePermissionRequest;
  * A public function URL needs two statements with principal {@code *}: {@code InvokeFunctionUrl}
  * with auth type NONE, and {@code InvokeFunction} restricted by {@code InvokedViaFunctionUrl}.
  * Both are added here with AddPermission through the SDK, with the real parameters
- * ({@code FunctionUrlAuthType}, {@code InvokedViaFunctionUrl}).
+ * ({@code FunctionUrlAuthType}, {@code InvokedViaFunctionUrl}); each arrives as its own event and
+ * is judged and rolled back on its own.
  *
  * <p>moto 5.2.5 accepts both parameters but stores them as top-level statement keys instead of the
  * conditions AWS stores (see {@link MotoRendering}, which the clients use to read them as AWS
@@ -71,9 +72,13 @@ class FunctionUrlPairMotoTest {
         assertTrue(urlHalf.path("Condition").isMissingNode());
     }
 
+    /**
+     * Each half arrives as its own AddPermission event, and each event removes exactly the
+     * statement it added: never a live statement chosen by its shape, which may be an approved one.
+     */
     @ParameterizedTest(name = "event for {0}")
     @ValueSource(strings = {URL_HALF, INVOKE_HALF})
-    void eitherHalfOfAPublicFunctionUrlRemovesBothHalvesAndNothingElse(String delivered) {
+    void eachHalfOfAPublicFunctionUrlIsRemovedByItsOwnEventOnlyAndNothingElse(String delivered) {
         String function = moto.createFunction("public-webhook");
         moto.addPermission(b -> b.functionName(function).statementId("s3-invoke").action("lambda:InvokeFunction")
                 .principal("s3.amazonaws.com").sourceAccount(ACCOUNT));
@@ -83,38 +88,48 @@ class FunctionUrlPairMotoTest {
                 MotoAccount.read(halves.get(URL_HALF).response().statement()).path("Condition").toString());
         assertEquals("{\"Bool\":{\"lambda:InvokedViaFunctionUrl\":\"true\"}}",
                 MotoAccount.read(halves.get(INVOKE_HALF).response().statement()).path("Condition").toString());
+        String other = delivered.equals(URL_HALF) ? INVOKE_HALF : URL_HALF;
+        JsonNode otherBefore = moto.statements(function).get(other);
         var call = halves.get(delivered);
         Guard guard = moto.permissionGuard();
 
         GuardReport report = deliver(guard, CloudTrailEvents.addPermission(call.request(), call.response()));
 
         assertEquals(1, report.rollbacks());
-        assertEquals(Set.of("s3-invoke"), moto.statements(function).keySet(), "both halves gone");
+        assertEquals(Set.of("s3-invoke", other), moto.statements(function).keySet(), "only the delivered half is gone");
+        assertEquals(otherBefore, moto.statements(function).get(other), "the other half is untouched until its own event");
         assertEquals(compliantBefore, moto.statements(function).get("s3-invoke"));
-        assertEquals(2, moto.guardCalls.requests(RemovePermissionRequest.class).size());
+        assertEquals(List.of(delivered), moto.guardCalls.requests(RemovePermissionRequest.class).stream()
+                .map(RemovePermissionRequest::statementId).toList());
 
         DeliveredAlert alert = single(moto.awaitAlerts(1));
         assertEquals(List.of("FUNCTION_URL_PUBLIC"), alert.ruleIds(), "reported once, not also as PERMISSION_PUBLIC");
         assertEquals("HIGH", alert.attributes().get("severity"));
         assertEquals("ROLLBACK", alert.decision());
+        assertEquals(1, alert.outcomes().size());
         JsonNode outcome = alert.outcomes().get(0);
         assertEquals("DONE", outcome.path("status").asText());
-        String other = delivered.equals(URL_HALF) ? INVOKE_HALF : URL_HALF;
-        assertTrue(outcome.path("detail").asText().contains("removed statement '" + other + "' (other half of the public function URL)"),
-                outcome.path("detail").asText());
-        String prefix = "aws lambda add-permission --function-name " + functionArn(function);
-        assertEquals(Set.of(
-                prefix + " --statement-id " + URL_HALF + " --action lambda:InvokeFunctionUrl --principal '*' --function-url-auth-type NONE",
-                prefix + " --statement-id " + INVOKE_HALF + " --action lambda:InvokeFunction --principal '*' --invoked-via-function-url"),
-                Set.copyOf(texts(outcome.path("undo"))));
+        assertEquals("removed statement '" + delivered + "'", outcome.path("detail").asText());
+        assertEquals(List.of(UNDO.get(delivered).apply(functionArn(function))), texts(outcome.path("undo")));
 
-        // The other half's own event, delivered later, finds nothing left to do.
+        // The other half's own event, delivered later, removes the other half, and only it.
         var late = halves.get(other);
         GuardReport lateReport = deliver(guard, CloudTrailEvents.addPermission(late.request(), late.response()));
-        assertEquals(0, lateReport.rollbacks());
-        assertEquals(2, moto.guardCalls.requests(RemovePermissionRequest.class).size(), "no further removal");
-        assertEquals("ALREADY_DONE", single(moto.awaitAlerts(1)).outcomes().get(0).path("status").asText());
+        assertEquals(1, lateReport.rollbacks());
+        assertEquals(Set.of("s3-invoke"), moto.statements(function).keySet());
+        assertEquals(compliantBefore, moto.statements(function).get("s3-invoke"));
+        assertEquals(List.of(delivered, other), moto.guardCalls.requests(RemovePermissionRequest.class).stream()
+                .map(RemovePermissionRequest::statementId).toList());
+        JsonNode lateOutcome = single(moto.awaitAlerts(1)).outcomes().get(0);
+        assertEquals("DONE", lateOutcome.path("status").asText());
+        assertEquals(List.of(UNDO.get(other).apply(functionArn(function))), texts(lateOutcome.path("undo")));
     }
+
+    private static final Map<String, java.util.function.Function<String, String>> UNDO = Map.of(
+            URL_HALF, arn -> "aws lambda add-permission --function-name " + arn + " --statement-id " + URL_HALF
+                    + " --action lambda:InvokeFunctionUrl --principal '*' --function-url-auth-type NONE",
+            INVOKE_HALF, arn -> "aws lambda add-permission --function-name " + arn + " --statement-id " + INVOKE_HALF
+                    + " --action lambda:InvokeFunction --principal '*' --invoked-via-function-url");
 
     private Map<String, MotoAccount.ApiCall<AddPermissionRequest, AddPermissionResponse>> addPair(String function) {
         var urlHalf = moto.addPermission(b -> b.functionName(function).statementId(URL_HALF)

@@ -12,8 +12,13 @@ import software.amazon.awssdk.services.lambda.model.AddPermissionResponse;
 import software.amazon.awssdk.services.lambda.model.GetPolicyResponse;
 
 /**
- * Makes moto's resource-policy statements read as AWS renders them, for the two fields moto gets
+ * Makes moto's resource-policy statements read as AWS renders them, for the fields moto gets
  * wrong; everything else passes through untouched.
+ *
+ * <p>moto 5.2.5 keeps an AddPermission principal that is neither a service nor an account root ARN
+ * as a bare string ({@code "Principal": "arn:aws:iam::999988887777:role/vendor-etl"},
+ * {@code "Principal": "999988887777"}); AWS renders it as {@code {"AWS": ...}}, an account id as
+ * its root ARN. The same rewrite applies.
  *
  * <p>moto 5.2.5 accepts AddPermission's {@code FunctionUrlAuthType} and {@code InvokedViaFunctionUrl}
  * but stores them as top-level statement keys ({@code "FunctionUrlAuthType": "NONE"},
@@ -62,6 +67,12 @@ final class MotoRendering implements ExecutionInterceptor {
 
     private static boolean asAwsRendersIt(ObjectNode statement) {
         boolean changed = false;
+        JsonNode principal = statement.get("Principal");
+        if (principal != null && principal.isTextual() && !"*".equals(principal.textValue())) {
+            String value = principal.textValue();
+            statement.putObject("Principal").put("AWS", value.matches("\\d{12}") ? "arn:aws:iam::" + value + ":root" : value);
+            changed = true;
+        }
         JsonNode authType = statement.remove(URL_AUTH_TYPE);
         if (authType != null) {
             condition(statement, "StringEquals").put("lambda:FunctionUrlAuthType", authType.asText());

@@ -99,22 +99,22 @@ class FunctionScannerTest {
         final Map<String, VpcConfig> remembered = new ConcurrentHashMap<>();
 
         @Override
-        public Claim claim(String eventId) {
+        public Claim claim(String eventId, java.time.Instant holdUntil) {
             throw new UnsupportedOperationException("the sweep claims no events");
         }
 
         @Override
-        public void recordAlert(String eventId, io.github.lambdaguardrail.guard.Alert alert) {
+        public boolean recordAlert(String eventId, String owner, io.github.lambdaguardrail.guard.Alert alert) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public void complete(String eventId) {
+        public boolean complete(String eventId, String owner) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public void release(String eventId) {
+        public boolean release(String eventId, String owner) {
             throw new UnsupportedOperationException();
         }
 

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * permission-guard: {@code AddPermission}, {@code PutResourcePolicy} and function URL config
- * events; overly broad statements are removed (the function-URL pair together) or reported.
+ * events; an overly broad statement is removed (exactly the one the event added) or reported.
  */
 public final class PermissionGuardHandler implements RequestStreamHandler {
 
