@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Turns one JSON value (EventBridge envelope or bare CloudTrail record) into a
@@ -222,6 +223,22 @@ public final class RecordParser {
         return new LambdaChange.PermissionGranted(function, statement(recorded, statementId));
     }
 
+    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    private static final Pattern SUBNET_ID = Pattern.compile("subnet-[0-9A-Za-z]{1,40}");
+    private static final Pattern SECURITY_GROUP_ID = Pattern.compile("sg-[0-9A-Za-z]{1,40}");
+    private static final Pattern VPC_ID = Pattern.compile("vpc-[0-9A-Za-z]{1,40}");
+
+    /** Ids as AWS writes them: anything else could make the guard act on a config it cannot read. */
+    private static List<String> ids(List<String> ids, Pattern pattern, String field) {
+        for (String id : ids) {
+            if (!pattern.matcher(id).matches()) {
+                throw new BadRecord(field + " holds '" + bounded(id) + "', not an id of that kind");
+            }
+        }
+        return ids;
+    }
+
+
     /**
      * The statement AddPermission added: {@code responseElements.statement} as a JSON string (as
      * Lambda renders it) or, read the same way, as a JSON object.
@@ -292,8 +309,9 @@ public final class RecordParser {
         if (!node.isObject()) {
             throw new BadRecord(field + " is not an object");
         }
-        return new VpcConfig(strings(node, "subnetIds", field), strings(node, "securityGroupIds", field),
-                text(node, "vpcId"));
+        return new VpcConfig(ids(strings(node, "subnetIds", field), SUBNET_ID, field + ".subnetIds"),
+                ids(strings(node, "securityGroupIds", field), SECURITY_GROUP_ID, field + ".securityGroupIds"),
+                text(node, "vpcId").map(id -> ids(List.of(id), VPC_ID, field + ".vpcId").get(0)));
     }
 
     static List<String> strings(JsonNode node, String name, String parent) {

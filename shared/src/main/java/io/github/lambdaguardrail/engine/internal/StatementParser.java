@@ -23,6 +23,9 @@ public final class StatementParser {
     private static final Pattern IAM_ARN_ACCOUNT = Pattern.compile("arn:aws[a-z-]*:(iam|sts)::(\\d+):.*");
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
 
+    /** An action as IAM names one: {@code service:Action}, globs allowed, or {@code *}. */
+    private static final Pattern ACTION_NAME = Pattern.compile("\\*|[A-Za-z0-9-]{1,64}:[A-Za-z0-9*?]{1,128}");
+
     /** A Lambda resource policy is at most 20 KB: a longer statement is not one AWS recorded. */
     static final int MAX_POLICY = 20_480;
 
@@ -118,6 +121,11 @@ public final class StatementParser {
             }
             Principal principal = principal(node.get("Principal"));
             List<String> actions = strings(node.get("Action"), "Action");
+            for (String action : actions) {
+                if (!ACTION_NAME.matcher(action).matches()) {
+                    throw new IllegalArgumentException("Action '" + bounded(action) + "' is not an IAM action");
+                }
+            }
             String resource = optionalText(node, "Resource");
             List<Condition> conditions = conditions(node.get("Condition"));
             return new PolicyStatement.Parsed(sid, "Allow".equals(effect), principal, actions, resource, conditions, raw);
@@ -181,7 +189,8 @@ public final class StatementParser {
                     }
                 }
                 case "Service" -> services.addAll(values);
-                default -> values.forEach(v -> other.add(field.getKey() + ":" + v));
+                case "Federated", "CanonicalUser" -> values.forEach(v -> other.add(field.getKey() + ":" + v));
+                default -> throw new IllegalArgumentException("Principal type '" + bounded(field.getKey()) + "' does not exist");
             }
         }
         return new Principal(anyone, accounts, services, other);
@@ -254,5 +263,9 @@ public final class StatementParser {
             return node.asText();
         }
         throw new IllegalArgumentException(field + (node.isArray() ? " holds an array" : " holds a value that is not a string"));
+    }
+
+    private static String bounded(String text) {
+        return text.length() <= 100 ? text : text.substring(0, 100) + "...";
     }
 }
