@@ -91,7 +91,7 @@ public final class GuardrailEngine {
     public Verdict evaluate(LambdaEvent event, FunctionFacts facts) {
         RecordHeader header = event.header();
         FunctionRef function = event.change().function();
-        Optional<String> self = event.header().actor().identities().stream().filter(selfRoleArns::contains).findFirst();
+        Optional<String> self = selfRole(event.header());
         if (self.isPresent()) {
             return Verdict.skipped(header, Optional.of(function), "change made by the guard itself (" + self.get() + ")");
         }
@@ -110,7 +110,7 @@ public final class GuardrailEngine {
     public Verdict evaluate(GuardrailCall call) {
         RecordHeader header = call.header();
         Optional<FunctionRef> function = functionOf(call.resource());
-        Optional<String> self = header.actor().identities().stream().filter(selfRoleArns::contains).findFirst();
+        Optional<String> self = selfRole(header);
         if (self.isPresent()) {
             return Verdict.skipped(header, function, "change made by the guard itself (" + self.get() + ")");
         }
@@ -131,6 +131,11 @@ public final class GuardrailEngine {
     /** Whether a change to this function, watched through another guard's API, concerns the guardrail. */
     public boolean concernsGuardrail(LambdaEvent event) {
         return tamper.isGuardrailResource(event.change().function().arn());
+    }
+
+    /** The guard's own role among the caller's identities: its changes are never judged again (no loops). */
+    private Optional<String> selfRole(RecordHeader header) {
+        return header.actor().identities().stream().filter(selfRoleArns::contains).findFirst();
     }
 
     private boolean isThisGuard(String arn) {

@@ -89,9 +89,5 @@ public record Policy(Mode mode, Vpc vpc, Permissions permissions, Exemptions exe
             resourceArns = List.copyOf(resourceArns);
         }
 
-        /** The ARNs of the guardrail's own functions. */
-        public List<String> functionArns() {
-            return resourceArns.stream().filter(a -> a.contains(":lambda:") && a.contains(":function:")).toList();
-        }
     }
 }

@@ -76,17 +76,6 @@ public enum WatchedApi {
         public String eventBridgeSource() {
             return eventBridgeSource;
         }
-
-        public static Optional<Service> forEventSource(String eventSource) {
-            for (Service s : SERVICES) {
-                if (s.eventSource.equals(eventSource)) {
-                    return Optional.of(s);
-                }
-            }
-            return Optional.empty();
-        }
-
-        private static final List<Service> SERVICES = List.of(values());
     }
 
     private static final List<WatchedApi> ALL = List.of(values()); // values() copies its array on each call
@@ -183,12 +172,5 @@ public enum WatchedApi {
             }
         }
         return List.copyOf(tamper);
-    }
-
-    /** What a guard handles: its own changes, and every tamper call (each guard watches the other). */
-    public static List<WatchedApi> handledWith(List<WatchedApi> own) {
-        List<WatchedApi> all = new ArrayList<>(own);
-        tamper().stream().filter(api -> !all.contains(api)).forEach(all::add);
-        return List.copyOf(all);
     }
 }
