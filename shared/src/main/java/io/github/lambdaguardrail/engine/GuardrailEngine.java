@@ -241,8 +241,14 @@ public final class GuardrailEngine {
         }
         List<Finding> toRollBack = active.stream()
                 .filter(f -> f.mode() == Mode.ROLLBACK && f.origin() == Origin.INTRODUCED).toList();
+        Optional<String> unreadableExemption = Optional.ofNullable(tags.get(policy.exemptions().tagKey()))
+                .filter(value -> exemptedRules(value).isEmpty());
         Plan plan = toRollBack.isEmpty() ? Plan.NONE
-                : guardrail ? Plan.withheld(GUARDRAIL_NOTE) : rollback(event.orElseThrow(), toRollBack, facts);
+                : guardrail ? Plan.withheld(GUARDRAIL_NOTE)
+                : unreadableExemption.isPresent() ? Plan.withheld("rollback withheld: the tag " + policy.exemptions().tagKey()
+                        + "='" + bounded(unreadableExemption.get()) + "' is neither * nor a comma list of rule ids, so what it"
+                        + " exempts is unknown: notify only")
+                : rollback(event.orElseThrow(), toRollBack, facts);
         List<Action> actions = new ArrayList<>(plan.actions());
         actions.add(new Action.Notify());
         Decision decision = plan.actions().isEmpty() ? Decision.NOTIFY : Decision.ROLLBACK;
@@ -353,11 +359,8 @@ public final class GuardrailEngine {
         }
         String tagKey = policy.exemptions().tagKey();
         String tagValue = tags.get(tagKey);
-        if (tagValue != null) {
-            String trimmed = tagValue.trim();
-            if ("*".equals(trimmed) || List.of(trimmed.split("\\s*,\\s*")).contains(rule.name())) {
-                return Optional.of("tag " + tagKey + "=" + trimmed);
-            }
+        if (tagValue != null && exemptedRules(tagValue).filter(r -> r.contains("*") || r.contains(rule.name())).isPresent()) {
+            return Optional.of("tag " + tagKey + "=" + tagValue.trim());
         }
         for (int i = 0; i < functionExemptions.size(); i++) {
             if (functionExemptions.get(i).matcher(function.name()).matches()) {
@@ -371,6 +374,24 @@ public final class GuardrailEngine {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * What an exemption tag value exempts: {@code *} (every rule) or a comma list of rule ids; empty
+     * when it is anything else (a typo, a rule this guard does not know), which exempts nothing and
+     * withholds rollback, since its owner meant to exempt something.
+     */
+    private static Optional<Set<String>> exemptedRules(String value) {
+        String trimmed = value.trim();
+        if ("*".equals(trimmed)) {
+            return Optional.of(Set.of("*"));
+        }
+        List<String> ids = List.of(trimmed.split("\\s*,\\s*", -1));
+        return ids.stream().allMatch(id -> RuleId.parse(id).isPresent()) ? Optional.of(Set.copyOf(ids)) : Optional.empty();
+    }
+
+    private static String bounded(String text) {
+        return text.length() <= 100 ? text : text.substring(0, 100) + "...";
     }
 
     /** The function's known tags, overlaid with the tags the call itself set. */

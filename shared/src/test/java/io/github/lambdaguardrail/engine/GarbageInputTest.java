@@ -61,6 +61,67 @@ class GarbageInputTest {
         assertTrue(invalid.reason().contains("guardrail:exempt"), invalid.reason());
     }
 
+    @Test
+    void tagsThatAreNotAnObjectMakeTheRecordUnusable() {
+        ObjectNode record = TestRecords.createFunction("relay", null, null, Map.of());
+        ((ObjectNode) record.get("requestParameters")).put("tags", 7);
+        ParsedRecord.Invalid invalid = assertInstanceOf(ParsedRecord.Invalid.class, CloudTrailReader.parse(record));
+        assertTrue(invalid.reason().contains("requestParameters.tags is not an object"), invalid.reason());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"*\u202e", "LAMBDA_NOT_IN_VPC\u0000", "\u200b*", "\ud800"})
+    void tagValueNoAwsApiAcceptsMakesTheRecordUnusable(String value) {
+        ObjectNode record = TestRecords.createFunction("relay", null, null, Map.of("guardrail:exempt", value));
+        ParsedRecord.Invalid invalid = assertInstanceOf(ParsedRecord.Invalid.class, CloudTrailReader.parse(record));
+        assertTrue(invalid.reason().contains("guardrail:exempt"), invalid.reason());
+    }
+
+    @Test
+    void tagKeyOrValueLongerThanAwsAllowsMakesTheRecordUnusable() {
+        assertInstanceOf(ParsedRecord.Invalid.class, CloudTrailReader.parse(
+                TestRecords.createFunction("relay", null, null, Map.of("k".repeat(129), "v"))));
+        assertInstanceOf(ParsedRecord.Invalid.class, CloudTrailReader.parse(
+                TestRecords.createFunction("relay", null, null, Map.of("team", "v".repeat(257)))));
+    }
+
+    @Test
+    void tagsAwsAcceptsAreRead() {
+        ObjectNode record = TestRecords.createFunction("relay", null, null,
+                Map.of("guardrail:exempt", "PERMISSION_PUBLIC, LAMBDA_NOT_IN_VPC", "\u00e9quipe", "caf\u00e9 \u4e2d", "k".repeat(128), ""));
+        ParsedRecord.Watched watched = assertInstanceOf(ParsedRecord.Watched.class, CloudTrailReader.parse(record));
+        assertEquals(3, ((LambdaChange.FunctionConfigured) watched.event().change()).tags().size());
+    }
+
+    /** AddPermission with SourceAccount 111122223333: Lambda writes it into the statement as this condition. */
+    private static Verdict grantAskingForSourceAccount(String condition) {
+        ObjectNode record = TestRecords.addPermission(TestRecords.OWN, "status-page-probe", "s1",
+                "{\"Sid\":\"s1\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunction\","
+                        + "\"Resource\":\"arn:aws:lambda:us-east-1:111122223333:function:status-page-probe\",\"Condition\":" + condition + "}");
+        ((ObjectNode) record.get("requestParameters")).put("sourceAccount", "111122223333");
+        return TestRecords.evaluate(record, ROLLBACK);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"StringEquals\":{\"AWS:SourceAccoun\\u0074x\":\"111122223333\"}}",
+        "{\"StringEquals\":{\"AWS:SourceAccount\":9223372036854775807}}",
+        "{\"StringEquals\":{\"AWS:SourceAccount\":\"111122223334\"}}",
+        "{\"StringEqualz\":{\"AWS:SourceAccount\":\"111122223333\"}}",
+        "{\"ArnLike\":{\"AWS:SourceArn\":\"arn:aws:s3:::b\"}}"})
+    void statementWithoutTheConditionTheRequestAskedForIsReportedAndNeverRolledBack(String condition) {
+        Verdict v = grantAskingForSourceAccount(condition);
+        assertEquals(List.of(new Action.Notify()), v.actions(), v::toString);
+        assertTrue(v.note().orElseThrow().contains("could not be parsed"), v::toString);
+        assertTrue(v.findings().stream().anyMatch(f -> f.evidence().contains("requestParameters.sourceAccount")), v::toString);
+    }
+
+    @Test
+    void statementCarryingTheRequestedConditionIsJudgedOnIt() {
+        Verdict v = grantAskingForSourceAccount("{\"StringEquals\":{\"aws:sourceaccount\":\"111122223333\"}}");
+        assertEquals(Decision.ALLOW, v.decision(), v::toString);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"subnet-0a1b\u00e9", "subnet", "sg-0a1b2c3d"})
     void vpcConfigIdsAwsNeverWritesMakeTheRecordUnusable(String subnet) {

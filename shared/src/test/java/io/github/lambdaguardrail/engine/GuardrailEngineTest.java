@@ -234,6 +234,16 @@ class GuardrailEngineTest {
             assertFalse(v.findings().get(0).isExempted());
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"LAMBDA_NOT_IN_VPCX", "yes", "", "PERMISSION_PUBLIC,", "中*"})
+        void exemptionTagNamingNoKnownRuleWithholdsRollbackAndStillAlerts(String value) {
+            Verdict v = evaluate(createdOutsideVpc("relay", Map.of("guardrail:exempt", value)), ROLLBACK);
+            assertEquals(Decision.NOTIFY, v.decision(), v::toString);
+            assertEquals(List.of(new Action.Notify()), v.actions());
+            assertFalse(v.findings().get(0).isExempted(), "an unreadable exemption exempts nothing");
+            assertTrue(v.note().orElseThrow().contains("guardrail:exempt"), v::toString);
+        }
+
         @Test
         void tagUnderAnotherKeyDoesNotExemptWithTheDefaultTagKey() {
             Verdict v = evaluate(createdOutsideVpc("relay", Map.of("exempt", "*")), Policy.defaults());

@@ -2,6 +2,7 @@ package io.github.lambdaguardrail.engine.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.lambdaguardrail.engine.Actor;
+import io.github.lambdaguardrail.engine.Condition;
 import io.github.lambdaguardrail.engine.FunctionRef;
 import io.github.lambdaguardrail.engine.LambdaChange;
 import io.github.lambdaguardrail.engine.LambdaEvent;
@@ -199,17 +200,7 @@ public final class RecordParser {
         } else {
             throw new BadRecord("responseElements missing: the resulting VPC config is unknown");
         }
-        Map<String, String> tags = new LinkedHashMap<>();
-        JsonNode tagNode = request.get("tags");
-        if (tagNode != null && tagNode.isObject()) {
-            tagNode.fields().forEachRemaining(e -> {
-                if (!e.getValue().isTextual()) {
-                    // AWS records tag values as strings: anything else could hide an exemption.
-                    throw new BadRecord("requestParameters.tags." + bounded(e.getKey()) + " is not a string");
-                }
-                tags.put(e.getKey(), e.getValue().textValue());
-            });
-        }
+        Map<String, String> tags = request.has("tags") ? tags(request.get("tags")) : Map.of();
         return new LambdaChange.FunctionConfigured(function, created, requested, resulting, tags);
     }
 
@@ -220,10 +211,46 @@ public final class RecordParser {
         String statementId = text(request, "statementId")
                 .orElseThrow(() -> new BadRecord("requestParameters has no statementId"));
         JsonNode recorded = response != null && response.isObject() ? response.get("statement") : null;
-        return new LambdaChange.PermissionGranted(function, statement(recorded, statementId));
+        return new LambdaChange.PermissionGranted(function, matchingRequest(statement(recorded, statementId), request));
     }
 
-    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    /**
+     * The conditions Lambda writes into the statement for each narrowing AddPermission parameter.
+     * Condition keys are compared in lower case, as {@link Condition} holds them.
+     */
+    private static final Map<String, Condition> NARROWING_PARAMETERS = Map.of(
+            "sourceAccount", new Condition("StringEquals", "AWS:SourceAccount", List.of()),
+            "sourceArn", new Condition("ArnLike", "AWS:SourceArn", List.of()),
+            "principalOrgID", new Condition("StringEquals", "aws:PrincipalOrgID", List.of()),
+            "functionUrlAuthType", new Condition("StringEquals", "lambda:FunctionUrlAuthType", List.of()),
+            "eventSourceToken", new Condition("StringEquals", "lambda:EventSourceToken", List.of()));
+
+    /**
+     * The recorded statement, if it carries every condition the request asked for, with the
+     * request's value: Lambda always writes them, so a statement without one was not recorded by
+     * AWS and is unparseable (reported, never rolled back), whatever it would grant.
+     */
+    private static PolicyStatement matchingRequest(PolicyStatement recorded, JsonNode request) {
+        if (!(recorded instanceof PolicyStatement.Parsed parsed)) {
+            return recorded;
+        }
+        for (Map.Entry<String, Condition> parameter : NARROWING_PARAMETERS.entrySet()) {
+            JsonNode asked = request.get(parameter.getKey());
+            if (asked == null) {
+                continue;
+            }
+            Condition expected = parameter.getValue();
+            boolean carried = asked.isTextual() && parsed.conditions().contains(
+                    new Condition(expected.operator(), expected.key(), List.of(asked.textValue())));
+            if (!carried) {
+                return new PolicyStatement.Unparseable(parsed.sid(), "the statement does not carry requestParameters."
+                        + parameter.getKey() + " as the condition " + expected.operator() + " " + expected.key()
+                        + ": the record is not as AWS writes it", parsed.raw());
+            }
+        }
+        return parsed;
+    }
+
     private static final Pattern SUBNET_ID = Pattern.compile("subnet-[0-9A-Za-z]{1,40}");
     private static final Pattern SECURITY_GROUP_ID = Pattern.compile("sg-[0-9A-Za-z]{1,40}");
     private static final Pattern VPC_ID = Pattern.compile("vpc-[0-9A-Za-z]{1,40}");
@@ -283,23 +310,48 @@ public final class RecordParser {
                 .orElseThrow(() -> new BadRecord("requestParameters has no resource"));
         FunctionRef function = Functions.ref(resource, Optional.empty(), header);
         if (tagged) {
-            JsonNode tags = request.get("tags");
-            if (tags == null || !tags.isObject()) {
-                throw new BadRecord("requestParameters.tags is not an object");
-            }
-            Map<String, String> set = new LinkedHashMap<>();
-            tags.fields().forEachRemaining(e -> {
-                if (!e.getValue().isTextual()) {
-                    throw new BadRecord("requestParameters.tags." + bounded(e.getKey()) + " is not a string");
-                }
-                set.put(e.getKey(), e.getValue().textValue());
-            });
-            return new LambdaChange.TagsChanged(function, set, List.of());
+            return new LambdaChange.TagsChanged(function, tags(request.get("tags")), List.of());
         }
         if (!request.path("tagKeys").isArray()) {
             throw new BadRecord("requestParameters.tagKeys is not an array");
         }
         return new LambdaChange.TagsChanged(function, Map.of(), strings(request, "tagKeys", "requestParameters"));
+    }
+
+    /**
+     * Tag text AWS could have stored: no control or format character (a bidi override, a zero-width
+     * space) and no broken UTF-16. Lambda accepts more than the general tag character set (exemption
+     * tags hold {@code *} and commas), so only what no AWS API accepts is refused.
+     */
+    private static final Pattern TAG_TEXT = Pattern.compile("[^\\p{Cc}\\p{Cf}\\p{Cs}]*");
+    private static final int TAG_KEY_MAX = 128;
+    private static final int TAG_VALUE_MAX = 256;
+
+    /**
+     * {@code requestParameters.tags}, read strictly: a tag AWS would refuse (not a string, a
+     * character or length it rejects) makes the record unusable, since it could hide an exemption.
+     */
+    private static Map<String, String> tags(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new BadRecord("requestParameters.tags is not an object");
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> tag : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
+            String key = tag.getKey();
+            JsonNode value = tag.getValue();
+            if (key.isEmpty() || key.codePointCount(0, key.length()) > TAG_KEY_MAX || !TAG_TEXT.matcher(key).matches()) {
+                throw new BadRecord("requestParameters.tags holds the key '" + bounded(key) + "', which AWS refuses");
+            }
+            if (!value.isTextual()) {
+                throw new BadRecord("requestParameters.tags." + bounded(key) + " is not a string");
+            }
+            String text = value.textValue();
+            if (text.codePointCount(0, text.length()) > TAG_VALUE_MAX || !TAG_TEXT.matcher(text).matches()) {
+                throw new BadRecord("requestParameters.tags." + bounded(key) + " holds a value AWS refuses");
+            }
+            tags.put(key, text);
+        }
+        return tags;
     }
 
     private static VpcConfig vpcConfig(JsonNode node, String field) {
