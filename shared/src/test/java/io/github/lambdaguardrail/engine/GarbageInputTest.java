@@ -62,6 +62,16 @@ class GarbageInputTest {
     }
 
     @Test
+    void nullWhereAwsWritesAListOfIdsMakesTheRecordUnusable() {
+        ObjectNode nullSubnets = TestRecords.updateFunctionConfiguration("ledger-sync",
+                TestRecords.vpcConfig(List.of("subnet-0a1b2c3d"), List.of("sg-0a1b2c3d"), null),
+                TestRecords.vpcConfig(List.of("subnet-0a1b2c3d"), List.of("sg-0a1b2c3d"), "vpc-0a1b2c3d"));
+        ((ObjectNode) nullSubnets.at("/responseElements/vpcConfig")).putNull("subnetIds");
+        assertTrue(CloudTrailReader.parse(nullSubnets) instanceof ParsedRecord.Invalid invalid
+                && invalid.reason().contains("responseElements.vpcConfig.subnetIds"));
+    }
+
+    @Test
     void tagsThatAreNotAnObjectMakeTheRecordUnusable() {
         ObjectNode record = TestRecords.createFunction("relay", null, null, Map.of());
         ((ObjectNode) record.get("requestParameters")).put("tags", 7);

@@ -355,7 +355,8 @@ public final class RecordParser {
     }
 
     private static VpcConfig vpcConfig(JsonNode node, String field) {
-        if (node == null || node.isNull()) {
+        if (node.isNull()) {
+            // A client may send "VpcConfig": null: no VPC, as when the key is left out.
             return VpcConfig.NONE;
         }
         if (!node.isObject()) {
@@ -366,9 +367,10 @@ public final class RecordParser {
                 text(node, "vpcId").map(id -> ids(List.of(id), VPC_ID, field + ".vpcId").get(0)));
     }
 
+    /** A list of strings, empty when the field is left out; {@code null} is not a list AWS writes. */
     static List<String> strings(JsonNode node, String name, String parent) {
         JsonNode value = node.get(name);
-        if (value == null || value.isNull()) {
+        if (value == null) {
             return List.of();
         }
         if (!value.isArray()) {
