@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +39,8 @@ class SweepScheduleTest {
         Map<String, Object> event = (Map<String, Object>) events.values().iterator().next();
         assertEquals("Schedule", event.get("Type"));
         assertEquals(Map.of("Ref", "SweepSchedule"), Template.at(event, "Properties", "Schedule"));
-        assertEquals(1, sweep.get("ReservedConcurrentExecutions"));
+        assertEquals(Map.of("Fn::If", List.of("ReservesConcurrency", 1, Map.of("Ref", "AWS::NoValue"))),
+                sweep.get("ReservedConcurrentExecutions"), "one run at a time unless no concurrency is reserved");
         assertEquals(Map.of("Ref", "SweepRateLimit"),
                 Template.at(sweep, "Environment", "Variables", "GUARDRAIL_SWEEP_RATE_LIMIT"));
     }

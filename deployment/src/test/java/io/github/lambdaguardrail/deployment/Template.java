@@ -69,23 +69,37 @@ final class Template {
 
     /**
      * {@code node} with its intrinsic functions ({@code Ref}, {@code Fn::Sub}, {@code Fn::GetAtt},
-     * {@code Fn::Join}) replaced: {@code values} holds the pseudo parameters ({@code AWS::StackName})
-     * and resources ({@code AlertKey}, {@code AlertKey.Arn}); a parameter not in it takes its
-     * default. Anything else fails, so a test never compares an unresolved reference.
+     * {@code Fn::Join}, {@code Fn::If} over the template's conditions) replaced: {@code values} holds
+     * the pseudo parameters ({@code AWS::StackName}), resources ({@code AlertKey},
+     * {@code AlertKey.Arn}) and parameters set for the test; a parameter not in it takes its default.
+     * {@code AWS::NoValue} drops the entry, as CloudFormation does. Anything else fails, so a test
+     * never compares an unresolved reference.
      */
     @SuppressWarnings("unchecked")
     Object resolve(Object node, Map<String, String> values) {
         if (node instanceof List<?> list) {
             List<Object> out = new ArrayList<>();
-            list.forEach(item -> out.add(resolve(item, values)));
+            list.forEach(item -> {
+                Object resolved = resolve(item, values);
+                if (resolved != NO_VALUE) {
+                    out.add(resolved);
+                }
+            });
             return out;
         }
         if (!(node instanceof Map<?, ?>)) {
             return node;
         }
         Map<String, Object> map = (Map<String, Object>) node;
+        if (map.size() == 1 && "AWS::NoValue".equals(map.get("Ref"))) {
+            return NO_VALUE;
+        }
         if (map.size() == 1 && map.containsKey("Ref")) {
             return value((String) map.get("Ref"), values);
+        }
+        if (map.size() == 1 && map.containsKey("Fn::If")) {
+            List<Object> args = (List<Object>) map.get("Fn::If");
+            return resolve(holds((String) args.get(0), values) ? args.get(1) : args.get(2), values);
         }
         if (map.size() == 1 && map.containsKey("Fn::GetAtt")) {
             return value(String.join(".", (List<String>) map.get("Fn::GetAtt")), values);
@@ -107,8 +121,47 @@ final class Template {
             throw new IllegalArgumentException("intrinsic function not supported here: " + map);
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        map.forEach((k, v) -> out.put(k, resolve(v, values)));
+        map.forEach((k, v) -> {
+            Object resolved = resolve(v, values);
+            if (resolved != NO_VALUE) {
+                out.put(k, resolved);
+            }
+        });
         return out;
+    }
+
+    /** {@code Ref: AWS::NoValue}, removed from the list or map that holds it. */
+    private static final Object NO_VALUE = new Object();
+
+    /** Whether the template's condition {@code name} holds for {@code values}. */
+    boolean holds(String name, Map<String, String> values) {
+        Object condition = at(root, "Conditions", name);
+        if (condition == null) {
+            throw new IllegalArgumentException("no condition " + name);
+        }
+        return evaluate(condition, values);
+    }
+
+    @SuppressWarnings("unchecked")
+    private boolean evaluate(Object condition, Map<String, String> values) {
+        Map<String, Object> map = (Map<String, Object>) condition;
+        if (map.containsKey("Condition")) {
+            return holds((String) map.get("Condition"), values);
+        }
+        if (map.containsKey("Fn::Equals")) {
+            List<Object> args = (List<Object>) map.get("Fn::Equals");
+            return String.valueOf(resolve(args.get(0), values)).equals(String.valueOf(resolve(args.get(1), values)));
+        }
+        if (map.containsKey("Fn::Not")) {
+            return !evaluate(((List<Object>) map.get("Fn::Not")).get(0), values);
+        }
+        if (map.containsKey("Fn::And")) {
+            return ((List<Object>) map.get("Fn::And")).stream().allMatch(c -> evaluate(c, values));
+        }
+        if (map.containsKey("Fn::Or")) {
+            return ((List<Object>) map.get("Fn::Or")).stream().anyMatch(c -> evaluate(c, values));
+        }
+        throw new IllegalArgumentException("condition function not supported here: " + map);
     }
 
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!]+)}");
@@ -139,6 +192,9 @@ final class Template {
         values.put("AWS::Partition", partition);
         values.put("AlertKey", key);
         values.put("AlertKey.Arn", "arn:" + partition + ":kms:" + region + ":" + account + ":key/" + key);
+        String trailKey = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
+        values.put("TrailKey", trailKey);
+        values.put("TrailKey.Arn", "arn:" + partition + ":kms:" + region + ":" + account + ":key/" + trailKey);
         for (String topic : List.of("AlertTopic", "AlarmTopic")) {
             values.put(topic, "arn:" + partition + ":sns:" + region + ":" + account + ":" + stackName + "-" + topic + "-" + suffix);
         }
