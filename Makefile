@@ -2,6 +2,12 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 MVN := mvn -B -q
+# A JDK >= 21 for Maven and java (tools/java-home says where it looked when there is none).
+JAVA_HOME := $(shell tools/java-home)
+ifeq ($(JAVA_HOME),)
+$(error no JDK >= 21: see tools/java-home's message above)
+endif
+export JAVA_HOME
 MOTO_PORT ?= 5000
 export MOTO_PORT
 export AWS_EMF_ENVIRONMENT := Local
@@ -35,7 +41,7 @@ venv:
 ## bench: the JMH engine benchmark (one core)
 bench:
 	$(MVN) -pl benchmarks -am package -DskipTests
-	java -jar benchmarks/target/benchmarks.jar -f 1 -wi 3 -i 5 -t 1
+	"$(JAVA_HOME)/bin/java" -jar benchmarks/target/benchmarks.jar -f 1 -wi 3 -i 5 -t 1
 
 ## demo: both guards end to end on moto with ./guardrail invoke: the alert, the policy and the quarantine
 demo: venv

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
@@ -28,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 
 /**
  * The work of {@code evaluate}: reads the inputs of the PATHs on a fixed pool of threads, one file
@@ -153,12 +153,13 @@ final class Replay {
 
     private InFlight start(InputPaths.Input input, ExecutorService pool, HeldOutput.Limits limits) {
         HeldOutput output = new HeldOutput(limits);
-        if (input instanceof InputPaths.Problem problem) {
-            Diagnostics.forFile(output.problems()).error(problem.where(), problem.reason());
-            return new InFlight(output, CompletableFuture.completedFuture(new FileResult(new Tally(), 1, 0)));
-        }
-        Path file = ((InputPaths.LogFile) input).path();
-        return new InFlight(output, pool.submit(() -> new FileEvaluation(file, output).run()));
+        return switch (input) {
+            case InputPaths.Problem problem -> {
+                Diagnostics.forFile(output.problems()).error(problem.where(), problem.reason());
+                yield new InFlight(output, CompletableFuture.completedFuture(new FileResult(new Tally(), 1, 0)));
+            }
+            case InputPaths.LogFile file -> new InFlight(output, pool.submit(() -> new FileEvaluation(file.path(), output).run()));
+        };
     }
 
     /** Prints a file's output (what was held, then the rest as it comes) and adds up its counts. */
@@ -298,32 +299,42 @@ final class Replay {
             reading = parsed.index() + 1;
         }
 
-        private void judge(ParsedRecord parsed) {
-            ParsedRecord record = unplaced.isPresent() && !(parsed instanceof ParsedRecord.Invalid)
-                    ? new ParsedRecord.Invalid(parsed.index(), unplaced.get() + ": cannot tell whether it is in the window")
-                    : parsed;
-            if (record instanceof ParsedRecord.OtherService || record instanceof ParsedRecord.Scheduled) {
-                tally.otherServices++;
-                return;
+        private void judge(ParsedRecord record) {
+            switch (record) {
+                case ParsedRecord.Invalid invalid -> invalid(invalid.index(), invalid.reason());
+                case ParsedRecord any when unplaced.isPresent() ->
+                        invalid(any.index(), unplaced.get() + ": cannot tell whether it is in the window");
+                case ParsedRecord.OtherService other -> tally.otherServices++;
+                case ParsedRecord.Scheduled scheduled -> tally.otherServices++;
+                case ParsedRecord.Guarded guarded -> {
+                    Verdict verdict = engine.evaluate(guarded.call());
+                    if (guarded.call().api().service() != WatchedApi.Service.LAMBDA && verdict.decision() == Decision.SKIP) {
+                        // A call of another service that does not touch the guardrail: counted like the others.
+                        tally.otherServices++;
+                    } else {
+                        judged(guarded, verdict, false);
+                    }
+                }
+                case ParsedRecord.Watched watched -> {
+                    Verdict verdict = engine.evaluate(watched.event(), FunctionFacts.NONE);
+                    unusableStatements(watched.event().change())
+                            .forEach(problem -> diagnostics.warning(file, watched.index(), problem));
+                    judged(watched, verdict, false);
+                }
+                case ParsedRecord.Ignored ignored -> judged(ignored, engine.evaluate(ignored, FunctionFacts.NONE).orElseThrow(),
+                        ignored.reason().startsWith("failed call"));
             }
-            if (record instanceof ParsedRecord.Invalid invalid) {
-                tally.invalidRecords++;
-                diagnostics.error(file, invalid.index(), invalid.reason());
-                return;
-            }
-            Verdict verdict = engine.evaluate(record, FunctionFacts.NONE).orElseThrow();
-            if (record instanceof ParsedRecord.Guarded guarded && guarded.call().api().service() != WatchedApi.Service.LAMBDA
-                    && verdict.decision() == Decision.SKIP) {
-                // A call of another service that does not touch the guardrail: counted like the others.
-                tally.otherServices++;
-                return;
-            }
+        }
+
+        private void invalid(int index, String reason) {
+            tally.invalidRecords++;
+            diagnostics.error(file, index, reason);
+        }
+
+        /** A Lambda record, or a call that may touch the guardrail's resources: counted, tallied and printed. */
+        private void judged(ParsedRecord record, Verdict verdict, boolean failedCall) {
             tally.lambdaRecords++;
-            if (record instanceof ParsedRecord.Watched watched) {
-                unusableStatements(watched.event().change())
-                        .forEach(problem -> diagnostics.warning(file, record.index(), problem));
-            }
-            tally.add(record, verdict);
+            tally.add(verdict, failedCall);
             printer.verdict(file, record.index(), verdict);
         }
 
@@ -358,22 +369,31 @@ final class Replay {
      * unusable input: it leaves the exit status to its verdict.
      */
     private static List<String> unusableStatements(LambdaChange change) {
-        if (change instanceof LambdaChange.PermissionGranted granted
-                && granted.statement() instanceof PolicyStatement.Unparseable bad) {
-            return List.of(statementName(bad.sid()) + ": " + bad.reason());
+        return switch (change) {
+            case LambdaChange.PermissionGranted granted -> switch (granted.statement()) {
+                case PolicyStatement.Unparseable bad -> List.of(statementName(bad.sid()) + ": " + bad.reason());
+                case PolicyStatement.Parsed parsed -> List.of();
+            };
+            case LambdaChange.ResourcePolicyReplaced replaced -> unusableStatements(replaced.statements());
+            case LambdaChange.FunctionConfigured configured -> List.of();
+            case LambdaChange.FunctionUrlConfigured url -> List.of();
+            case LambdaChange.TagsChanged tags -> List.of();
+        };
+    }
+
+    /** The unparseable statements of a whole policy document, named by their position in it. */
+    private static List<String> unusableStatements(List<PolicyStatement> statements) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < statements.size(); i++) {
+            switch (statements.get(i)) {
+                case PolicyStatement.Unparseable bad -> problems.add("policy statement " + (i + 1)
+                        + (bad.sid().isEmpty() ? "" : " ('" + bad.sid() + "')") + ": " + bad.reason());
+                case PolicyStatement.Parsed parsed -> {
+                    // judged by the rules
+                }
+            }
         }
-        if (change instanceof LambdaChange.ResourcePolicyReplaced replaced) {
-            List<PolicyStatement> statements = replaced.statements();
-            return IntStream.range(0, statements.size())
-                    .filter(i -> statements.get(i) instanceof PolicyStatement.Unparseable)
-                    .mapToObj(i -> {
-                        PolicyStatement.Unparseable bad = (PolicyStatement.Unparseable) statements.get(i);
-                        return "policy statement " + (i + 1) + (bad.sid().isEmpty() ? "" : " ('" + bad.sid() + "')")
-                                + ": " + bad.reason();
-                    })
-                    .toList();
-        }
-        return List.of();
+        return problems;
     }
 
     private static String statementName(String sid) {

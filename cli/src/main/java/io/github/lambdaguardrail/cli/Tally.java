@@ -4,7 +4,6 @@ import io.github.lambdaguardrail.engine.Decision;
 import io.github.lambdaguardrail.engine.Finding;
 import io.github.lambdaguardrail.engine.Mode;
 import io.github.lambdaguardrail.engine.Origin;
-import io.github.lambdaguardrail.engine.ParsedRecord;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.Verdict;
 import java.util.EnumMap;
@@ -34,12 +33,13 @@ final class Tally {
     /** Per rule, the changes rolled back because of it (a ROLLBACK verdict may name several rules). */
     final Map<RuleId, Long> rollbacks = new EnumMap<>(RuleId.class);
 
-    void add(ParsedRecord record, Verdict verdict) {
+    /** Counts the verdict of one record; {@code failedCall} when the record is of a call that failed (a skip). */
+    void add(Verdict verdict, boolean failedCall) {
         decisions.merge(verdict.decision(), 1L, Long::sum);
         if (verdict.decision() == Decision.SKIP) {
             if (verdict.note().filter(note -> note.contains("guard itself")).isPresent()) {
                 skippedSelf++;
-            } else if (record instanceof ParsedRecord.Ignored ignored && ignored.reason().startsWith("failed call")) {
+            } else if (failedCall) {
                 skippedFailed++;
             } else {
                 skippedUnwatched++;

@@ -118,22 +118,17 @@ final class TextPrinter implements VerdictPrinter {
     }
 
     static String describe(Action action) {
-        if (action instanceof Action.RemovePermission remove) {
-            String statement = remove.statementId().isEmpty() ? "the statement (no Sid)" : "statement '" + remove.statementId() + "'";
-            return action.type() + " " + statement
+        return switch (action) {
+            case Action.RemovePermission remove -> action.type() + " "
+                    + (remove.statementId().isEmpty() ? "the statement (no Sid)" : "statement '" + remove.statementId() + "'")
                     + remove.function().qualifier().map(q -> " (qualifier " + q + ")").orElse("");
-        }
-        if (action instanceof Action.Quarantine quarantine) {
-            return action.type() + " reserved concurrency 0, tagged with the reason ("
+            case Action.Quarantine quarantine -> action.type() + " reserved concurrency 0, tagged with the reason ("
                     + quarantine.reasons().stream().map(RuleId::name).collect(Collectors.joining(", ")) + ")";
-        }
-        if (action instanceof Action.RestoreVpcConfig restore) {
-            return action.type() + " subnets " + String.join(", ", restore.knownGood().subnetIds())
+            case Action.RestoreVpcConfig restore -> action.type() + " subnets " + String.join(", ", restore.knownGood().subnetIds())
                     + "; security groups " + String.join(", ", restore.knownGood().securityGroupIds());
-        }
-        if (action instanceof Action.Notify) {
-            return action.type() + " operators";
-        }
-        return action.type();
+            case Action.Notify notify -> action.type() + " operators";
+            // The command line plans from the event alone (no live state), so it never leaves a function alone.
+            case Action.LeaveAlone leave -> action.type();
+        };
     }
 }

@@ -4,22 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.lambdaguardrail.engine.Action;
 import io.github.lambdaguardrail.engine.WatchedApi;
 import io.github.lambdaguardrail.guard.GuardPermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Each guard's role, and the sweep's, grants exactly the IAM actions its code calls
- * ({@link GuardPermissions}), plus the few the platform needs on its behalf, and never an action
- * that could widen access or destroy a function; the sweep's role changes nothing at all.
+ * Each guard's role grants the IAM actions of every action its guard can plan
+ * ({@link Action.Kind#permissions}), and the sweep's what it calls: exactly what
+ * {@link GuardPermissions} derives, plus the few the platform needs on its behalf, and never an
+ * action that could widen access or destroy a function; the sweep's role changes nothing at all.
  */
 class TemplatePermissionsTest {
 
@@ -30,9 +34,6 @@ class TemplatePermissionsTest {
             "kms:GenerateDataKey", "publishing to the KMS-encrypted topic and failure queue",
             "kms:Decrypt", "publishing to the KMS-encrypted topic and failure queue",
             "sqs:SendMessage", "Lambda's on-failure destination sends as the function's role");
-    /** Lambda checks the caller may see the subnets and groups it attaches (vpc-guard's restore). */
-    private static final Set<String> RESTORE_VPC_PLATFORM_ACTIONS = Set.of(
-            "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs");
     /** Actions that support no resource ARN, so IAM needs {@code Resource: '*'}: each with its reason. */
     private static final Map<String, String> WILDCARD_RESOURCE_ACTIONS = Map.of(
             "ec2:DescribeSecurityGroups", "ec2:Describe* supports no resource ARNs",
@@ -50,17 +51,32 @@ class TemplatePermissionsTest {
         template = Template.load();
     }
 
+    /** The calls each guard watches (its handler's {@code APIS}). */
+    private static List<WatchedApi> watched(String apis) {
+        return apis.equals("functionConfiguration") ? WatchedApi.functionConfiguration() : WatchedApi.resourcePolicy();
+    }
+
     @ParameterizedTest
     @CsvSource({"VpcGuardFunction, VpcGuardRole, functionConfiguration", "PermissionGuardFunction, PermissionGuardRole, resourcePolicy"})
-    void roleGrantsExactlyWhatTheGuardCallsPlusPlatformNeeds(String function, String role, String apis) {
+    void roleGrantsExactlyWhatTheGuardNeedsPlusPlatformNeeds(String function, String role, String apis) {
         assertEquals(Map.of("Fn::GetAtt", List.of(role, "Arn")), template.properties(function).get("Role"));
-        List<WatchedApi> watched = apis.equals("functionConfiguration") ? WatchedApi.functionConfiguration() : WatchedApi.resourcePolicy();
-        Set<String> expected = new TreeSet<>(GuardPermissions.forApis(watched));
+        Set<String> expected = new TreeSet<>(GuardPermissions.forApis(watched(apis)));
         expected.addAll(PLATFORM_ACTIONS.keySet());
-        if (GuardPermissions.actionTypes(watched).contains("RESTORE_VPC_CONFIG")) {
-            expected.addAll(RESTORE_VPC_PLATFORM_ACTIONS);
-        }
         assertEquals(expected, grantedActions(role));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"VpcGuardRole, functionConfiguration, QUARANTINE RESTORE_VPC_CONFIG LEAVE_ALONE NOTIFY",
+            "PermissionGuardRole, resourcePolicy, REMOVE_PERMISSION LEAVE_ALONE NOTIFY"})
+    void roleGrantsEveryIamActionOfEveryActionTheGuardCanPlan(String role, String apis, String kinds) {
+        Set<Action.Kind> plannable = GuardPermissions.plannable(watched(apis));
+        assertEquals(Arrays.stream(kinds.split(" ")).map(Action.Kind::valueOf).collect(Collectors.toSet()), plannable);
+        Set<String> granted = grantedActions(role);
+        for (Action.Kind kind : plannable) {
+            Set<String> missing = new TreeSet<>(kind.permissions());
+            missing.removeAll(granted);
+            assertEquals(Set.of(), missing, role + " cannot carry out " + kind + ": it lacks these IAM actions");
+        }
     }
 
     @Test

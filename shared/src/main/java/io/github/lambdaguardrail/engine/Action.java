@@ -2,6 +2,7 @@ package io.github.lambdaguardrail.engine;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A planned action. The engine only plans, from the live state passed in as {@link FunctionFacts};
@@ -10,8 +11,50 @@ import java.util.Optional;
  */
 public sealed interface Action {
 
-    /** The action type as it appears in JSON output and logs. */
-    String type();
+    /**
+     * What an action does, and the IAM actions a guard needs to carry it out, as Cloud Custodian's
+     * actions declare their {@code permissions}: every call the guard makes for it, the reads that
+     * verify the live state before a write included, and those AWS checks on the guard's behalf. A
+     * guard's role grants the permissions of every kind the engine can plan for the calls it
+     * watches ({@link GuardrailEngine#plannable}); a test proves the template does.
+     */
+    enum Kind {
+        /** GetPolicy: the live policy, read when the plan has no revision id or its revision is stale. */
+        REMOVE_PERMISSION("lambda:GetPolicy", "lambda:RemovePermission"),
+        /**
+         * GetFunction: the live VPC config, concurrency and tags (the previous quarantine record),
+         * which it returns only to a caller also allowed ListTags.
+         */
+        QUARANTINE("lambda:GetFunction", "lambda:ListTags", "lambda:TagResource", "lambda:PutFunctionConcurrency"),
+        /**
+         * GetFunction: the live VPC config and revision before the write, LastUpdateStatus after
+         * it. Lambda lets the caller attach only subnets and security groups it may describe.
+         */
+        RESTORE_VPC_CONFIG("lambda:GetFunction", "lambda:UpdateFunctionConfiguration",
+                "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"),
+        /** Nothing is read or written. */
+        LEAVE_ALONE(),
+        /** The alert. */
+        NOTIFY("sns:Publish");
+
+        private final Set<String> permissions;
+
+        Kind(String... permissions) {
+            this.permissions = Set.of(permissions);
+        }
+
+        /** The IAM actions ({@code service:Action}) a guard needs to carry out an action of this kind. */
+        public Set<String> permissions() {
+            return permissions;
+        }
+    }
+
+    Kind kind();
+
+    /** The action type as it appears in JSON output and logs: the name of its kind. */
+    default String type() {
+        return kind().name();
+    }
 
     /**
      * Remove the statement the event added, and nothing else: never a statement chosen by its
@@ -28,8 +71,8 @@ public sealed interface Action {
      */
     record RemovePermission(FunctionRef function, String statementId, String expectedStatement,
                             Optional<String> policyRevisionId) implements Action {
-        public String type() {
-            return "REMOVE_PERMISSION";
+        public Kind kind() {
+            return Kind.REMOVE_PERMISSION;
         }
     }
 
@@ -45,8 +88,8 @@ public sealed interface Action {
             reasons = List.copyOf(reasons);
         }
 
-        public String type() {
-            return "QUARANTINE";
+        public Kind kind() {
+            return Kind.QUARANTINE;
         }
     }
 
@@ -61,8 +104,8 @@ public sealed interface Action {
      */
     record RestoreVpcConfig(FunctionRef function, VpcConfig knownGood, VpcConfig replaced,
                             Optional<String> revisionId) implements Action {
-        public String type() {
-            return "RESTORE_VPC_CONFIG";
+        public Kind kind() {
+            return Kind.RESTORE_VPC_CONFIG;
         }
     }
 
@@ -70,21 +113,21 @@ public sealed interface Action {
      * A rollback was due, but the live state shows it must not be done: the function changed after
      * the event, or the change is already undone. Nothing is written.
      *
-     * @param instead       the type of the rollback that was due, e.g. {@code QUARANTINE}
+     * @param instead       the kind of the rollback that was due, e.g. {@link Kind#QUARANTINE}
      * @param alreadyUndone the live state is already what the rollback would make it (or the
      *                      function is gone), as opposed to a live state that differs from both
      * @param reason        one sentence for the alert: what the live state shows
      */
-    record LeaveAlone(FunctionRef function, String instead, boolean alreadyUndone, String reason) implements Action {
-        public String type() {
-            return "LEAVE_ALONE";
+    record LeaveAlone(FunctionRef function, Kind instead, boolean alreadyUndone, String reason) implements Action {
+        public Kind kind() {
+            return Kind.LEAVE_ALONE;
         }
     }
 
     /** Tell operators (SNS). */
     record Notify() implements Action {
-        public String type() {
-            return "NOTIFY";
+        public Kind kind() {
+            return Kind.NOTIFY;
         }
     }
 }

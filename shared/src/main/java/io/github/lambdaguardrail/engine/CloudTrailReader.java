@@ -142,7 +142,15 @@ public final class CloudTrailReader {
         public void lambda(LogFileScanner.LambdaFields fields) throws IOException {
             ObjectNode header = fields.header();
             ParsedRecord fromHeader = RecordParser.parseHeader(header, count);
-            ParsedRecord record = fromHeader instanceof ParsedRecord.Ignored ? fromHeader : RecordParser.parse(fields.all(), count);
+            ParsedRecord record = switch (fromHeader) {
+                // The header alone shows the record is not evaluated: its request and response are never parsed.
+                case ParsedRecord.Ignored ignored -> ignored;
+                case ParsedRecord.Watched watched -> RecordParser.parse(fields.all(), count);
+                case ParsedRecord.Guarded guarded -> RecordParser.parse(fields.all(), count);
+                case ParsedRecord.Scheduled scheduled -> RecordParser.parse(fields.all(), count);
+                case ParsedRecord.OtherService other -> RecordParser.parse(fields.all(), count);
+                case ParsedRecord.Invalid invalid -> RecordParser.parse(fields.all(), count);
+            };
             JsonNode time = header.get("eventTime");
             deliver(time == null ? null : time.textValue(), index -> record);
         }

@@ -23,6 +23,14 @@ public record FunctionFacts(Map<String, String> tags, Optional<VpcConfig> lastKn
         tags = Map.copyOf(tags);
     }
 
+    /** Whether the live state shows the function no longer exists. */
+    public boolean functionGone() {
+        return function.map(live -> switch (live) {
+            case LiveFunction.Missing missing -> true;
+            case LiveFunction.Found found -> false;
+        }).orElse(false);
+    }
+
     /** Tags and a known-good VPC config, without the live state. */
     public FunctionFacts(Map<String, String> tags, Optional<VpcConfig> lastKnownGoodVpc) {
         this(tags, lastKnownGoodVpc, Optional.empty(), Optional.empty());

@@ -6,6 +6,7 @@ import io.github.lambdaguardrail.engine.rules.RuleContext;
 import io.github.lambdaguardrail.engine.rules.TamperRule;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -75,16 +76,14 @@ public final class GuardrailEngine {
      * {@link Decision#SKIP}; records from other services and invalid ones have no verdict.
      */
     public Optional<Verdict> evaluate(ParsedRecord record, FunctionFacts facts) {
-        if (record instanceof ParsedRecord.Watched watched) {
-            return Optional.of(evaluate(watched.event(), facts));
-        }
-        if (record instanceof ParsedRecord.Guarded guarded) {
-            return Optional.of(evaluate(guarded.call()));
-        }
-        if (record instanceof ParsedRecord.Ignored ignored) {
-            return Optional.of(Verdict.skipped(ignored.header(), Optional.empty(), ignored.reason()));
-        }
-        return Optional.empty();
+        return switch (record) {
+            case ParsedRecord.Watched watched -> Optional.of(evaluate(watched.event(), facts));
+            case ParsedRecord.Guarded guarded -> Optional.of(evaluate(guarded.call()));
+            case ParsedRecord.Ignored ignored -> Optional.of(Verdict.skipped(ignored.header(), Optional.empty(), ignored.reason()));
+            case ParsedRecord.Scheduled scheduled -> Optional.empty();
+            case ParsedRecord.OtherService other -> Optional.empty();
+            case ParsedRecord.Invalid invalid -> Optional.empty();
+        };
     }
 
     /** Evaluates one change with what the caller knows about the function. */
@@ -165,11 +164,15 @@ public final class GuardrailEngine {
      * @param facts   the function's live tags; a known-good VPC config is not consulted
      */
     public Verdict evaluateExisting(LambdaChange change, String account, String region, FunctionFacts facts) {
-        LambdaChange existing = change;
-        if (change instanceof LambdaChange.FunctionConfigured configured && configured.touchedVpc()) {
-            existing = new LambdaChange.FunctionConfigured(configured.function(), false, Optional.empty(),
-                    configured.resultingVpc(), configured.tags());
-        }
+        LambdaChange existing = switch (change) {
+            // The live configuration: nothing set it, so the VPC rules find any failure pre-existing.
+            case LambdaChange.FunctionConfigured configured -> new LambdaChange.FunctionConfigured(configured.function(), false,
+                    Optional.empty(), configured.resultingVpc(), configured.tags());
+            case LambdaChange.PermissionGranted granted -> granted;
+            case LambdaChange.ResourcePolicyReplaced replaced -> replaced;
+            case LambdaChange.FunctionUrlConfigured url -> url;
+            case LambdaChange.TagsChanged tags -> tags;
+        };
         RecordHeader header = new RecordHeader(SWEEP_EVENT_ID, SWEEP_EVENT_NAME, Instant.now().toString(), account, region,
                 new Actor(SWEEP_ACTOR, SWEEP_EVENT_NAME, Optional.empty(), Optional.empty()));
         return judge(header, existing, facts, Optional.empty());
@@ -181,9 +184,20 @@ public final class GuardrailEngine {
      * known-good VPC config in the facts (the guard saw the function in a VPC) is the proof.
      */
     private static RuleResult proven(RuleResult result, LambdaChange change, FunctionFacts facts) {
+        return switch (change) {
+            case LambdaChange.FunctionConfigured configured -> proven(result, configured, facts);
+            // Only a configuration change can remove a VPC config.
+            case LambdaChange.PermissionGranted granted -> result;
+            case LambdaChange.ResourcePolicyReplaced replaced -> result;
+            case LambdaChange.FunctionUrlConfigured url -> result;
+            case LambdaChange.TagsChanged tags -> result;
+        };
+    }
+
+    private static RuleResult proven(RuleResult result, LambdaChange.FunctionConfigured configured, FunctionFacts facts) {
         Optional<VpcConfig> knownGood = facts.lastKnownGoodVpc().filter(VpcConfig::isAttached);
         if (result.rule() == RuleId.LAMBDA_NOT_IN_VPC && result.status() == RuleStatus.FAIL && result.origin() == Origin.PRE_EXISTING
-                && change instanceof LambdaChange.FunctionConfigured configured && !configured.created() && configured.touchedVpc()
+                && !configured.created() && configured.touchedVpc()
                 && !configured.resultingVpc().isAttached() && knownGood.isPresent()) {
             return RuleResult.fail(result.rule(), result.subject(), "update removed the VPC config (no subnets; the guard last saw"
                     + " the function in " + knownGood.get().describe() + ")", Origin.INTRODUCED);
@@ -265,52 +279,76 @@ public final class GuardrailEngine {
         if (!event.header().isActionable()) {
             return Plan.withheld("rollback withheld: account id or region of the record is not well formed");
         }
-        LambdaChange change = event.change();
-        if (change instanceof LambdaChange.PermissionGranted granted) {
-            if (!(granted.statement() instanceof PolicyStatement.Parsed statement)) {
-                return Plan.withheld("rollback withheld: the statement could not be parsed, so it cannot be matched safely");
+        String notifyOnly = "no automatic rollback for " + event.api().baseName() + ": notify only";
+        return switch (event.change()) {
+            case LambdaChange.PermissionGranted granted -> switch (granted.statement()) {
+                case PolicyStatement.Parsed statement -> Plan.of(removal(granted.function(), statement, facts));
+                case PolicyStatement.Unparseable unparseable ->
+                        Plan.withheld("rollback withheld: the statement could not be parsed, so it cannot be matched safely");
+            };
+            case LambdaChange.FunctionConfigured configured -> {
+                FunctionRef unqualified = new FunctionRef(configured.function().name(), Optional.empty(), configured.function().arn());
+                List<RuleId> reasons = List.copyOf(new LinkedHashSet<>(findings.stream().map(Finding::ruleId).toList()));
+                yield Plan.of(vpcRollback(unqualified, configured, reasons, facts));
             }
-            return Plan.of(removal(granted.function(), statement, facts));
-        }
-        if (change instanceof LambdaChange.FunctionConfigured configured) {
-            FunctionRef unqualified = new FunctionRef(configured.function().name(), Optional.empty(), configured.function().arn());
-            List<RuleId> reasons = List.copyOf(new LinkedHashSet<>(findings.stream().map(Finding::ruleId).toList()));
-            return Plan.of(vpcRollback(unqualified, configured, reasons, facts));
-        }
-        return Plan.withheld("no automatic rollback for " + event.api().baseName() + ": notify only");
+            case LambdaChange.ResourcePolicyReplaced replaced -> Plan.withheld(notifyOnly);
+            case LambdaChange.FunctionUrlConfigured url -> Plan.withheld(notifyOnly);
+            case LambdaChange.TagsChanged tags -> Plan.withheld(notifyOnly);
+        };
     }
 
-    private static final String REMOVE_PERMISSION = "REMOVE_PERMISSION";
-    private static final String QUARANTINE = "QUARANTINE";
-    private static final String RESTORE_VPC_CONFIG = "RESTORE_VPC_CONFIG";
+    /**
+     * The kinds of action the engine can plan for a call to {@code api} ({@link #rollback}): a
+     * notification for any finding; for the changes it rolls back, the rollback, or leaving the
+     * function alone when the live state shows the rollback must not be done. A guard's role grants
+     * the {@link Action.Kind#permissions} of each kind for the calls it watches.
+     */
+    public static Set<Action.Kind> plannable(WatchedApi api) {
+        return switch (api) {
+            // A new function has no known-good VPC config to restore.
+            case CREATE_FUNCTION -> EnumSet.of(Action.Kind.QUARANTINE, Action.Kind.LEAVE_ALONE, Action.Kind.NOTIFY);
+            case UPDATE_FUNCTION_CONFIGURATION ->
+                    EnumSet.of(Action.Kind.RESTORE_VPC_CONFIG, Action.Kind.QUARANTINE, Action.Kind.LEAVE_ALONE, Action.Kind.NOTIFY);
+            case ADD_PERMISSION -> EnumSet.of(Action.Kind.REMOVE_PERMISSION, Action.Kind.LEAVE_ALONE, Action.Kind.NOTIFY);
+            // The other changes, and every call that matters only on the guardrail's own resources.
+            default -> EnumSet.of(Action.Kind.NOTIFY);
+        };
+    }
 
     /** Remove exactly the statement the event added, as the live policy shows it, or leave the policy alone. */
     private static Action removal(FunctionRef function, PolicyStatement.Parsed statement, FunctionFacts facts) {
         String sid = statement.sid();
-        if (facts.function().orElse(null) instanceof LiveFunction.Missing) {
-            return new Action.LeaveAlone(function, REMOVE_PERMISSION, true, "function no longer exists");
+        if (facts.functionGone()) {
+            return new Action.LeaveAlone(function, Action.Kind.REMOVE_PERMISSION, true, "function no longer exists");
         }
         if (facts.policy().isEmpty()) {
             return new Action.RemovePermission(function, sid, statement.raw(), Optional.empty());
         }
-        if (!(facts.policy().get() instanceof LivePolicy.Found live)) {
-            return new Action.LeaveAlone(function, REMOVE_PERMISSION, true, "statement '" + sid + "' was already gone");
-        }
+        return switch (facts.policy().get()) {
+            case LivePolicy.Missing missing ->
+                    new Action.LeaveAlone(function, Action.Kind.REMOVE_PERMISSION, true, "statement '" + sid + "' was already gone");
+            case LivePolicy.Found live -> removal(function, statement, live);
+        };
+    }
+
+    /** {@link #removal} against the live policy the facts hold. */
+    private static Action removal(FunctionRef function, PolicyStatement.Parsed statement, LivePolicy.Found live) {
+        String sid = statement.sid();
         if (!live.readable()) {
             // A document that is not a policy cannot show the statement is gone.
-            return new Action.LeaveAlone(function, REMOVE_PERMISSION, false,
+            return new Action.LeaveAlone(function, Action.Kind.REMOVE_PERMISSION, false,
                     "the live policy could not be read; statement '" + sid + "' left alone");
         }
         List<PolicyStatement> same = live.statements(sid);
         if (same.isEmpty()) {
-            return new Action.LeaveAlone(function, REMOVE_PERMISSION, true, "statement '" + sid + "' was already gone");
+            return new Action.LeaveAlone(function, Action.Kind.REMOVE_PERMISSION, true, "statement '" + sid + "' was already gone");
         }
         if (same.size() > 1) {
-            return new Action.LeaveAlone(function, REMOVE_PERMISSION, false,
+            return new Action.LeaveAlone(function, Action.Kind.REMOVE_PERMISSION, false,
                     "the live policy has " + same.size() + " statements with Sid '" + sid + "'; left alone");
         }
         if (!ResourcePolicy.sameStatement(same.get(0).raw(), statement.raw())) {
-            return new Action.LeaveAlone(function, REMOVE_PERMISSION, false,
+            return new Action.LeaveAlone(function, Action.Kind.REMOVE_PERMISSION, false,
                     "statement '" + sid + "' differs from what the event added; left alone");
         }
         return new Action.RemovePermission(function, sid, statement.raw(), Optional.of(live.revisionId()));
@@ -323,30 +361,34 @@ public final class GuardrailEngine {
     private static Action vpcRollback(FunctionRef function, LambdaChange.FunctionConfigured configured, List<RuleId> reasons,
                                       FunctionFacts facts) {
         Optional<VpcConfig> knownGood = configured.created() ? Optional.empty() : facts.lastKnownGoodVpc();
-        String planned = knownGood.isPresent() ? RESTORE_VPC_CONFIG : QUARANTINE;
         VpcConfig set = configured.resultingVpc();
-        Optional<LiveFunction> live = facts.function();
-        if (live.orElse(null) instanceof LiveFunction.Missing) {
-            return new Action.LeaveAlone(function, planned, true, "function no longer exists");
+        if (facts.function().isEmpty()) {
+            // Not read: the executor reads the live function and verifies it first.
+            return knownGood.isPresent() ? new Action.RestoreVpcConfig(function, knownGood.get(), set, Optional.empty())
+                    : new Action.Quarantine(function, reasons, set);
         }
-        Optional<LiveFunction.Found> found = live.map(LiveFunction.Found.class::cast);
-        if (found.isPresent() && !found.get().vpc().sameAttachment(set)) {
-            VpcConfig now = found.get().vpc();
-            if (knownGood.isPresent() && now.sameAttachment(knownGood.get())) {
-                return new Action.LeaveAlone(function, planned, true,
-                        "the function is back in its last known-good VPC config (" + now.describe() + ")");
-            }
-            String what = !set.isAttached() && now.isAttached()
-                    ? "the function is now in " + now.describe() + ": it was moved into a VPC after the event"
-                    : "the function changed after the event";
-            return new Action.LeaveAlone(function, planned, false, what + ", so its live VPC config is no longer what the"
-                    + " event set (" + set.describe() + "); left alone");
+        Action.Kind planned = knownGood.isPresent() ? Action.Kind.RESTORE_VPC_CONFIG : Action.Kind.QUARANTINE;
+        return switch (facts.function().get()) {
+            case LiveFunction.Missing missing -> new Action.LeaveAlone(function, planned, true, "function no longer exists");
+            case LiveFunction.Found live when !live.vpc().sameAttachment(set) -> changedSince(function, planned, set, knownGood, live.vpc());
+            case LiveFunction.Found live -> knownGood.isPresent()
+                    ? new Action.RestoreVpcConfig(function, knownGood.get(), live.vpc(), live.revisionId())
+                    : new Action.Quarantine(function, reasons, set);
+        };
+    }
+
+    /** The live VPC config is no longer the one the event set: the rollback is left undone, saying why. */
+    private static Action changedSince(FunctionRef function, Action.Kind planned, VpcConfig set, Optional<VpcConfig> knownGood,
+                                       VpcConfig now) {
+        if (knownGood.isPresent() && now.sameAttachment(knownGood.get())) {
+            return new Action.LeaveAlone(function, planned, true,
+                    "the function is back in its last known-good VPC config (" + now.describe() + ")");
         }
-        if (knownGood.isPresent()) {
-            return new Action.RestoreVpcConfig(function, knownGood.get(), found.map(LiveFunction.Found::vpc).orElse(set),
-                    found.flatMap(LiveFunction.Found::revisionId));
-        }
-        return new Action.Quarantine(function, reasons, set);
+        String what = !set.isAttached() && now.isAttached()
+                ? "the function is now in " + now.describe() + ": it was moved into a VPC after the event"
+                : "the function changed after the event";
+        return new Action.LeaveAlone(function, planned, false, what + ", so its live VPC config is no longer what the"
+                + " event set (" + set.describe() + "); left alone");
     }
 
     private Optional<String> exemption(RuleId rule, FunctionRef function, boolean guardrail,
@@ -396,12 +438,19 @@ public final class GuardrailEngine {
 
     /** The function's known tags, overlaid with the tags the call itself set. */
     private static Map<String, String> tags(LambdaChange change, FunctionFacts facts) {
-        if (change instanceof LambdaChange.FunctionConfigured configured && !configured.tags().isEmpty()) {
-            Map<String, String> merged = new HashMap<>(facts.tags());
-            merged.putAll(configured.tags());
-            return merged;
-        }
-        return facts.tags();
+        return switch (change) {
+            case LambdaChange.FunctionConfigured configured when !configured.tags().isEmpty() -> {
+                Map<String, String> merged = new HashMap<>(facts.tags());
+                merged.putAll(configured.tags());
+                yield merged;
+            }
+            case LambdaChange.FunctionConfigured configured -> facts.tags();
+            case LambdaChange.PermissionGranted granted -> facts.tags();
+            case LambdaChange.ResourcePolicyReplaced replaced -> facts.tags();
+            case LambdaChange.FunctionUrlConfigured url -> facts.tags();
+            // Judged by GUARDRAIL_TAG_CHANGED alone, an audit rule that no tag exempts.
+            case LambdaChange.TagsChanged tagged -> facts.tags();
+        };
     }
 
     private record Plan(List<Action> actions, Optional<String> note) {

@@ -10,6 +10,17 @@ public sealed interface LambdaChange {
     /** The function (and qualifier) the call changed. */
     FunctionRef function();
 
+    /** The resource-policy statements the call granted, in order: none for a change outside the resource policy. */
+    default List<PolicyStatement> grantedStatements() {
+        return switch (this) {
+            case PermissionGranted granted -> List.of(granted.statement());
+            case ResourcePolicyReplaced replaced -> replaced.statements();
+            case FunctionConfigured configured -> List.of();
+            case FunctionUrlConfigured url -> List.of();
+            case TagsChanged tags -> List.of();
+        };
+    }
+
     /**
      * {@code CreateFunction} or {@code UpdateFunctionConfiguration}.
      *

@@ -44,7 +44,10 @@ public final class ResourcePolicy {
      * restricted only by {@code lambda:InvokedViaFunctionUrl}.
      */
     public static UrlHalf publicUrlHalf(PolicyStatement statement) {
-        return statement instanceof PolicyStatement.Parsed parsed ? publicUrlHalf(parsed, StatementFacts.of(parsed)) : UrlHalf.NONE;
+        return switch (statement) {
+            case PolicyStatement.Parsed parsed -> publicUrlHalf(parsed, StatementFacts.of(parsed));
+            case PolicyStatement.Unparseable unparseable -> UrlHalf.NONE;
+        };
     }
 
     /** {@link #publicUrlHalf(PolicyStatement)} with the statement's facts already worked out. */

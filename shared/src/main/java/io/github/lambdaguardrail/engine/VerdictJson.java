@@ -42,24 +42,32 @@ public final class VerdictJson {
     public static ObjectNode toJson(Action action) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("type", action.type());
-        if (action instanceof Action.RemovePermission remove) {
-            function(out, remove.function());
-            out.put("statementId", remove.statementId());
-        } else if (action instanceof Action.Quarantine quarantine) {
-            function(out, quarantine.function());
-            ArrayNode reasons = out.putArray("reasons");
-            quarantine.reasons().forEach(r -> reasons.add(r.name()));
-        } else if (action instanceof Action.RestoreVpcConfig restore) {
-            function(out, restore.function());
-            ArrayNode subnets = out.putArray("subnetIds");
-            restore.knownGood().subnetIds().forEach(subnets::add);
-            ArrayNode groups = out.putArray("securityGroupIds");
-            restore.knownGood().securityGroupIds().forEach(groups::add);
-            out.put("ipv6AllowedForDualStack", restore.knownGood().ipv6AllowedForDualStack());
-        } else if (action instanceof Action.LeaveAlone leave) {
-            function(out, leave.function());
-            out.put("instead", leave.instead());
-            out.put("reason", leave.reason());
+        switch (action) {
+            case Action.RemovePermission remove -> {
+                function(out, remove.function());
+                out.put("statementId", remove.statementId());
+            }
+            case Action.Quarantine quarantine -> {
+                function(out, quarantine.function());
+                ArrayNode reasons = out.putArray("reasons");
+                quarantine.reasons().forEach(r -> reasons.add(r.name()));
+            }
+            case Action.RestoreVpcConfig restore -> {
+                function(out, restore.function());
+                ArrayNode subnets = out.putArray("subnetIds");
+                restore.knownGood().subnetIds().forEach(subnets::add);
+                ArrayNode groups = out.putArray("securityGroupIds");
+                restore.knownGood().securityGroupIds().forEach(groups::add);
+                out.put("ipv6AllowedForDualStack", restore.knownGood().ipv6AllowedForDualStack());
+            }
+            case Action.LeaveAlone leave -> {
+                function(out, leave.function());
+                out.put("instead", leave.instead().name());
+                out.put("reason", leave.reason());
+            }
+            case Action.Notify notify -> {
+                // the type says it all
+            }
         }
         return out;
     }

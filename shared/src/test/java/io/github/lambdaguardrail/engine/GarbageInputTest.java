@@ -100,7 +100,7 @@ class GarbageInputTest {
         ObjectNode record = TestRecords.createFunction("relay", null, null,
                 Map.of("guardrail:exempt", "PERMISSION_PUBLIC, LAMBDA_NOT_IN_VPC", "\u00e9quipe", "caf\u00e9 \u4e2d", "k".repeat(128), ""));
         ParsedRecord.Watched watched = assertInstanceOf(ParsedRecord.Watched.class, CloudTrailReader.parse(record));
-        assertEquals(3, ((LambdaChange.FunctionConfigured) watched.event().change()).tags().size());
+        assertEquals(3, assertInstanceOf(LambdaChange.FunctionConfigured.class, watched.event().change()).tags().size());
     }
 
     /** AddPermission with SourceAccount 111122223333: Lambda writes it into the statement as this condition. */

@@ -16,11 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -373,7 +378,7 @@ class GuardrailEngineTest {
         void createdOutsideAVpcButNowInOneIsLeftAloneSayingWhere() {
             Verdict v = evaluate(createdOutsideVpc("data-scraper", Map.of()), ROLLBACK, live(Optional.empty(), good), Set.of());
             Action.LeaveAlone leave = leftAlone(v);
-            assertEquals("QUARANTINE", leave.instead());
+            assertEquals(Action.Kind.QUARANTINE, leave.instead());
             assertFalse(leave.alreadyUndone());
             assertTrue(leave.reason().contains("now in subnets [" + SUBNET_A + "]"), leave.reason());
         }
@@ -393,7 +398,7 @@ class GuardrailEngineTest {
         void vpcRemovalReattachedElsewhereIsLeftAlone() {
             VpcConfig elsewhere = new VpcConfig(List.of(SUBNET_B), List.of(SG), Optional.of(VPC));
             Action.LeaveAlone leave = leftAlone(evaluate(vpcRemoved(), ROLLBACK, live(Optional.of(good), elsewhere), Set.of()));
-            assertEquals("RESTORE_VPC_CONFIG", leave.instead());
+            assertEquals(Action.Kind.RESTORE_VPC_CONFIG, leave.instead());
             assertFalse(leave.alreadyUndone());
             assertTrue(leave.reason().contains("no longer what the event set"), leave.reason());
         }
@@ -721,6 +726,54 @@ class GuardrailEngineTest {
             ((ObjectNode) record.get("requestParameters")).put("resourceArn", "arn:aws:lambda:us-west-2:644160558196:function:c7n-cleanup");
             record.put("recipientAccountId", "644160558196");
             assertEquals(Decision.ALLOW, evaluate(record, Policy.defaults()).decision());
+        }
+    }
+
+    /**
+     * {@link GuardrailEngine#plannable}, from which each guard's IAM grants are derived, names
+     * exactly the kinds of action the engine plans for each API: over every sample event, in
+     * rollback mode, with each kind of live state a plan is made against.
+     */
+    @Test
+    void everyPlannedActionIsOfAKindDeclaredPlannableForItsApiAndEveryDeclaredKindIsPlanned() throws Exception {
+        VpcConfig good = new VpcConfig(List.of(SUBNET_A), List.of(SG), Optional.of(VPC));
+        VpcConfig elsewhere = new VpcConfig(List.of(SUBNET_B), List.of(SG), Optional.of(VPC));
+        Optional<LiveFunction> found = Optional.of(new LiveFunction.Found(elsewhere, Optional.of("r"), "Active", "Successful"));
+        List<FunctionFacts> states = List.of(FunctionFacts.NONE,
+                new FunctionFacts(Map.of(), Optional.of(good)),
+                new FunctionFacts(Map.of(), Optional.empty(), Optional.of(new LiveFunction.Missing()), Optional.empty()),
+                new FunctionFacts(Map.of(), Optional.of(good), found, Optional.empty()),
+                new FunctionFacts(Map.of(), Optional.empty(), found, Optional.of(new LivePolicy.Missing())));
+        // The denied security group of updatefunctionconfiguration-vpc-changed-denied-sg.json: a VPC change to quarantine.
+        GuardrailEngine engine = new GuardrailEngine(policy("{\"mode\": \"rollback\", \"vpc\": {\"deniedSecurityGroupIds\":"
+                + " [\"sg-0badbadbadbad0001\"]}}"), Set.of());
+        Map<WatchedApi, Set<Action.Kind>> planned = new EnumMap<>(WatchedApi.class);
+        for (Path folder : List.of(TestRecords.projectRoot().resolve("events"), TestRecords.projectRoot().resolve("events/guardrail"))) {
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                    for (ParsedRecord record : TestRecords.readAll(file)) {
+                        Optional<WatchedApi> api = switch (record) {
+                            case ParsedRecord.Watched watched -> Optional.of(watched.event().api());
+                            case ParsedRecord.Guarded guarded -> Optional.of(guarded.call().api());
+                            case ParsedRecord.Ignored ignored -> Optional.empty();
+                            case ParsedRecord.Scheduled scheduled -> Optional.empty();
+                            case ParsedRecord.OtherService other -> Optional.empty();
+                            case ParsedRecord.Invalid invalid -> Optional.empty();
+                        };
+                        for (FunctionFacts facts : api.isPresent() ? states : List.<FunctionFacts>of()) {
+                            for (Action action : engine.evaluate(record, facts).orElseThrow().actions()) {
+                                assertTrue(GuardrailEngine.plannable(api.get()).contains(action.kind()),
+                                        () -> file.getFileName() + ": " + action + " is not plannable for " + api.get());
+                                planned.computeIfAbsent(api.get(), a -> EnumSet.noneOf(Action.Kind.class)).add(action.kind());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (WatchedApi api : List.of(WatchedApi.CREATE_FUNCTION, WatchedApi.UPDATE_FUNCTION_CONFIGURATION, WatchedApi.ADD_PERMISSION,
+                WatchedApi.TAG_RESOURCE, WatchedApi.UNTAG_RESOURCE)) {
+            assertEquals(GuardrailEngine.plannable(api), planned.get(api), api.name());
         }
     }
 

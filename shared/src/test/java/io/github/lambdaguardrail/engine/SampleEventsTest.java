@@ -200,7 +200,7 @@ class SampleEventsTest {
         for (ParsedRecord r : records) {
             engine.evaluate(r, FunctionFacts.NONE).ifPresent(v -> {
                 v.findings().forEach(f -> fired.add(f.ruleId().name()));
-                assertTrue(v.actions().stream().allMatch(a -> a instanceof Action.Notify), v::toString);
+                assertTrue(v.actions().stream().allMatch(a -> a.kind() == Action.Kind.NOTIFY), v::toString);
             });
         }
         assertEquals(firedRules, String.join(",", fired));

@@ -3,6 +3,7 @@ package io.github.lambdaguardrail.engine;
 import static io.github.lambdaguardrail.engine.TestRecords.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -69,10 +70,11 @@ class StatementRuleTableTest {
         for (StatementCase c : cases().stream().filter(c -> !c.compliant()).toList()) {
             Verdict verdict = evaluate(c, TestRecords.policy(c.policy()).withMode(Mode.ROLLBACK));
             LambdaEvent event = TestRecords.watched(record(c));
-            boolean parsed = ((LambdaChange.PermissionGranted) event.change()).statement() instanceof PolicyStatement.Parsed;
+            LambdaChange.PermissionGranted granted = assertInstanceOf(LambdaChange.PermissionGranted.class, event.change());
+            boolean parsed = granted.statement() instanceof PolicyStatement.Parsed;
             if (parsed) {
                 assertEquals(Decision.ROLLBACK, verdict.decision(), c::name);
-                assertEquals("REMOVE_PERMISSION", verdict.actions().get(0).type(), c::name);
+                assertEquals(Action.Kind.REMOVE_PERMISSION, verdict.actions().get(0).kind(), c::name);
             } else {
                 assertEquals(Decision.NOTIFY, verdict.decision(), c::name);
                 assertTrue(verdict.note().orElse("").contains("withheld"), c::name);

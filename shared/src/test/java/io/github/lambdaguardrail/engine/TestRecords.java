@@ -303,15 +303,14 @@ final class TestRecords {
     static String describe(List<Action> actions) {
         List<String> parts = new ArrayList<>();
         for (Action a : actions) {
-            if (a instanceof Action.RemovePermission r) {
-                parts.add("REMOVE_PERMISSION(" + r.statementId() + r.function().qualifier().map(q -> "@" + q).orElse("") + ")");
-            } else if (a instanceof Action.Quarantine q) {
-                parts.add("QUARANTINE(" + String.join(",", q.reasons().stream().map(Enum::name).toList()) + ")");
-            } else if (a instanceof Action.RestoreVpcConfig r) {
-                parts.add("RESTORE_VPC_CONFIG(" + String.join(",", r.knownGood().subnetIds()) + ")");
-            } else {
-                parts.add(a.type());
-            }
+            parts.add(switch (a) {
+                case Action.RemovePermission r ->
+                        "REMOVE_PERMISSION(" + r.statementId() + r.function().qualifier().map(q -> "@" + q).orElse("") + ")";
+                case Action.Quarantine q -> "QUARANTINE(" + String.join(",", q.reasons().stream().map(Enum::name).toList()) + ")";
+                case Action.RestoreVpcConfig r -> "RESTORE_VPC_CONFIG(" + String.join(",", r.knownGood().subnetIds()) + ")";
+                case Action.LeaveAlone leave -> leave.type();
+                case Action.Notify notify -> notify.type();
+            });
         }
         return String.join(" ", parts);
     }

@@ -15,6 +15,7 @@ import io.github.lambdaguardrail.engine.RuleStatus;
 import io.github.lambdaguardrail.engine.UnreadableInputException;
 import io.github.lambdaguardrail.engine.Verdict;
 import io.github.lambdaguardrail.engine.VerdictJson;
+import io.github.lambdaguardrail.engine.VpcConfig;
 import io.github.lambdaguardrail.engine.WatchedApi;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -122,29 +124,31 @@ public final class Guard {
 
     private void handle(ParsedRecord record, GuardReport report, Instant holdUntil) {
         report.records++;
-        if (record instanceof ParsedRecord.Invalid bad) {
-            invalid(bad.reason(), bad.seen(), report, holdUntil);
-        } else if (record instanceof ParsedRecord.Scheduled beat) {
-            report.heartbeats++;
-            log.info("heartbeat", f -> f.put("rule", beat.rule()));
-        } else if (record instanceof ParsedRecord.OtherService other) {
-            report.skipped++;
-            log.warn("event from another service skipped", f -> f.put("eventSource", other.eventSource()));
-        } else if (record instanceof ParsedRecord.Ignored ignored) {
-            report.skipped++;
-            log.info("event skipped", f -> f.put("eventId", ignored.header().eventId())
-                    .put("eventName", ignored.header().eventName()).put("reason", ignored.reason()));
-        } else if (record instanceof ParsedRecord.Guarded guarded) {
-            report.evaluated++;
-            judged(engine.evaluate(guarded.call()), () -> engine.evaluate(guarded.call()), report, holdUntil);
-        } else if (record instanceof ParsedRecord.Watched watched) {
-            LambdaEvent event = watched.event();
-            if (own.contains(event.api()) || engine.concernsGuardrail(event)) {
-                handle(event, report, holdUntil);
-            } else {
+        switch (record) {
+            case ParsedRecord.Invalid bad -> invalid(bad.reason(), bad.seen(), report, holdUntil);
+            case ParsedRecord.Scheduled beat -> {
+                report.heartbeats++;
+                log.info("heartbeat", f -> f.put("rule", beat.rule()));
+            }
+            case ParsedRecord.OtherService other -> {
                 report.skipped++;
-                log.info("event for the other guard skipped", f -> f.put("eventId", event.header().eventId())
-                        .put("eventName", event.header().eventName()));
+                log.warn("event from another service skipped", f -> f.put("eventSource", other.eventSource()));
+            }
+            case ParsedRecord.Ignored ignored -> {
+                report.skipped++;
+                log.info("event skipped", f -> f.put("eventId", ignored.header().eventId())
+                        .put("eventName", ignored.header().eventName()).put("reason", ignored.reason()));
+            }
+            case ParsedRecord.Guarded guarded -> {
+                report.evaluated++;
+                judged(engine.evaluate(guarded.call()), () -> engine.evaluate(guarded.call()), report, holdUntil);
+            }
+            case ParsedRecord.Watched watched when own.contains(watched.event().api()) || engine.concernsGuardrail(watched.event()) ->
+                    handle(watched.event(), report, holdUntil);
+            case ParsedRecord.Watched watched -> {
+                report.skipped++;
+                log.info("event for the other guard skipped", f -> f.put("eventId", watched.event().header().eventId())
+                        .put("eventName", watched.event().header().eventName()));
             }
         }
     }
@@ -176,18 +180,22 @@ public final class Guard {
         // takes the alarm topic, which that key does not encrypt.
         report.tampers += (int) first.findings().stream().filter(f -> f.ruleId() == RuleId.GUARDRAIL_TAMPERED).count();
         String eventId = first.header().eventId();
-        StateStore.Claim claim = claim(eventId, holdUntil, report);
-        if (claim instanceof StateStore.Claim.Done) {
-            report.duplicates++;
-            log.info("duplicate delivery skipped", f -> f.put("eventId", eventId));
-            return;
+        switch (claim(eventId, holdUntil, report)) {
+            case StateStore.Claim.Done done -> {
+                report.duplicates++;
+                log.info("duplicate delivery skipped", f -> f.put("eventId", eventId));
+            }
+            case StateStore.Claim.AlertPending pending -> {
+                log.info("sending the alert a failed delivery left", f -> f.put("eventId", eventId));
+                send(new Held(eventId, pending.owner()), pending.alert(), report);
+            }
+            case StateStore.Claim.Fresh fresh -> handleClaimed(first, withFacts, fresh, report);
         }
-        if (claim instanceof StateStore.Claim.AlertPending pending) {
-            log.info("sending the alert a failed delivery left", f -> f.put("eventId", eventId));
-            send(new Held(eventId, pending.owner()), pending.alert(), report);
-            return;
-        }
-        StateStore.Claim.Fresh fresh = (StateStore.Claim.Fresh) claim;
+    }
+
+    /** Judges, acts and alerts on an event this invocation just claimed. */
+    private void handleClaimed(Verdict first, Supplier<Verdict> withFacts, StateStore.Claim.Fresh fresh, GuardReport report) {
+        String eventId = first.header().eventId();
         Held held = new Held(eventId, fresh.owner());
         boolean lastAttempt = fresh.attempt() >= MAX_ATTEMPTS;
         Alert alert;
@@ -232,7 +240,7 @@ public final class Guard {
                     + " could not be read (" + Failures.describe(e) + "): nothing was changed, exemptions by tag were not checked"));
             return new Verdict(first.header(), first.decision() == Decision.ROLLBACK ? Decision.NOTIFY : first.decision(),
                     first.note(), first.function(), first.findings(), first.results(),
-                    first.actions().stream().filter(a -> a instanceof Action.Notify).toList());
+                    first.actions().stream().filter(a -> a.kind() == Action.Kind.NOTIFY).toList());
         }
     }
 
@@ -262,11 +270,18 @@ public final class Guard {
             return outcomes;
         }
         for (Action action : verdict.actions()) {
-            if (action instanceof Action.Notify) {
-                continue;
+            ActionOutcome outcome;
+            switch (action) {
+                case Action.RemovePermission remove -> outcome = carryOut(remove, () -> remediator.removePermission(remove), lastAttempt);
+                case Action.Quarantine quarantine ->
+                        outcome = carryOut(quarantine, () -> remediator.quarantine(quarantine, eventId), lastAttempt);
+                case Action.RestoreVpcConfig restore ->
+                        outcome = carryOut(restore, () -> remediator.restoreVpcConfig(restore), lastAttempt);
+                case Action.LeaveAlone leave -> outcome = leftAlone(leave);
+                case Action.Notify notify -> {
+                    continue; // the alert, sent once the actions are done
+                }
             }
-            ActionOutcome outcome = action instanceof Action.LeaveAlone leave ? leftAlone(leave)
-                    : config.dryRun() ? wouldDo(action) : carryOut(action, eventId, lastAttempt);
             outcomes.add(outcome);
             report.rollbacks += outcome.status() == ActionOutcome.Status.DONE ? 1 : 0;
             report.actionFailures += outcome.status() == ActionOutcome.Status.FAILED ? 1 : 0;
@@ -276,15 +291,13 @@ public final class Guard {
         return outcomes;
     }
 
-    private ActionOutcome carryOut(Action action, String eventId, boolean lastAttempt) {
+    /** A rollback: what the remediator did, or in a dry run what it would do. */
+    private ActionOutcome carryOut(Action action, Supplier<ActionOutcome> remediation, boolean lastAttempt) {
+        if (config.dryRun()) {
+            return wouldDo(action);
+        }
         try {
-            if (action instanceof Action.RemovePermission remove) {
-                return remediator.removePermission(remove);
-            }
-            if (action instanceof Action.Quarantine quarantine) {
-                return remediator.quarantine(quarantine, eventId);
-            }
-            return remediator.restoreVpcConfig((Action.RestoreVpcConfig) action);
+            return remediation.get();
         } catch (RuntimeException e) {
             if (Failures.isTransient(e) && !lastAttempt) {
                 throw e;
@@ -296,7 +309,7 @@ public final class Guard {
 
     /** A rollback the engine found must not be done: nothing is written, the outcome says why. */
     private static ActionOutcome leftAlone(Action.LeaveAlone leave) {
-        return ActionOutcome.of(leave.instead(), leave.alreadyUndone() ? ActionOutcome.Status.ALREADY_DONE
+        return ActionOutcome.of(leave.instead().name(), leave.alreadyUndone() ? ActionOutcome.Status.ALREADY_DONE
                 : ActionOutcome.Status.LEFT_ALONE, leave.reason());
     }
 
@@ -348,15 +361,10 @@ public final class Guard {
             notifyOnce(alert, report);
             return;
         }
-        StateStore.Claim claim = claim(eventId, holdUntil, report);
-        if (claim instanceof StateStore.Claim.Done) {
-            report.duplicates++;
-            return;
-        }
-        if (claim instanceof StateStore.Claim.AlertPending pending) {
-            send(new Held(eventId, pending.owner()), pending.alert(), report);
-        } else {
-            send(new Held(eventId, ((StateStore.Claim.Fresh) claim).owner()), alert, report);
+        switch (claim(eventId, holdUntil, report)) {
+            case StateStore.Claim.Done done -> report.duplicates++;
+            case StateStore.Claim.AlertPending pending -> send(new Held(eventId, pending.owner()), pending.alert(), report);
+            case StateStore.Claim.Fresh fresh -> send(new Held(eventId, fresh.owner()), alert, report);
         }
     }
 
@@ -390,18 +398,40 @@ public final class Guard {
      * one.
      */
     private void rememberIfKnownGood(LambdaEvent event, Verdict verdict) {
-        if (!(event.change() instanceof LambdaChange.FunctionConfigured configured) || !configured.resultingVpc().isAttached()) {
-            return;
+        switch (event.change()) {
+            case LambdaChange.FunctionConfigured configured when configured.resultingVpc().isAttached() ->
+                    rememberIfKnownGood(event, configured, verdict);
+            case LambdaChange.FunctionConfigured configured -> {
+                // outside a VPC: nothing to restore
+            }
+            case LambdaChange.PermissionGranted granted -> {
+                // not a VPC config
+            }
+            case LambdaChange.ResourcePolicyReplaced replaced -> {
+                // not a VPC config
+            }
+            case LambdaChange.FunctionUrlConfigured url -> {
+                // not a VPC config
+            }
+            case LambdaChange.TagsChanged tags -> {
+                // not a VPC config
+            }
         }
+    }
+
+    private void rememberIfKnownGood(LambdaEvent event, LambdaChange.FunctionConfigured configured, Verdict verdict) {
         boolean compliant = verdict.results().stream()
                 .filter(r -> r.rule() == RuleId.LAMBDA_NOT_IN_VPC || r.rule() == RuleId.LAMBDA_VPC_NOT_ALLOWED)
                 .allMatch(r -> r.status() == RuleStatus.PASS);
         if (!compliant || !verdict.findings().isEmpty()) {
             return;
         }
-        if (facts.live(configured.function()) instanceof LiveFunction.Found live
-                && live.vpc().sameAttachment(configured.resultingVpc())) {
-            state.rememberKnownGoodVpc(configured.function().arn(), live.vpc());
+        Optional<VpcConfig> live = switch (facts.live(configured.function())) {
+            case LiveFunction.Found found -> Optional.of(found.vpc());
+            case LiveFunction.Missing missing -> Optional.empty();
+        };
+        if (live.filter(vpc -> vpc.sameAttachment(configured.resultingVpc())).isPresent()) {
+            state.rememberKnownGoodVpc(configured.function().arn(), live.get());
         } else {
             log.info("known-good VPC config not remembered: the function no longer has the config the event set",
                     f -> f.put("eventId", event.header().eventId()).put("functionArn", configured.function().arn()));

@@ -1,31 +1,28 @@
 package io.github.lambdaguardrail.guard;
 
+import io.github.lambdaguardrail.engine.Action;
+import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.WatchedApi;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The IAM actions a guard's code calls, declared beside the code that calls them, so the
- * template can grant exactly these and a test can prove it (and that the code calls nothing else).
+ * The IAM actions a guard needs, derived from what its code does: the reads every guard makes,
+ * and the {@link Action.Kind#permissions} of every kind of action the engine can plan for the
+ * calls it watches. The template grants exactly these, and a test proves it (another, that the
+ * code calls nothing else).
  */
 public final class GuardPermissions {
 
     /**
-     * Every guard: function facts, the state table and alerts. GetFunction returns a function's
-     * tags only to a caller also allowed {@code lambda:ListTags}.
+     * Every guard, whatever it plans: the function's facts ({@code GetFunction} returns a
+     * function's tags only to a caller also allowed {@code lambda:ListTags}) and the state table.
      */
     static final Set<String> COMMON = Set.of(
             "lambda:GetFunction", "lambda:ListTags",
-            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-            "sns:Publish");
-
-    /** Per planned action: what {@link LambdaRemediator} calls to carry it out. */
-    static final Map<String, Set<String>> BY_ACTION = Map.of(
-            "REMOVE_PERMISSION", Set.of("lambda:GetPolicy", "lambda:RemovePermission"),
-            "QUARANTINE", Set.of("lambda:GetFunction", "lambda:ListTags", "lambda:TagResource", "lambda:PutFunctionConcurrency"),
-            "RESTORE_VPC_CONFIG", Set.of("lambda:GetFunction", "lambda:UpdateFunctionConfiguration"));
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
 
     /**
      * The sweep ({@code io.github.lambdaguardrail.guard.sweep}): what {@code SdkFunctionInventory}
@@ -41,25 +38,17 @@ public final class GuardPermissions {
     private GuardPermissions() {
     }
 
-    /** The actions a guard may roll back for the APIs it watches. */
-    public static Set<String> actionTypes(List<WatchedApi> apis) {
-        Set<String> types = new TreeSet<>();
-        for (WatchedApi api : apis) {
-            switch (api) {
-                case CREATE_FUNCTION, UPDATE_FUNCTION_CONFIGURATION -> types.addAll(List.of("QUARANTINE", "RESTORE_VPC_CONFIG"));
-                case ADD_PERMISSION -> types.add("REMOVE_PERMISSION");
-                default -> {
-                    // notify only: the other changes, tag changes and every change to the guardrail itself
-                }
-            }
-        }
-        return types;
+    /** The kinds of action a guard watching {@code apis} can carry out: those the engine can plan for any of them. */
+    public static Set<Action.Kind> plannable(List<WatchedApi> apis) {
+        Set<Action.Kind> kinds = EnumSet.noneOf(Action.Kind.class);
+        apis.forEach(api -> kinds.addAll(GuardrailEngine.plannable(api)));
+        return kinds;
     }
 
-    /** Every IAM action the code of a guard watching {@code apis} can call. */
+    /** Every IAM action a guard watching {@code apis} needs. */
     public static Set<String> forApis(List<WatchedApi> apis) {
         Set<String> actions = new TreeSet<>(COMMON);
-        actionTypes(apis).forEach(type -> actions.addAll(BY_ACTION.get(type)));
+        plannable(apis).forEach(kind -> actions.addAll(kind.permissions()));
         return actions;
     }
 }

@@ -37,10 +37,23 @@ public final class LambdaFunctionFacts implements FunctionFactsSource {
         Optional<GetFunctionResponse> read = getFunction(lambda, function);
         Map<String, String> tags = read.map(r -> r.tags() == null ? Map.<String, String>of() : r.tags()).orElse(Map.of());
         LiveFunction live = read.<LiveFunction>map(r -> live(r.configuration())).orElse(new LiveFunction.Missing());
-        Optional<VpcConfig> knownGood = change instanceof LambdaChange.FunctionConfigured
-                ? state.lastKnownGoodVpc(function.arn()) : Optional.empty();
-        Optional<LivePolicy> policy = change instanceof LambdaChange.PermissionGranted && read.isPresent()
-                ? Optional.of(policy(lambda, function)) : Optional.empty();
+        Optional<VpcConfig> knownGood = Optional.empty();
+        Optional<LivePolicy> policy = Optional.empty();
+        // What the engine plans a rollback against (GuardrailEngine.plannable): the config a restore puts back,
+        // the policy a removal is guarded by.
+        switch (change) {
+            case LambdaChange.FunctionConfigured configured -> knownGood = state.lastKnownGoodVpc(function.arn());
+            case LambdaChange.PermissionGranted granted -> policy = read.isPresent() ? Optional.of(policy(lambda, function)) : policy;
+            case LambdaChange.ResourcePolicyReplaced replaced -> {
+                // notify only
+            }
+            case LambdaChange.FunctionUrlConfigured url -> {
+                // notify only
+            }
+            case LambdaChange.TagsChanged tagged -> {
+                // notify only
+            }
+        }
         return new FunctionFacts(tags, knownGood, Optional.of(live), policy);
     }
 

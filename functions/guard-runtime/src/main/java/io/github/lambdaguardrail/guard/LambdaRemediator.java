@@ -66,13 +66,13 @@ public final class LambdaRemediator implements Remediator {
 
     /** The removed statement is exactly the expected one (the same JSON): its undo is built from that. */
     private static ActionOutcome removed(Action.RemovePermission action, String detail) {
-        UndoCommands.Undo undo = UndoCommands.addPermission(action.function(), action.expectedStatement());
-        if (undo instanceof UndoCommands.Undo.Command command) {
-            return new ActionOutcome(action.type(), ActionOutcome.Status.DONE, detail, List.of(command.text()));
-        }
-        return ActionOutcome.of(action.type(), ActionOutcome.Status.DONE, detail + "; no exact undo command exists ("
-                + ((UndoCommands.Undo.None) undo).why() + "): if the statement was approved, re-create it by hand from"
-                + " the event's responseElements.statement");
+        return switch (UndoCommands.addPermission(action.function(), action.expectedStatement())) {
+            case UndoCommands.Undo.Command command ->
+                    new ActionOutcome(action.type(), ActionOutcome.Status.DONE, detail, List.of(command.text()));
+            case UndoCommands.Undo.None none -> ActionOutcome.of(action.type(), ActionOutcome.Status.DONE, detail
+                    + "; no exact undo command exists (" + none.why() + "): if the statement was approved, re-create it by"
+                    + " hand from the event's responseElements.statement");
+        };
     }
 
     /** How one removal ended. */
@@ -101,9 +101,12 @@ public final class LambdaRemediator implements Remediator {
         Optional<String> revision = action.policyRevisionId();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (revision.isEmpty()) {
-                LivePolicy policy = LambdaFunctionFacts.policy(lambda, function);
-                if (!(policy instanceof LivePolicy.Found live)) {
-                    return Removal.ALREADY_GONE;
+                LivePolicy.Found live;
+                switch (LambdaFunctionFacts.policy(lambda, function)) {
+                    case LivePolicy.Missing missing -> {
+                        return Removal.ALREADY_GONE;
+                    }
+                    case LivePolicy.Found found -> live = found;
                 }
                 if (!live.readable()) {
                     // A document that is not a policy cannot show the statement is gone.

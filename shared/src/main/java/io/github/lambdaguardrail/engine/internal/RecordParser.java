@@ -231,9 +231,13 @@ public final class RecordParser {
      * AWS and is unparseable (reported, never rolled back), whatever it would grant.
      */
     private static PolicyStatement matchingRequest(PolicyStatement recorded, JsonNode request) {
-        if (!(recorded instanceof PolicyStatement.Parsed parsed)) {
-            return recorded;
-        }
+        return switch (recorded) {
+            case PolicyStatement.Parsed parsed -> matchingRequest(parsed, request);
+            case PolicyStatement.Unparseable unparseable -> unparseable;
+        };
+    }
+
+    private static PolicyStatement matchingRequest(PolicyStatement.Parsed parsed, JsonNode request) {
         for (Map.Entry<String, Condition> parameter : NARROWING_PARAMETERS.entrySet()) {
             JsonNode asked = request.get(parameter.getKey());
             if (asked == null) {

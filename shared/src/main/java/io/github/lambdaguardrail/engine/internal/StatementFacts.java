@@ -132,12 +132,14 @@ public record StatementFacts(List<String> sourceAccounts, List<String> sourceArn
         Set<String> orgs = new LinkedHashSet<>(facts.orgIds);
         List<String> confinedBy = new ArrayList<>();
         for (int i = 0; i < document.size(); i++) {
-            if (document.get(i) instanceof PolicyStatement.Parsed deny) {
-                List<String> confined = confinement(deny, statement);
-                if (!confined.isEmpty()) {
-                    orgs.addAll(confined);
-                    confinedBy.add(deny.sid().isEmpty() ? "Deny #" + (i + 1) : "Deny '" + deny.sid() + "'");
-                }
+            List<String> confined = switch (document.get(i)) {
+                case PolicyStatement.Parsed deny -> confinement(deny, statement);
+                case PolicyStatement.Unparseable unparseable -> List.of();
+            };
+            if (!confined.isEmpty()) {
+                String sid = document.get(i).sid();
+                orgs.addAll(confined);
+                confinedBy.add(sid.isEmpty() ? "Deny #" + (i + 1) : "Deny '" + sid + "'");
             }
         }
         return confinedBy.isEmpty() ? facts : new StatementFacts(facts.sourceAccounts, facts.sourceArnAccounts,

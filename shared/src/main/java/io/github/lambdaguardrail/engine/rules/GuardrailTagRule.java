@@ -26,9 +26,16 @@ final class GuardrailTagRule implements Rule {
 
     @Override
     public List<RuleResult> evaluate(LambdaChange change, RuleContext context) {
-        if (!(change instanceof LambdaChange.TagsChanged tags)) {
-            return List.of();
-        }
+        return switch (change) {
+            case LambdaChange.TagsChanged tags -> evaluate(tags, context);
+            case LambdaChange.FunctionConfigured configured -> List.of();
+            case LambdaChange.PermissionGranted granted -> List.of();
+            case LambdaChange.ResourcePolicyReplaced replaced -> List.of();
+            case LambdaChange.FunctionUrlConfigured url -> List.of();
+        };
+    }
+
+    private List<RuleResult> evaluate(LambdaChange.TagsChanged tags, RuleContext context) {
         String exemptKey = context.policy().exemptions().tagKey();
         List<String> changes = new ArrayList<>();
         for (Map.Entry<String, String> tag : tags.set().entrySet()) {

@@ -27,9 +27,16 @@ final class NotInVpcRule implements Rule {
 
     @Override
     public List<RuleResult> evaluate(LambdaChange change, RuleContext context) {
-        if (!(change instanceof LambdaChange.FunctionConfigured configured)) {
-            return List.of();
-        }
+        return switch (change) {
+            case LambdaChange.FunctionConfigured configured -> evaluate(configured, context);
+            case LambdaChange.PermissionGranted granted -> List.of();
+            case LambdaChange.ResourcePolicyReplaced replaced -> List.of();
+            case LambdaChange.FunctionUrlConfigured url -> List.of();
+            case LambdaChange.TagsChanged tags -> List.of();
+        };
+    }
+
+    private List<RuleResult> evaluate(LambdaChange.FunctionConfigured configured, RuleContext context) {
         if (!context.policy().vpc().required()) {
             return List.of(RuleResult.skip(id(), SUBJECT, "policy does not require a VPC"));
         }

@@ -25,17 +25,25 @@ final class PublicFunctionUrlRule extends StatementRule {
 
     @Override
     public List<RuleResult> evaluate(LambdaChange change, RuleContext context) {
-        if (!(change instanceof LambdaChange.FunctionUrlConfigured url)) {
-            return super.evaluate(change, context);
-        }
+        return switch (change) {
+            case LambdaChange.FunctionUrlConfigured url -> List.of(evaluate(url, context));
+            // The statements a change granted: each half of a public URL is a statement.
+            case LambdaChange.PermissionGranted granted -> super.evaluate(granted, context);
+            case LambdaChange.ResourcePolicyReplaced replaced -> super.evaluate(replaced, context);
+            case LambdaChange.FunctionConfigured configured -> List.of();
+            case LambdaChange.TagsChanged tags -> List.of();
+        };
+    }
+
+    private RuleResult evaluate(LambdaChange.FunctionUrlConfigured url, RuleContext context) {
         String subject = "function URL config";
         if (!"NONE".equals(url.authType())) {
-            return List.of(RuleResult.pass(id(), subject, "auth type " + url.authType()));
+            return RuleResult.pass(id(), subject, "auth type " + url.authType());
         }
         if (context.policy().permissions().allowPublicFunctionUrls()) {
-            return List.of(RuleResult.pass(id(), subject, "auth type NONE; " + ALLOWED));
+            return RuleResult.pass(id(), subject, "auth type NONE; " + ALLOWED);
         }
-        return List.of(RuleResult.fail(id(), subject, "auth type NONE: the URL needs no authentication", Origin.INTRODUCED));
+        return RuleResult.fail(id(), subject, "auth type NONE: the URL needs no authentication", Origin.INTRODUCED);
     }
 
     @Override

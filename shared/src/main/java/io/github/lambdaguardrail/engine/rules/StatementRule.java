@@ -13,29 +13,22 @@ import java.util.List;
  * except that a Deny of the same document can confine an Allow for {@code *} to an organisation
  * ({@link StatementFacts#of(PolicyStatement.Parsed, List)}).
  */
-abstract class StatementRule implements Rule {
+abstract sealed class StatementRule implements Rule
+        permits PublicPermissionRule, UntrustedAccountRule, ServiceWithoutSourceRule, WildcardActionRule, PublicFunctionUrlRule {
 
     @Override
     public List<RuleResult> evaluate(LambdaChange change, RuleContext context) {
-        List<PolicyStatement> statements;
-        if (change instanceof LambdaChange.PermissionGranted granted) {
-            statements = List.of(granted.statement());
-        } else if (change instanceof LambdaChange.ResourcePolicyReplaced replaced) {
-            statements = replaced.statements();
-        } else {
-            statements = List.of();
-        }
+        List<PolicyStatement> statements = change.grantedStatements();
         List<RuleResult> results = new ArrayList<>(statements.size());
         for (int i = 0; i < statements.size(); i++) {
             PolicyStatement statement = statements.get(i);
             String subject = subject(statement, i, statements.size());
-            if (statement instanceof PolicyStatement.Parsed parsed) {
-                results.add(parsed.allow()
+            results.add(switch (statement) {
+                case PolicyStatement.Parsed parsed -> parsed.allow()
                         ? check(parsed, context.facts(parsed, statements), subject, context)
-                        : RuleResult.skip(id(), subject, "Deny statement grants nothing"));
-            } else {
-                results.add(unparseable((PolicyStatement.Unparseable) statement, subject));
-            }
+                        : RuleResult.skip(id(), subject, "Deny statement grants nothing");
+                case PolicyStatement.Unparseable unparseable -> unparseable(unparseable, subject);
+            });
         }
         return results;
     }

@@ -15,6 +15,7 @@ import io.github.lambdaguardrail.guard.Guard;
 import io.github.lambdaguardrail.guard.GuardConfig;
 import io.github.lambdaguardrail.guard.GuardReport;
 import io.github.lambdaguardrail.guard.JsonLog;
+import io.github.lambdaguardrail.guard.LambdaRemediator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -164,7 +165,6 @@ final class MotoAccount implements AutoCloseable {
 
     // ---- the guard -------------------------------------------------------------------------
 
-    /** The permission guard in rollback mode. */
     /**
      * Every AWS call the guard made is one its role grants: the template grants exactly
      * {@link GuardPermissions#forApis} (deployment's TemplatePermissionsTest), so a call outside
@@ -176,6 +176,12 @@ final class MotoAccount implements AutoCloseable {
         assertEquals(Set.of(), undeclared, "calls the guard made that its role does not grant");
     }
 
+    /** The remediator of the guards, on their recorded Lambda client. */
+    LambdaRemediator remediator() {
+        return new LambdaRemediator(guardClients.lambda());
+    }
+
+    /** The permission guard in rollback mode. */
     Guard permissionGuard() {
         return guard(WatchedApi.resourcePolicy(), Map.of("GUARDRAIL_MODE", "rollback"));
     }
