@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.lambdaguardrail.engine.WatchedApi;
 import io.github.lambdaguardrail.guard.GuardPermissions;
+import io.github.lambdaguardrail.guard.sweep.SweepFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Each guard's role, and the sweep's, grants exactly the IAM actions its code calls
- * ({@link GuardPermissions}), plus the few the platform needs on its behalf, and never an action
+ * ({@link GuardPermissions}, {@link SweepFunction#IAM_ACTIONS}), plus the few the platform needs on its behalf, and never an action
  * that could widen access or destroy a function; the sweep's role changes nothing at all.
  */
 class TemplatePermissionsTest {
@@ -66,7 +67,7 @@ class TemplatePermissionsTest {
     @Test
     void sweepRoleGrantsExactlyWhatTheSweepCallsPlusPlatformNeeds() {
         assertEquals(Map.of("Fn::GetAtt", List.of("SweepRole", "Arn")), template.properties("SweepFunction").get("Role"));
-        Set<String> expected = new TreeSet<>(GuardPermissions.SWEEP);
+        Set<String> expected = new TreeSet<>(SweepFunction.IAM_ACTIONS);
         expected.addAll(PLATFORM_ACTIONS.keySet());
         assertEquals(expected, grantedActions("SweepRole"));
     }

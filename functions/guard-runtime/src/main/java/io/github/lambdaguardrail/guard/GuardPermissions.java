@@ -27,17 +27,6 @@ public final class GuardPermissions {
             "QUARANTINE", Set.of("lambda:GetFunction", "lambda:ListTags", "lambda:TagResource", "lambda:PutFunctionConcurrency"),
             "RESTORE_VPC_CONFIG", Set.of("lambda:GetFunction", "lambda:UpdateFunctionConfiguration"));
 
-    /**
-     * The sweep ({@code io.github.lambdaguardrail.guard.sweep}): what {@code SdkFunctionInventory}
-     * reads, the known-good VPC configs it refreshes and the one summary it publishes. Read-only
-     * on Lambda: the sweep reports, it never changes a function.
-     */
-    public static final Set<String> SWEEP = Set.of(
-            "lambda:ListFunctions", "lambda:GetFunction", "lambda:ListTags", "lambda:ListAliases", "lambda:ListVersionsByFunction",
-            "lambda:GetPolicy", "lambda:ListFunctionUrlConfigs",
-            "dynamodb:PutItem",
-            "sns:Publish");
-
     private GuardPermissions() {
     }
 

@@ -30,6 +30,16 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  */
 public final class SweepFunction {
 
+    /**
+     * The IAM actions the sweep calls: what {@link SdkFunctionInventory} reads, the known-good VPC
+     * configs it refreshes and the one summary it publishes. Read-only on Lambda: the sweep
+     * reports, it never changes a function. The template grants exactly these.
+     */
+    public static final Set<String> IAM_ACTIONS = Set.of(
+            "lambda:ListFunctions", "lambda:GetFunction", "lambda:ListTags", "lambda:ListAliases", "lambda:ListVersionsByFunction",
+            "lambda:GetPolicy", "lambda:ListFunctionUrlConfigs",
+            "dynamodb:PutItem",
+            "sns:Publish");
     static final String NAMESPACE = "LambdaGuardrail";
     /** Time kept back from the function's timeout to publish the summary of a scan cut short. */
     static final Duration RESERVE = Duration.ofSeconds(45);
