@@ -78,18 +78,18 @@ class LambdaRemediatorFaultsTest {
 
     /** Removes through a remediator on a fresh client with the production override configuration. */
     private ActionOutcome remove(Action.RemovePermission action) {
-        lambda = FaultFixtures.lambda(aws, AwsClients.overrides());
+        lambda = AwsClients.lambda(FaultFixtures.settings(aws));
         return new LambdaRemediator(lambda).removePermission(action);
     }
 
     /**
-     * A remediator on a client with {@link FaultFixtures#shortTimeouts()}. A fresh client's first
+     * A remediator on a client with {@link FaultFixtures#shortTimeouts}. A fresh client's first
      * call pays for class loading and lazy set-up, which on a cold JVM can exceed a short attempt
      * timeout by itself: one successful call on another function first, then the request log is
      * cleared, so the test counts only its own requests.
      */
     private LambdaRemediator warmRemediatorWithShortTimeouts() {
-        lambda = FaultFixtures.lambda(aws, FaultFixtures.shortTimeouts());
+        lambda = AwsClients.lambda(FaultFixtures.shortTimeouts(aws));
         aws.stubFor(get(urlPathMatching(policyPath("warm-up"))).willReturn(lambdaJson(getPolicyBody(POLICY, REVISION))));
         lambda.getPolicy(b -> b.functionName("arn:aws:lambda:us-east-1:" + FaultFixtures.ACCOUNT + ":function:warm-up"));
         aws.resetRequests();
@@ -387,7 +387,7 @@ class LambdaRemediatorFaultsTest {
 
     /** A remediator that waits at most {@code wait} for Lambda to finish, looking every 10 ms. */
     private ActionOutcome restoreWith(Duration wait, Action.RestoreVpcConfig action) {
-        lambda = FaultFixtures.lambda(aws, AwsClients.overrides());
+        lambda = AwsClients.lambda(FaultFixtures.settings(aws));
         return new LambdaRemediator(lambda, wait, Duration.ofMillis(10)).restoreVpcConfig(action);
     }
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lambdaguardrail.engine.WatchedApi;
 import io.github.lambdaguardrail.guard.AwsClients;
+import io.github.lambdaguardrail.guard.ClientSettings;
 import io.github.lambdaguardrail.guard.Guard;
 import io.github.lambdaguardrail.guard.GuardConfig;
 import io.github.lambdaguardrail.guard.GuardReport;
@@ -42,8 +43,6 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -80,7 +79,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * them.
  *
  * <p>Two sets of clients: the test's own, to set up and inspect the world, and the guard's, built
- * into {@link AwsClients} with {@link AwsClients#overrides()}, whose every call is recorded in
+ * into {@link AwsClients} with the production {@link ClientSettings#DEFAULT}, whose every call is recorded in
  * {@link #guardCalls}. The guard logs to {@link #log()}. Two interceptors make moto answer as AWS
  * does where the guard depends on it: {@link MotoRendering} (function-URL conditions) and
  * {@link AtomicConditionalWrites} (DynamoDB conditional writes under concurrency).
@@ -116,7 +115,6 @@ final class MotoAccount implements AutoCloseable {
     final String topicArn;
     final String queueUrl;
 
-    private final SdkHttpClient http;
     private final AwsClients guardClients;
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     private final JsonLog log = new JsonLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8));
@@ -129,7 +127,6 @@ final class MotoAccount implements AutoCloseable {
 
     private MotoAccount() {
         MotoServer.require();
-        http = UrlConnectionHttpClient.builder().build();
         MotoRendering rendering = new MotoRendering();
         lambda = client(LambdaClient.builder(), rendering);
         lambdaAsMotoRendersIt = client(LambdaClient.builder());
@@ -365,7 +362,6 @@ final class MotoAccount implements AutoCloseable {
         sqs.close();
         dynamo.close();
         iam.close();
-        http.close();
     }
 
     private static void quietly(Runnable cleanup) {
@@ -382,15 +378,11 @@ final class MotoAccount implements AutoCloseable {
         return arn;
     }
 
-    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(
             B builder, ExecutionInterceptor... interceptors) {
-        var overrides = AwsClients.overrides().toBuilder();
-        for (ExecutionInterceptor interceptor : interceptors) {
-            overrides.addExecutionInterceptor(interceptor);
-        }
-        return builder.endpointOverride(ENDPOINT).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClient(http).overrideConfiguration(overrides.build()).build();
+        return AwsClients.build(builder, ClientSettings.DEFAULT.withEndpoint(ENDPOINT).withRegion(Region.US_EAST_1)
+                .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .withInterceptors(interceptors));
     }
 
     static JsonNode read(String json) {

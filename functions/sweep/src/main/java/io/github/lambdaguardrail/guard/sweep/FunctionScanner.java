@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * function URL configs, each judged by {@link GuardrailEngine#evaluateExisting} (pre-existing
  * findings: reported, never rolled back). An error on one function is counted and reported and
  * never stops the scan. With a state store, compliant VPC configs become the functions' last
- * known-good ones. Pacing and retries are the inventory's client's ({@link ScanClient}).
+ * known-good ones. Pacing and retries are the inventory's client's ({@link ScanSettings#lambdaClient}).
  * Thread-safe; one scan at a time per instance is the intended use.
  */
 public final class FunctionScanner {

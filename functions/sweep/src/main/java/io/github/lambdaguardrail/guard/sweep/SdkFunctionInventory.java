@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.lambda.model.VpcConfigResponse;
  * {@link FunctionInventory} on the Lambda API through the SDK's paginators. Reads go through
  * {@code GetFunction} (its own 100 requests/s quota) rather than {@code GetFunctionConfiguration};
  * its tags need {@code lambda:ListTags} too. Pacing and retries are the client's (see
- * {@link ScanClient}). Thread-safe.
+ * {@link ScanSettings#lambdaClient}). Thread-safe.
  */
 public final class SdkFunctionInventory implements FunctionInventory {
 

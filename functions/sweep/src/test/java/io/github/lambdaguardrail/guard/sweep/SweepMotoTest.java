@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.guard.AwsClients;
+import io.github.lambdaguardrail.guard.ClientSettings;
 import io.github.lambdaguardrail.guard.DynamoDbStateStore;
 import io.github.lambdaguardrail.guard.JsonLog;
 import io.github.lambdaguardrail.guard.SnsNotifier;
@@ -45,8 +46,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -57,7 +56,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.lambda.LambdaClientBuilder;
 import software.amazon.awssdk.services.lambda.model.FunctionUrlAuthType;
 import software.amazon.awssdk.services.lambda.model.Runtime;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -96,7 +94,6 @@ class SweepMotoTest {
     /** Every function of this run starts with it; the scans see only these. */
     static final String PREFIX = "sweep-" + SUFFIX + "-";
 
-    private static SdkHttpClient http;
     private static LambdaClient lambda;
     private static IamClient iam;
     private static SnsClient sns;
@@ -114,21 +111,17 @@ class SweepMotoTest {
     private static final ByteArrayOutputStream logged = new ByteArrayOutputStream();
     private static final JsonLog log = new JsonLog(new PrintStream(logged, true, StandardCharsets.UTF_8));
 
-    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder) {
-        return builder.region(Region.of(REGION)).endpointOverride(ENDPOINT)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(http).overrideConfiguration(AwsClients.overrides()).build();
-    }
+    /** The production client settings, pointed at moto. */
+    static final ClientSettings MOTO = ClientSettings.DEFAULT.withRegion(Region.of(REGION)).withEndpoint(ENDPOINT)
+            .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
 
-    static void motoEndpoint(LambdaClientBuilder builder) {
-        builder.region(Region.of(REGION)).endpointOverride(ENDPOINT)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
+    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder) {
+        return AwsClients.build(builder, MOTO);
     }
 
     @BeforeAll
     static void plantFunctions() throws Exception {
         MotoServer.require();
-        http = UrlConnectionHttpClient.builder().build();
         lambda = client(LambdaClient.builder());
         iam = client(IamClient.builder());
         sns = client(SnsClient.builder());
@@ -251,7 +244,9 @@ class SweepMotoTest {
         sqs.deleteQueue(b -> b.queueUrl(queueUrl));
         dynamo.deleteTable(b -> b.tableName(table));
         iam.deleteRole(b -> b.roleName(roleName));
-        http.close();
+        for (AutoCloseable client : List.<AutoCloseable>of(lambda, iam, sns, sqs, dynamo)) {
+            client.close();
+        }
     }
 
     static Map<String, String> environment() {
@@ -282,9 +277,10 @@ class SweepMotoTest {
         SweepConfig config = SweepConfig.fromEnvironment(environment());
         ScanSettings settings = settings();
         ScanResult r;
-        try (ScanClient client = ScanClient.create(settings, SweepMotoTest::motoEndpoint)) {
+        RateLimitInterceptor pacer = new RateLimitInterceptor(new RateLimiter(settings.rateLimit()));
+        try (LambdaClient client = AwsClients.lambda(settings.lambdaClient(MOTO, pacer))) {
             FunctionScanner scanner = new FunctionScanner(new MotoInventory(client),
-                    new GuardrailEngine(config.policy(), Set.of()), Optional.empty(), settings, client.traffic(), log);
+                    new GuardrailEngine(config.policy(), Set.of()), Optional.empty(), settings, pacer, log);
             r = scanner.scan(REGION, Optional.empty());
         }
 
@@ -311,10 +307,11 @@ class SweepMotoTest {
         assertEquals(100, config.rateLimit());
         ScanSettings settings = settings();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        try (ScanClient client = ScanClient.create(settings, SweepMotoTest::motoEndpoint)) {
+        RateLimitInterceptor pacer = new RateLimitInterceptor(new RateLimiter(settings.rateLimit()));
+        try (LambdaClient client = AwsClients.lambda(settings.lambdaClient(MOTO, pacer))) {
             FunctionScanner scanner = new FunctionScanner(new MotoInventory(client),
                     new GuardrailEngine(config.policy(), Set.of()),
-                    Optional.of(new DynamoDbStateStore(dynamo, config.stateTable())), settings, client.traffic(), log);
+                    Optional.of(new DynamoDbStateStore(dynamo, config.stateTable())), settings, pacer, log);
             SweepFunction sweep = new SweepFunction(scanner, new SnsNotifier(sns, config.topicArn()), REGION,
                     config.account(), log);
             sweep.handle(output, null);

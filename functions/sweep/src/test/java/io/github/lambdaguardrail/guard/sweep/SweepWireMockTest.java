@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.matching.UrlPattern;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.github.lambdaguardrail.engine.Policy;
+import io.github.lambdaguardrail.guard.ClientSettings;
 import io.github.lambdaguardrail.guard.JsonLog;
 import io.github.lambdaguardrail.guard.sweep.FakeLambdaApi.Fn;
 import io.github.lambdaguardrail.guard.sweep.ScanResult.ScanError;
@@ -39,7 +40,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * The sweep's production client ({@link ScanClient}: rate limit, standard retries with 10
+ * The sweep's production client ({@link ScanSettings#lambdaClient}: rate limit, standard retries with 10
  * attempts and exponential backoff, the SDK's paginators) against a fake Lambda API in
  * WireMock: sustained and random throttling, pagination, pacing.
  */
@@ -81,10 +82,10 @@ class SweepWireMockTest {
     }
 
     private ScanResult scan(ScanSettings settings) {
-        return Sweep.scanRegion(Policy.defaults(), FakeLambdaApi.REGION, settings, QUIET, b -> b
-                .region(Region.of(FakeLambdaApi.REGION))
-                .endpointOverride(URI.create(wm.baseUrl()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))));
+        return Sweep.scanRegion(Policy.defaults(), FakeLambdaApi.REGION, settings, ClientSettings.DEFAULT
+                .withRegion(Region.of(FakeLambdaApi.REGION))
+                .withEndpoint(URI.create(wm.baseUrl()))
+                .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))), QUIET);
     }
 
     private static Set<String> found(ScanResult result) {
