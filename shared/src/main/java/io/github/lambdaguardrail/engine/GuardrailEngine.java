@@ -243,11 +243,16 @@ public final class GuardrailEngine {
                 .filter(f -> f.mode() == Mode.ROLLBACK && f.origin() == Origin.INTRODUCED).toList();
         Optional<String> unreadableExemption = Optional.ofNullable(tags.get(policy.exemptions().tagKey()))
                 .filter(value -> exemptedRules(value).isEmpty());
-        Plan plan = toRollBack.isEmpty() ? Plan.NONE
+        Optional<String> tagsUnknown = facts.tags() instanceof FunctionTags.Unreadable unreadable
+                ? Optional.of("the function's tags could not be read (" + bounded(unreadable.reason()) + "), so what its tag "
+                        + policy.exemptions().tagKey() + " exempts is unknown: notify only")
+                : Optional.empty();
+        Plan plan = toRollBack.isEmpty() ? tagsUnknown.map(Plan::withheld).orElse(Plan.NONE)
                 : guardrail ? Plan.withheld(GUARDRAIL_NOTE)
                 : unreadableExemption.isPresent() ? Plan.withheld("rollback withheld: the tag " + policy.exemptions().tagKey()
                         + "='" + bounded(unreadableExemption.get()) + "' is neither * nor a comma list of rule ids, so what it"
                         + " exempts is unknown: notify only")
+                : tagsUnknown.isPresent() ? Plan.withheld("rollback withheld: " + tagsUnknown.get())
                 : rollback(event.orElseThrow(), toRollBack, facts);
         List<Action> actions = new ArrayList<>(plan.actions());
         actions.add(new Action.Notify());
@@ -394,14 +399,18 @@ public final class GuardrailEngine {
         return text.length() <= 100 ? text : text.substring(0, 100) + "...";
     }
 
-    /** The function's known tags, overlaid with the tags the call itself set. */
+    /**
+     * The function's known tags, overlaid with the tags the call itself set; only the call's when
+     * the function's could not be read.
+     */
     private static Map<String, String> tags(LambdaChange change, FunctionFacts facts) {
+        Map<String, String> known = facts.tags() instanceof FunctionTags.Read read ? read.tags() : Map.of();
         if (change instanceof LambdaChange.FunctionConfigured configured && !configured.tags().isEmpty()) {
-            Map<String, String> merged = new HashMap<>(facts.tags());
+            Map<String, String> merged = new HashMap<>(known);
             merged.putAll(configured.tags());
             return merged;
         }
-        return facts.tags();
+        return known;
     }
 
     private record Plan(List<Action> actions, Optional<String> note) {

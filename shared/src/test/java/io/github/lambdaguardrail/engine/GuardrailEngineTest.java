@@ -272,6 +272,42 @@ class GuardrailEngineTest {
             assertEquals(Decision.ROLLBACK, v.decision());
         }
 
+        /** Tags GetFunction could not read: exemptions by tag unknown, so every finding is reported and nothing rolled back. */
+        @Test
+        void unreadableTagsReportTheFindingAndWithholdTheRollbackSayingWhy() {
+            FunctionFacts facts = new FunctionFacts(new FunctionTags.Unreadable("AccessDeniedException"), Optional.empty(),
+                    Optional.empty(), Optional.empty());
+            Verdict v = evaluate(publicGrant(), ROLLBACK, facts, Set.of());
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertEquals(List.of(RuleId.PERMISSION_PUBLIC), v.activeFindings().stream().map(Finding::ruleId).toList());
+            assertEquals(List.of(new Action.Notify()), v.actions());
+            assertEquals(Optional.of("rollback withheld: the function's tags could not be read (AccessDeniedException), so"
+                    + " what its tag guardrail:exempt exempts is unknown: notify only"), v.note());
+        }
+
+        @Test
+        void unreadableTagsInNotifyModeStillSayTheExemptionsAreUnknown() {
+            FunctionFacts facts = new FunctionFacts(new FunctionTags.Unreadable("AccessDeniedException"), Optional.empty(),
+                    Optional.empty(), Optional.empty());
+            Verdict v = evaluate(publicGrant(), Policy.defaults(), facts, Set.of());
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertEquals(1, v.activeFindings().size());
+            assertTrue(v.note().orElseThrow().startsWith("the function's tags could not be read (AccessDeniedException)"),
+                    v.note().toString());
+        }
+
+        @Test
+        void unreadableTagsKeepTheExemptionsThatNeedNoTags() {
+            FunctionFacts facts = new FunctionFacts(new FunctionTags.Unreadable("AccessDeniedException"), Optional.empty(),
+                    Optional.empty(), Optional.empty());
+            Policy p = policy("{\"mode\":\"rollback\",\"exemptions\":{\"functionNamePatterns\":[\"sandbox-*\"]}}");
+            Verdict byName = evaluate(createdOutsideVpc("sandbox-scraper", Map.of()), p, facts, Set.of());
+            Verdict byTheCallsOwnTag = evaluate(createdOutsideVpc("relay", Map.of("guardrail:exempt", "*")), ROLLBACK, facts,
+                    Set.of());
+            assertEquals(Decision.EXEMPTED, byName.decision());
+            assertEquals(Decision.EXEMPTED, byTheCallsOwnTag.decision());
+        }
+
         @Test
         void functionNameGlobExempts() {
             Policy p = policy("{\"mode\":\"rollback\",\"exemptions\":{\"functionNamePatterns\":[\"sandbox-*\",\"legacy-??\"]}}");
@@ -347,12 +383,12 @@ class GuardrailEngineTest {
         private final VpcConfig good = new VpcConfig(List.of(SUBNET_A), List.of(SG), Optional.of(VPC), true);
 
         private FunctionFacts live(Optional<VpcConfig> knownGood, VpcConfig vpc) {
-            return new FunctionFacts(Map.of(), knownGood,
+            return new FunctionFacts(FunctionTags.NONE, knownGood,
                     Optional.of(new LiveFunction.Found(vpc, Optional.of(REVISION), "Active", "Successful")), Optional.empty());
         }
 
         private FunctionFacts policy(LivePolicy policy) {
-            return new FunctionFacts(Map.of(), Optional.empty(),
+            return new FunctionFacts(FunctionTags.NONE, Optional.empty(),
                     Optional.of(new LiveFunction.Found(VpcConfig.NONE, Optional.of(REVISION), "Active", "Successful")),
                     Optional.of(policy));
         }
@@ -406,7 +442,7 @@ class GuardrailEngineTest {
 
         @Test
         void goneFunctionIsAlreadyUndone() {
-            FunctionFacts gone = new FunctionFacts(Map.of(), Optional.empty(), Optional.of(new LiveFunction.Missing()), Optional.empty());
+            FunctionFacts gone = new FunctionFacts(FunctionTags.NONE, Optional.empty(), Optional.of(new LiveFunction.Missing()), Optional.empty());
             Action.LeaveAlone leave = leftAlone(evaluate(createdOutsideVpc("data-scraper", Map.of()), ROLLBACK, gone, Set.of()));
             assertTrue(leave.alreadyUndone());
             assertEquals("function no longer exists", leave.reason());

@@ -87,7 +87,7 @@ public final class Guard {
     public static Guard create(GuardConfig config, List<WatchedApi> apis, AwsClients aws, JsonLog log) {
         StateStore state = new DynamoDbStateStore(aws.dynamo(), config.stateTable());
         return new Guard(config, apis, new LambdaRemediator(aws.lambda()), new SnsNotifier(aws.sns(), config.topicArn()),
-                state, new LambdaFunctionFacts(aws.lambda(), state), log);
+                state, new LambdaFunctionFacts(new FunctionReader(aws.lambda()), state), log);
     }
 
     /** Handles one invocation's payload (an EventBridge event; any CloudTrail form is accepted). */

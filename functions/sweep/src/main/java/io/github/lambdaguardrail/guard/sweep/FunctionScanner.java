@@ -3,6 +3,7 @@ package io.github.lambdaguardrail.guard.sweep;
 import io.github.lambdaguardrail.engine.Finding;
 import io.github.lambdaguardrail.engine.FunctionFacts;
 import io.github.lambdaguardrail.engine.FunctionRef;
+import io.github.lambdaguardrail.engine.FunctionTags;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.LambdaChange;
 import io.github.lambdaguardrail.engine.ResourcePolicy;
@@ -134,7 +135,10 @@ public final class FunctionScanner {
             }
             LiveFunction fn = found.get();
             String account = accountOf(arn);
-            FunctionFacts facts = new FunctionFacts(fn.tags(), Optional.empty());
+            FunctionFacts facts = new FunctionFacts(fn.tags(), Optional.empty(), Optional.empty(), Optional.empty());
+            if (fn.tags() instanceof FunctionTags.Unreadable) {
+                tally.tagsUnreadable(arn);
+            }
             Verdict config = engine.evaluateExisting(new LambdaChange.FunctionConfigured(ref(fn, Optional.empty()), false,
                     Optional.empty(), fn.vpc(), Map.of()), account, region, facts);
             tally.add(account, config);
@@ -212,6 +216,7 @@ public final class FunctionScanner {
         private final List<ScanFinding> findings = new ArrayList<>();
         private final List<ScanFinding> exempted = new ArrayList<>();
         private final List<ScanError> errors = new ArrayList<>();
+        private final List<String> tagsUnreadable = new ArrayList<>();
 
         synchronized void add(String functionAccount, Verdict verdict) {
             if (account.isEmpty()) {
@@ -259,6 +264,10 @@ public final class FunctionScanner {
             vpcsRemembered++;
         }
 
+        synchronized void tagsUnreadable(String functionArn) {
+            tagsUnreadable.add(functionArn);
+        }
+
         synchronized void failed(ScanError error) {
             errors.add(error);
         }
@@ -266,7 +275,7 @@ public final class FunctionScanner {
         synchronized ScanResult result(String region, Instant started, Duration duration, int listed, long requests,
                                        long throttled, double rateLimit) {
             return new ScanResult(account, region, started, duration, listed, scanned, vanished, notScanned, policies,
-                    urlConfigs, vpcsRemembered, findings, exempted, errors, requests, throttled, rateLimit);
+                    urlConfigs, vpcsRemembered, findings, exempted, errors, tagsUnreadable, requests, throttled, rateLimit);
         }
     }
 }

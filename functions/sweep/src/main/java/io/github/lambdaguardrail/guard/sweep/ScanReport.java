@@ -80,6 +80,10 @@ public final class ScanReport {
         if (!r.exempted().isEmpty()) {
             t.append("Exempted (not counted): ").append(r.exempted().size()).append('\n');
         }
+        if (!r.tagsUnreadable().isEmpty()) {
+            t.append("Tags unreadable (exemptions by tag unknown; their findings are counted): ")
+                    .append(r.tagsUnreadable().size()).append(" function(s)\n");
+        }
         List<ScanFinding> worst = r.worst(maxFindings);
         if (!worst.isEmpty()) {
             t.append("\nWorst findings").append(worst.size() < r.findings().size()
@@ -116,6 +120,7 @@ public final class ScanReport {
         functions.put("vanished", r.functionsVanished());
         functions.put("notScanned", r.functionsNotScanned());
         functions.put("withFindings", r.functionsWithFindings());
+        functions.put("tagsUnreadable", r.tagsUnreadable().size());
         out.put("policiesRead", r.policiesRead());
         out.put("urlConfigsRead", r.urlConfigsRead());
         out.put("vpcConfigsRemembered", r.vpcConfigsRemembered());
@@ -136,6 +141,8 @@ public final class ScanReport {
             errors.addObject().put("function", e.functionArn()).put("operation", e.operation()).put("error", e.error())
                     .put("message", e.message());
         }
+        ArrayNode tagsUnreadable = out.putArray("tagsUnreadable");
+        r.tagsUnreadable().subList(0, Math.min(maxErrors, r.tagsUnreadable().size())).forEach(tagsUnreadable::add);
         return out;
     }
 

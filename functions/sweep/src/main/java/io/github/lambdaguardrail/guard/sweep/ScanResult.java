@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param findings             active findings, worst first
  * @param exempted             exempted findings (reported, never counted as violations)
  * @param errors               functions that could not be read completely; their findings so far are kept
+ * @param tagsUnreadable       functions whose tags could not be read: exemptions by tag unknown, so none of
+ *                             their findings is exempted by tag
  * @param requests             HTTP requests sent, retries included
  * @param throttled            requests answered with 429 (and retried by the SDK)
  * @param rateLimit            the scan's requests/s limit
@@ -31,7 +33,8 @@ import java.util.Optional;
 public record ScanResult(String account, String region, Instant startedAt, Duration duration, int functionsListed,
                          int functionsScanned, int functionsVanished, int functionsNotScanned, int policiesRead,
                          int urlConfigsRead, int vpcConfigsRemembered, List<ScanFinding> findings,
-                         List<ScanFinding> exempted, List<ScanError> errors, long requests, long throttled,
+                         List<ScanFinding> exempted, List<ScanError> errors, List<String> tagsUnreadable, long requests,
+                         long throttled,
                          double rateLimit) {
 
     /** Worst first: severity, then function ARN, rule and subject. */
@@ -45,6 +48,7 @@ public record ScanResult(String account, String region, Instant startedAt, Durat
         findings = findings.stream().sorted(WORST_FIRST).toList();
         exempted = exempted.stream().sorted(WORST_FIRST).toList();
         errors = errors.stream().sorted(Comparator.comparing(ScanError::functionArn)).toList();
+        tagsUnreadable = tagsUnreadable.stream().sorted().toList();
     }
 
     /**
@@ -100,7 +104,7 @@ public record ScanResult(String account, String region, Instant startedAt, Durat
     public ScanResult withAccount(String accountId) {
         return new ScanResult(accountId, region, startedAt, duration, functionsListed, functionsScanned,
                 functionsVanished, functionsNotScanned, policiesRead, urlConfigsRead, vpcConfigsRemembered, findings,
-                exempted, errors, requests, throttled, rateLimit);
+                exempted, errors, tagsUnreadable, requests, throttled, rateLimit);
     }
 
     static String unqualified(String functionArn) {

@@ -3,6 +3,7 @@ package io.github.lambdaguardrail.guard.sweep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.lambdaguardrail.engine.FunctionTags;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.Policy;
 import io.github.lambdaguardrail.engine.RuleId;
@@ -54,7 +55,7 @@ class FunctionScannerTest {
         final List<String> policyReads = java.util.Collections.synchronizedList(new ArrayList<>());
 
         FakeInventory add(String name, VpcConfig vpc, Map<String, String> tags) {
-            functions.put(arn(name), new LiveFunction(name, arn(name), vpc, tags));
+            functions.put(arn(name), new LiveFunction(name, arn(name), vpc, new FunctionTags.Read(tags)));
             return this;
         }
 

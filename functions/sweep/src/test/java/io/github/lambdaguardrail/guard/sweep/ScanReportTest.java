@@ -32,7 +32,7 @@ class ScanReportTest {
                 120, 120 - notScanned, 0, notScanned, 150, 3, 80, findings,
                 List.of(new ScanFinding(ARN + "legacy", RuleId.LAMBDA_NOT_IN_VPC, Severity.MEDIUM, "vpcConfig",
                         "vpcConfig: not in a VPC", Optional.of("tag guardrail:exempt=*"))),
-                errors, 400, 7, 8);
+                errors, List.of(), 400, 7, 8);
     }
 
     @Test
@@ -82,7 +82,7 @@ class ScanReportTest {
     void subjectStaysUnderOneHundredCharactersAndNamesErrorsAndIncompleteRuns() {
         ScanResult r = new ScanResult("111122223333", "ap-southeast-4", Instant.EPOCH, Duration.ZERO, 10, 5, 0, 5, 0, 0, 0,
                 List.of(finding("a", RuleId.PERMISSION_UNTRUSTED_ACCOUNT)), List.of(),
-                List.of(new ScanError(ARN + "b", "GetPolicy", "TooManyRequestsException", "Rate exceeded")), 10, 3, 8);
+                List.of(new ScanError(ARN + "b", "GetPolicy", "TooManyRequestsException", "Rate exceeded")), List.of(), 10, 3, 8);
         String subject = ScanReport.alert(r).subject();
         assertTrue(subject.length() < 100, subject.length() + ": " + subject);
         assertTrue(subject.contains("1 error"), subject);

@@ -148,6 +148,33 @@ class SweepWireMockTest {
         assertTrue(r.duration().toMillis() >= (r.requests() - 1) * 1000 / 50 - 20, r.duration().toString());
     }
 
+    /**
+     * GetFunction answers with {@code TagsError} instead of the tags (the sweep's role lacks
+     * {@code lambda:ListTags}): exemptions by tag are unknown, so the finding is reported, never
+     * exempted, and the function is named as one whose tags could not be read.
+     */
+    @Test
+    void unreadableTagsNeverTurnAFindingIntoAnExemptionAndAreReported() {
+        Map<String, String> exempt = Map.of("guardrail:exempt", "*");
+        API.serve(List.of(new Fn("svc-0", Optional.empty(), List.of(), List.of(), Map.of(), Map.of(), exempt),
+                new Fn("svc-1", Optional.empty(), List.of(), List.of(), Map.of(), Map.of(), exempt)));
+        wm.stubFor(get(urlPathMatching("/2015-03-31/functions/[^/]*svc-1/?")).atPriority(1).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"Configuration\":{"
+                        + "\"FunctionName\":\"svc-1\",\"FunctionArn\":\"" + Fn.arn("svc-1") + "\",\"Runtime\":\"java21\","
+                        + "\"Version\":\"$LATEST\"},\"TagsError\":{\"ErrorCode\":\"AccessDeniedException\",\"Message\":"
+                        + "\"User is not authorized to perform: lambda:ListTags\"}}")));
+
+        ScanResult r = scan(FAST);
+
+        assertEquals(List.of(), r.errors());
+        assertEquals(Set.of(Fn.arn("svc-1") + " LAMBDA_NOT_IN_VPC"), found(r), "svc-1's tags are unknown: not exempted");
+        assertEquals(List.of(Fn.arn("svc-0")), r.exempted().stream().map(ScanResult.ScanFinding::functionArn).toList());
+        assertEquals(List.of(Fn.arn("svc-1")), r.tagsUnreadable());
+        assertEquals(1, ScanReport.toJson(r).get("functions").get("tagsUnreadable").asInt());
+        assertTrue(ScanReport.text(r, 10, 10).contains("Tags unreadable (exemptions by tag unknown; their findings are"
+                + " counted): 1 function(s)"), ScanReport.text(r, 10, 10));
+    }
+
     @Test
     void throttlingBeyondTheRetryBudgetIsAnErrorOfThatFunctionAndTheScanGoesOn() {
         List<Fn> functions = new ArrayList<>();
