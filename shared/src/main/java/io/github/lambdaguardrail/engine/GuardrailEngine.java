@@ -176,6 +176,23 @@ public final class GuardrailEngine {
     }
 
     /**
+     * The VPC config a verdict proves compliant, which becomes the function's last known-good one
+     * (the config to restore if a later update removes or breaks it): the change leaves the
+     * function in a VPC (at least one subnet), both VPC rules passed, and nothing was found, not
+     * even an exempted finding. Empty for any other change or verdict. Pure.
+     */
+    public static Optional<VpcConfig> knownGoodVpc(LambdaChange change, Verdict verdict) {
+        if (!(change instanceof LambdaChange.FunctionConfigured configured) || !configured.resultingVpc().isAttached()
+                || !verdict.findings().isEmpty()) {
+            return Optional.empty();
+        }
+        boolean bothPassed = verdict.results().stream()
+                .filter(r -> r.rule() == RuleId.LAMBDA_NOT_IN_VPC || r.rule() == RuleId.LAMBDA_VPC_NOT_ALLOWED)
+                .allMatch(r -> r.status() == RuleStatus.PASS);
+        return bothPassed ? Optional.of(configured.resultingVpc()) : Optional.empty();
+    }
+
+    /**
      * "Introduced means proven": an update that left a function without a VPC config removed one
      * only if the function had one. The rule cannot know that and reports it pre-existing; a
      * known-good VPC config in the facts (the guard saw the function in a VPC) is the proof.

@@ -775,4 +775,49 @@ class GuardrailEngineTest {
         assertEquals("NOTIFY", json.at("/actions/1/type").textValue());
         assertEquals("arn:aws:lambda:us-east-1:111122223333:function:invoice-renderer", json.get("function").textValue());
     }
+
+    /** The one "known-good VPC config" predicate the guards and the sweep use. */
+    @Nested
+    class KnownGoodVpc {
+
+        private final ObjectNode inVpc = vpcConfig(List.of(SUBNET_A), List.of(SG), VPC);
+
+        private Optional<VpcConfig> knownGood(ObjectNode record, Policy policy) {
+            LambdaEvent event = TestRecords.watched(record);
+            return GuardrailEngine.knownGoodVpc(event.change(), new GuardrailEngine(policy, Set.of()).evaluate(event,
+                    FunctionFacts.NONE));
+        }
+
+        @Test
+        void compliantFunctionInAVpcIsKnownGood() {
+            assertEquals(Optional.of(List.of(SUBNET_A)),
+                    knownGood(TestRecords.createFunction("orders", inVpc, inVpc, Map.of()), Policy.defaults())
+                            .map(VpcConfig::subnetIds));
+        }
+
+        @Test
+        void functionOutsideAVpcIsNeverKnownGood() {
+            Policy vpcOptional = policy("{\"vpc\":{\"required\":false}}");
+            assertEquals(Optional.empty(), knownGood(createdOutsideVpc("orders", Map.of()), vpcOptional));
+        }
+
+        @Test
+        void configWithAnExemptedFindingIsNotKnownGood() {
+            Policy denied = policy("{\"vpc\":{\"deniedSecurityGroupIds\":[\"" + SG + "\"]}}");
+            ObjectNode record = TestRecords.createFunction("orders", inVpc, inVpc, Map.of("guardrail:exempt", "*"));
+            assertEquals(Decision.EXEMPTED, evaluate(record, denied).decision());
+            assertEquals(Optional.empty(), knownGood(record, denied));
+        }
+
+        @Test
+        void configIsNotKnownGoodWhenAVpcRuleIsOff() {
+            Policy off = policy("{\"rules\":{\"LAMBDA_VPC_NOT_ALLOWED\":\"off\"}}");
+            assertEquals(Optional.empty(), knownGood(TestRecords.createFunction("orders", inVpc, inVpc, Map.of()), off));
+        }
+
+        @Test
+        void permissionChangeIsNeverAboutAVpcConfig() {
+            assertEquals(Optional.empty(), knownGood(publicGrant(), Policy.defaults()));
+        }
+    }
 }

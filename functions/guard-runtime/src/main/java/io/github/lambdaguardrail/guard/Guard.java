@@ -5,16 +5,17 @@ import io.github.lambdaguardrail.engine.Action;
 import io.github.lambdaguardrail.engine.CloudTrailReader;
 import io.github.lambdaguardrail.engine.Decision;
 import io.github.lambdaguardrail.engine.FunctionFacts;
+import io.github.lambdaguardrail.engine.FunctionRef;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.LambdaChange;
 import io.github.lambdaguardrail.engine.LambdaEvent;
 import io.github.lambdaguardrail.engine.LiveFunction;
 import io.github.lambdaguardrail.engine.ParsedRecord;
 import io.github.lambdaguardrail.engine.RuleId;
-import io.github.lambdaguardrail.engine.RuleStatus;
 import io.github.lambdaguardrail.engine.UnreadableInputException;
 import io.github.lambdaguardrail.engine.Verdict;
 import io.github.lambdaguardrail.engine.VerdictJson;
+import io.github.lambdaguardrail.engine.VpcConfig;
 import io.github.lambdaguardrail.engine.WatchedApi;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -390,21 +392,16 @@ public final class Guard {
      * one.
      */
     private void rememberIfKnownGood(LambdaEvent event, Verdict verdict) {
-        if (!(event.change() instanceof LambdaChange.FunctionConfigured configured) || !configured.resultingVpc().isAttached()) {
+        Optional<VpcConfig> set = GuardrailEngine.knownGoodVpc(event.change(), verdict);
+        if (set.isEmpty()) {
             return;
         }
-        boolean compliant = verdict.results().stream()
-                .filter(r -> r.rule() == RuleId.LAMBDA_NOT_IN_VPC || r.rule() == RuleId.LAMBDA_VPC_NOT_ALLOWED)
-                .allMatch(r -> r.status() == RuleStatus.PASS);
-        if (!compliant || !verdict.findings().isEmpty()) {
-            return;
-        }
-        if (facts.live(configured.function()) instanceof LiveFunction.Found live
-                && live.vpc().sameAttachment(configured.resultingVpc())) {
-            state.rememberKnownGoodVpc(configured.function().arn(), live.vpc());
+        FunctionRef function = event.change().function();
+        if (facts.live(function) instanceof LiveFunction.Found live && live.vpc().sameAttachment(set.get())) {
+            state.rememberKnownGoodVpc(function.arn(), live.vpc());
         } else {
             log.info("known-good VPC config not remembered: the function no longer has the config the event set",
-                    f -> f.put("eventId", event.header().eventId()).put("functionArn", configured.function().arn()));
+                    f -> f.put("eventId", event.header().eventId()).put("functionArn", function.arn()));
         }
     }
 

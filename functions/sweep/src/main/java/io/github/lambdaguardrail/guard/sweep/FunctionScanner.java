@@ -7,8 +7,6 @@ import io.github.lambdaguardrail.engine.FunctionTags;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.LambdaChange;
 import io.github.lambdaguardrail.engine.ResourcePolicy;
-import io.github.lambdaguardrail.engine.RuleId;
-import io.github.lambdaguardrail.engine.RuleStatus;
 import io.github.lambdaguardrail.engine.Verdict;
 import io.github.lambdaguardrail.engine.VpcConfig;
 import io.github.lambdaguardrail.guard.JsonLog;
@@ -139,8 +137,9 @@ public final class FunctionScanner {
             if (fn.tags() instanceof FunctionTags.Unreadable) {
                 tally.tagsUnreadable(arn);
             }
-            Verdict config = engine.evaluateExisting(new LambdaChange.FunctionConfigured(ref(fn, Optional.empty()), false,
-                    Optional.empty(), fn.vpc(), Map.of()), account, region, facts);
+            LambdaChange.FunctionConfigured configured = new LambdaChange.FunctionConfigured(ref(fn, Optional.empty()), false,
+                    Optional.empty(), fn.vpc(), Map.of());
+            Verdict config = engine.evaluateExisting(configured, account, region, facts);
             tally.add(account, config);
 
             operation = "ListAliases";
@@ -168,9 +167,10 @@ public final class FunctionScanner {
                         ref(fn, qualifierOf(url.functionArn())), url.authType()), account, region, facts));
             }
 
-            if (state.isPresent() && isKnownGood(config, fn.vpc())) {
+            Optional<VpcConfig> knownGood = GuardrailEngine.knownGoodVpc(configured, config);
+            if (state.isPresent() && knownGood.isPresent()) {
                 operation = "remember known-good VPC config";
-                state.get().rememberKnownGoodVpc(arn, fn.vpc());
+                state.get().rememberKnownGoodVpc(arn, knownGood.get());
                 tally.vpcRemembered();
             }
             tally.scanned();
@@ -180,13 +180,6 @@ public final class FunctionScanner {
             log.error("function could not be swept; the sweep goes on", f -> f.put("functionArn", error.functionArn())
                     .put("operation", error.operation()).put("error", error.error()).put("detail", error.message()));
         }
-    }
-
-    /** Both VPC rules passed and nothing about the configuration was found (not even exempted). */
-    private static boolean isKnownGood(Verdict config, VpcConfig vpc) {
-        return vpc.isAttached() && config.findings().isEmpty() && config.results().stream()
-                .filter(r -> r.rule() == RuleId.LAMBDA_NOT_IN_VPC || r.rule() == RuleId.LAMBDA_VPC_NOT_ALLOWED)
-                .allMatch(r -> r.status() == RuleStatus.PASS);
     }
 
     private static FunctionRef ref(LiveFunction fn, Optional<String> qualifier) {
