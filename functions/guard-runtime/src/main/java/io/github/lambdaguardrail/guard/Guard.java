@@ -407,10 +407,9 @@ public final class Guard {
 
     private void logVerdict(Verdict verdict) {
         log.info("verdict", f -> {
-            ObjectNode json = VerdictJson.toJson(verdict);
             ids(f, verdict);
             verdict.note().ifPresent(n -> f.put("note", n));
-            f.set("findings", json.get("findings"));
+            f.set("findings", VerdictJson.findings(verdict.findings()));
         });
     }
 

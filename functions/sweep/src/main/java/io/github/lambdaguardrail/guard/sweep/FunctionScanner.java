@@ -8,6 +8,7 @@ import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.LambdaChange;
 import io.github.lambdaguardrail.engine.ResourcePolicy;
 import io.github.lambdaguardrail.engine.Verdict;
+import io.github.lambdaguardrail.engine.VerdictJson;
 import io.github.lambdaguardrail.engine.VpcConfig;
 import io.github.lambdaguardrail.guard.JsonLog;
 import io.github.lambdaguardrail.guard.StateStore;
@@ -217,18 +218,13 @@ public final class FunctionScanner {
             }
             String arn = verdict.function().map(FunctionRef::qualifiedArn).orElse("");
             for (Finding f : verdict.findings()) {
-                ScanFinding finding = new ScanFinding(arn, f.ruleId(), f.severity(), f.subject(), f.message(), f.exemption());
-                (f.isExempted() ? exempted : findings).add(finding);
+                (f.isExempted() ? exempted : findings).add(new ScanFinding(arn, f));
             }
             if (!verdict.findings().isEmpty()) {
                 log.info("finding", l -> {
                     l.put("functionArn", arn).put("decision", verdict.decision().name());
-                    var list = l.putArray("findings");
-                    for (Finding f : verdict.findings()) {
-                        var node = list.addObject().put("ruleId", f.ruleId().name()).put("severity", f.severity().name())
-                                .put("origin", f.origin().name()).put("message", f.message());
-                        f.exemption().ifPresent(e -> node.put("exemption", e));
-                    }
+                    verdict.note().ifPresent(n -> l.put("note", n));
+                    l.set("findings", VerdictJson.findings(verdict.findings()));
                 });
             }
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.Severity;
+import io.github.lambdaguardrail.engine.VerdictJson;
 import io.github.lambdaguardrail.guard.Alert;
 import io.github.lambdaguardrail.guard.sweep.ScanResult.ScanError;
 import io.github.lambdaguardrail.guard.sweep.ScanResult.ScanFinding;
@@ -154,10 +155,9 @@ public final class ScanReport {
         return out;
     }
 
+    /** The function, then the finding as every verdict shows it ({@link VerdictJson#finding}). */
     private static void finding(ObjectNode node, ScanFinding f) {
-        node.put("function", f.functionArn()).put("ruleId", f.ruleId().name()).put("severity", f.severity().name())
-                .put("subject", f.subject()).put("message", f.message());
-        f.exemption().ifPresent(e -> node.put("exemption", e));
+        VerdictJson.finding(node.put("function", f.functionArn()), f.finding());
     }
 
     private static String format(double rate) {

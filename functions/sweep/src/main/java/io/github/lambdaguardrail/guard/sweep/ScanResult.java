@@ -1,5 +1,6 @@
 package io.github.lambdaguardrail.guard.sweep;
 
+import io.github.lambdaguardrail.engine.Finding;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.Severity;
 import java.time.Duration;
@@ -55,12 +56,31 @@ public record ScanResult(String account, String region, Instant startedAt, Durat
      * One violation of one function, alias or version.
      *
      * @param functionArn the ARN including the qualifier of the alias or version whose policy or URL it concerns
-     * @param subject     the statement or config the rule examined
-     * @param message     the engine's sentence (subject and evidence)
-     * @param exemption   why it is exempted, if it is
+     * @param finding     the engine's finding (exempted ones name their exemption)
      */
-    public record ScanFinding(String functionArn, RuleId ruleId, Severity severity, String subject, String message,
-                              Optional<String> exemption) {
+    public record ScanFinding(String functionArn, Finding finding) {
+
+        public RuleId ruleId() {
+            return finding.ruleId();
+        }
+
+        public Severity severity() {
+            return finding.severity();
+        }
+
+        /** The statement or config the rule examined. */
+        public String subject() {
+            return finding.subject();
+        }
+
+        /** The engine's sentence (subject and evidence). */
+        public String message() {
+            return finding.message();
+        }
+
+        public Optional<String> exemption() {
+            return finding.exemption();
+        }
     }
 
     /**
