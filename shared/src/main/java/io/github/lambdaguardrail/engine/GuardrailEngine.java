@@ -4,7 +4,6 @@ import io.github.lambdaguardrail.engine.internal.Glob;
 import io.github.lambdaguardrail.engine.rules.Rule;
 import io.github.lambdaguardrail.engine.rules.RuleContext;
 import io.github.lambdaguardrail.engine.rules.TamperRule;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -24,13 +23,6 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class GuardrailEngine {
-
-    /** The event id of a sweep's synthetic record header. */
-    public static final String SWEEP_EVENT_ID = "sweep";
-    /** The event name of a sweep's synthetic record header. */
-    public static final String SWEEP_EVENT_NAME = "Sweep";
-    /** The actor of a sweep's synthetic record header. */
-    public static final String SWEEP_ACTOR = "lambda-guardrail-sweep";
 
     private final Policy policy;
     private final Set<String> selfRoleArns;
@@ -158,20 +150,18 @@ public final class GuardrailEngine {
      * {@link LambdaChange.FunctionUrlConfigured}. Nothing changed, so every finding is
      * {@link Origin#PRE_EXISTING} and the decision is at most {@link Decision#NOTIFY}: a sweep
      * reports, it never rolls back. Actor exemptions do not apply (nobody acted); tag and
-     * function-name exemptions do. The header is synthetic: event id {@value #SWEEP_EVENT_ID},
-     * event name {@value #SWEEP_EVENT_NAME}, actor {@value #SWEEP_ACTOR}.
+     * function-name exemptions do.
      *
-     * @param account the function's account (always trusted)
-     * @param facts   the function's live tags; a known-good VPC config is not consulted
+     * @param header the caller's record of the look (a sweep's names the sweep), with the account
+     *               and region of the function (its own account is always trusted)
+     * @param facts  the function's live tags; a known-good VPC config is not consulted
      */
-    public Verdict evaluateExisting(LambdaChange change, String account, String region, FunctionFacts facts) {
+    public Verdict evaluateExisting(LambdaChange change, RecordHeader header, FunctionFacts facts) {
         LambdaChange existing = change;
         if (change instanceof LambdaChange.FunctionConfigured configured && configured.touchedVpc()) {
             existing = new LambdaChange.FunctionConfigured(configured.function(), false, Optional.empty(),
                     configured.resultingVpc(), configured.tags());
         }
-        RecordHeader header = new RecordHeader(SWEEP_EVENT_ID, SWEEP_EVENT_NAME, Instant.now().toString(), account, region,
-                new Actor(SWEEP_ACTOR, SWEEP_EVENT_NAME, Optional.empty(), Optional.empty()));
         return judge(header, existing, facts, Optional.empty());
     }
 

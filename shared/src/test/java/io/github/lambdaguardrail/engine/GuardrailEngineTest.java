@@ -192,14 +192,14 @@ class GuardrailEngineTest {
                     () -> policy("{\"rules\":{\"GUARDRAIL_TAMPERED\":\"off\"}}"));
             assertTrue(e.getMessage().contains("cannot be turned off"), e::getMessage);
             PolicyException env = org.junit.jupiter.api.Assertions.assertThrows(PolicyException.class,
-                    () -> PolicyLoader.fromEnvironment(Map.of("GUARDRAIL_RULES", "GUARDRAIL_TAG_CHANGED=off")));
+                    () -> PolicyLoader.fromEnvironment(Map.of("GUARDRAIL_RULES", "GUARDRAIL_TAG_CHANGED=off"), Set.of()));
             assertTrue(env.getMessage().startsWith("GUARDRAIL_RULES"), env::getMessage);
         }
 
         @Test
         void ownResourcesMustBeArnsOfResourcesTheGuardrailDeploys() {
             PolicyException e = org.junit.jupiter.api.Assertions.assertThrows(PolicyException.class,
-                    () -> PolicyLoader.fromEnvironment(Map.of("GUARDRAIL_OWN_RESOURCES", SWEEP + ",lambda-guardrail-*")));
+                    () -> PolicyLoader.fromEnvironment(Map.of("GUARDRAIL_OWN_RESOURCES", SWEEP + ",lambda-guardrail-*"), Set.of()));
             assertTrue(e.getMessage().startsWith("GUARDRAIL_OWN_RESOURCES"), e::getMessage);
         }
     }

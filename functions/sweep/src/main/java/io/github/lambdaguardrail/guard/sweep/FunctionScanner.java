@@ -1,11 +1,13 @@
 package io.github.lambdaguardrail.guard.sweep;
 
+import io.github.lambdaguardrail.engine.Actor;
 import io.github.lambdaguardrail.engine.Finding;
 import io.github.lambdaguardrail.engine.FunctionFacts;
 import io.github.lambdaguardrail.engine.FunctionRef;
 import io.github.lambdaguardrail.engine.FunctionTags;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.LambdaChange;
+import io.github.lambdaguardrail.engine.RecordHeader;
 import io.github.lambdaguardrail.engine.ResourcePolicy;
 import io.github.lambdaguardrail.engine.Verdict;
 import io.github.lambdaguardrail.engine.VerdictJson;
@@ -40,6 +42,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Thread-safe; one scan at a time per instance is the intended use.
  */
 public final class FunctionScanner {
+
+    /** The event id, event name and actor of the sweep's record headers. */
+    static final String EVENT_ID = "sweep";
+    static final String EVENT_NAME = "Sweep";
+    static final String ACTOR = "lambda-guardrail-sweep";
 
     private final FunctionInventory inventory;
     private final GuardrailEngine engine;
@@ -140,7 +147,8 @@ public final class FunctionScanner {
             }
             LambdaChange.FunctionConfigured configured = new LambdaChange.FunctionConfigured(ref(fn, Optional.empty()), false,
                     Optional.empty(), fn.vpc(), Map.of());
-            Verdict config = engine.evaluateExisting(configured, account, region, facts);
+            RecordHeader look = look(account, region);
+            Verdict config = engine.evaluateExisting(configured, look, facts);
             tally.add(account, config);
 
             operation = "ListAliases";
@@ -156,7 +164,7 @@ public final class FunctionScanner {
                 if (document.isPresent()) {
                     tally.policyRead();
                     tally.add(account, engine.evaluateExisting(new LambdaChange.ResourcePolicyReplaced(ref(fn, qualifier),
-                            ResourcePolicy.statements(document.get())), account, region, facts));
+                            ResourcePolicy.statements(document.get())), look, facts));
                 }
             }
 
@@ -165,7 +173,7 @@ public final class FunctionScanner {
             for (UrlConfig url : inventory.urlConfigs(arn)) {
                 tally.urlConfigRead();
                 tally.add(account, engine.evaluateExisting(new LambdaChange.FunctionUrlConfigured(
-                        ref(fn, qualifierOf(url.functionArn())), url.authType()), account, region, facts));
+                        ref(fn, qualifierOf(url.functionArn())), url.authType()), look, facts));
             }
 
             Optional<VpcConfig> knownGood = GuardrailEngine.knownGoodVpc(configured, config);
@@ -181,6 +189,12 @@ public final class FunctionScanner {
             log.error("function could not be swept; the sweep goes on", f -> f.put("functionArn", error.functionArn())
                     .put("operation", error.operation()).put("error", error.error()).put("detail", error.message()));
         }
+    }
+
+    /** The record header of the sweep's look at one function: the engine judges it as existing state. */
+    static RecordHeader look(String account, String region) {
+        return new RecordHeader(EVENT_ID, EVENT_NAME, Instant.now().toString(), account, region,
+                new Actor(ACTOR, EVENT_NAME, Optional.empty(), Optional.empty()));
     }
 
     private static FunctionRef ref(LiveFunction fn, Optional<String> qualifier) {
