@@ -10,13 +10,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.guard.moto.MotoWorld;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,37 +25,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.lambda.model.Runtime;
-import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Runs {@code guardrail invoke} in-process: argument and configuration errors, then the guards and
@@ -343,12 +324,12 @@ class InvokeCommandTest {
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class AgainstMoto {
 
-        private static final String ACCOUNT = "123456789012";
-        private static final String REGION = "us-east-1";
+        private static final String ACCOUNT = MotoWorld.ACCOUNT;
+
+        @RegisterExtension
+        static final MotoWorld moto = new MotoWorld();
 
         private final String run = UUID.randomUUID().toString().substring(0, 8);
-        private String endpoint;
-        private SdkHttpClient http;
         private LambdaClient lambda;
         private SqsClient sqs;
         private String roleArn;
@@ -360,58 +341,17 @@ class InvokeCommandTest {
 
         @BeforeAll
         void resources() {
-            endpoint = System.getProperty("moto.endpoint", "http://127.0.0.1:5000");
-            requireMoto(endpoint);
-            http = UrlConnectionHttpClient.create();
-            lambda = client(LambdaClient.builder());
-            sqs = client(SqsClient.builder());
-            try (IamClient iam = IamClient.builder().httpClient(http).region(Region.AWS_GLOBAL)
-                    .endpointOverride(URI.create(endpoint)).credentialsProvider(credentials()).build()) {
-                roleArn = iam.createRole(b -> b.roleName("guardrail-cli-test-" + run).assumeRolePolicyDocument(
-                        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                                + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"))
-                        .role().arn();
-            }
-            table = "guardrail-cli-test-" + run;
-            try (DynamoDbClient dynamo = client(DynamoDbClient.builder())) {
-                dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                        .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
-                        .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
-            }
-            try (SnsClient sns = client(SnsClient.builder())) {
-                topicArn = sns.createTopic(b -> b.name("guardrail-cli-test-" + run)).topicArn();
-                queueUrl = subscribedQueue(sns, topicArn, "guardrail-cli-test-" + run);
-                // The sweep's summaries go to a topic of their own, never among the guards' alerts.
-                sweepTopicArn = sns.createTopic(b -> b.name("guardrail-cli-sweep-test-" + run)).topicArn();
-                sweepQueueUrl = subscribedQueue(sns, sweepTopicArn, "guardrail-cli-sweep-test-" + run);
-            }
-        }
-
-        private String subscribedQueue(SnsClient sns, String topic, String name) {
-            String url = sqs.createQueue(b -> b.queueName(name)).queueUrl();
-            String arn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-                    .attributes().get(QueueAttributeName.QUEUE_ARN);
-            sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(arn));
-            return url;
-        }
-
-        @AfterAll
-        void close() {
-            if (lambda != null) {
-                lambda.close();
-                sqs.close();
-                http.close();
-            }
-        }
-
-        private <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
-                & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C client(B builder) {
-            return builder.httpClient(http).region(Region.of(REGION)).endpointOverride(URI.create(endpoint))
-                    .credentialsProvider(credentials()).build();
-        }
-
-        private static StaticCredentialsProvider credentials() {
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+            lambda = moto.lambda();
+            sqs = moto.sqs();
+            roleArn = moto.createRole("guardrail-cli-test-" + run);
+            table = moto.createStateTable("guardrail-cli-test-" + run);
+            MotoWorld.Topic alerts = moto.createTopicWithQueue("guardrail-cli-test-" + run);
+            topicArn = alerts.arn();
+            queueUrl = alerts.queueUrl();
+            // The sweep's summaries go to a topic of their own, never among the guards' alerts.
+            MotoWorld.Topic summaries = moto.createTopicWithQueue("guardrail-cli-sweep-test-" + run);
+            sweepTopicArn = summaries.arn();
+            sweepQueueUrl = summaries.queueUrl();
         }
 
         /** An env.json as SAM would read it: the function's entry, rollback mode, pointing at moto. */
@@ -426,17 +366,13 @@ class InvokeCommandTest {
             vars.put("GUARDRAIL_STATE_TABLE", table);
             vars.put("GUARDRAIL_SELF_ROLE_ARNS", "arn:aws:iam::" + ACCOUNT + ":role/lambda-guardrail-VpcGuardRole,"
                     + "arn:aws:iam::" + ACCOUNT + ":role/lambda-guardrail-PermissionGuardRole");
-            vars.put("AWS_ENDPOINT_URL", endpoint);
-            vars.put("AWS_REGION", REGION);
-            vars.put("AWS_ACCESS_KEY_ID", "testing");
-            vars.put("AWS_SECRET_ACCESS_KEY", "testing");
+            vars.putAll(MotoWorld.ENVIRONMENT);
             vars.put("AWS_EMF_ENVIRONMENT", "Local");
             return vars;
         }
 
         private String createFunction(String name) {
-            return lambda.createFunction(b -> b.functionName(name).runtime(Runtime.PYTHON3_12).handler("app.handler")
-                    .role(roleArn).code(c -> c.zipFile(SdkBytes.fromByteArray(zip())))).functionArn();
+            return moto.createFunction(name, roleArn, b -> { });
         }
 
         /** A sample event with moto's account, the real function and fresh ids. */
@@ -519,7 +455,7 @@ class InvokeCommandTest {
             JsonNode summary = result.result();
             assertEquals("SWEEP", summary.get("decision").asText(), result.out());
             assertEquals(ACCOUNT, summary.get("account").asText(), result.out());
-            assertEquals(REGION, summary.get("region").asText(), result.out());
+            assertEquals(MotoWorld.REGION, summary.get("region").asText(), result.out());
             assertTrue(summary.get("complete").asBoolean(), result.out());
             // moto has no ListFunctionUrlConfigs (404): every function is read, judged and counted as failed, not scanned.
             assertTrue(summary.at("/functions/listed").asInt() >= 1, result.out());
@@ -570,35 +506,5 @@ class InvokeCommandTest {
             }
             return fail("no message containing '" + text + "' on the topic's queue within 10 s");
         }
-    }
-
-    static void requireMoto(String endpoint) {
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create(endpoint + "/moto-api/").toURL().openConnection();
-            c.setConnectTimeout(1000);
-            c.setReadTimeout(2000);
-            int status = c.getResponseCode();
-            c.disconnect();
-            if (status == 200) {
-                return;
-            }
-        } catch (IOException e) {
-            // reported below
-        }
-        fail("moto does not answer on " + endpoint + ": start it with tools/moto-start (make test does),"
-                + " or pass -Dmoto.endpoint=URL");
-    }
-
-    /** A function's code: one Python file (moto stores it; nothing runs it). */
-    static byte[] zip() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            zip.putNextEntry(new ZipEntry("app.py"));
-            zip.write("def handler(event, context):\n    return {}\n".getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return bytes.toByteArray();
     }
 }

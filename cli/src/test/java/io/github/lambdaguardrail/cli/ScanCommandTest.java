@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.lambdaguardrail.guard.moto.MotoWorld;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,15 +16,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.lambda.model.Runtime;
 
 /**
  * {@code guardrail scan} against moto server, configured through the SDK's standard chain (here
@@ -33,45 +26,31 @@ import software.amazon.awssdk.services.lambda.model.Runtime;
 class ScanCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, String> SDK_SETTINGS = Map.of("aws.region", "us-east-1",
-            "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing");
+    /** The SDK's system properties for moto (a JVM cannot set its own environment). */
+    private static final Map<String, String> SDK_SETTINGS = Map.of("aws.region", MotoWorld.REGION,
+            "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing", "aws.endpointUrl", MotoWorld.ENDPOINT.toString());
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
 
-    private static LambdaClient lambda;
+    @RegisterExtension
+    static final MotoWorld moto = new MotoWorld();
+
     private static String openFunction;
 
     @TempDir
     Path tmp;
 
     @BeforeAll
-    static void plantAFunctionOpenToTheWorld() throws IOException {
-        String endpoint = System.getProperty("moto.endpoint", "http://127.0.0.1:5000");
-        InvokeCommandTest.requireMoto(endpoint);
+    static void plantAFunctionOpenToTheWorld() {
         SDK_SETTINGS.forEach(System::setProperty);
-        System.setProperty("aws.endpointUrl", endpoint);
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-        String role;
-        try (IamClient iam = IamClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.AWS_GLOBAL)
-                .endpointOverride(URI.create(endpoint)).credentialsProvider(credentials).build()) {
-            role = iam.createRole(b -> b.roleName("guardrail-scan-test-" + RUN).assumeRolePolicyDocument("{}")).role().arn();
-        }
-        lambda = LambdaClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.US_EAST_1)
-                .endpointOverride(URI.create(endpoint)).credentialsProvider(credentials).build();
         openFunction = "scan-open-" + RUN;
-        byte[] code = InvokeCommandTest.zip();
-        lambda.createFunction(b -> b.functionName(openFunction).runtime(Runtime.PYTHON3_12).handler("app.handler")
-                .role(role).code(c -> c.zipFile(SdkBytes.fromByteArray(code))));
-        lambda.addPermission(b -> b.functionName(openFunction).statementId("anyone").action("lambda:InvokeFunction").principal("*"));
+        moto.createFunction(openFunction, moto.createRole("guardrail-scan-test-" + RUN), b -> { });
+        moto.lambda().addPermission(b -> b.functionName(openFunction).statementId("anyone").action("lambda:InvokeFunction")
+                .principal("*"));
     }
 
     @AfterAll
     static void clearSdkSettings() {
         SDK_SETTINGS.keySet().forEach(System::clearProperty);
-        System.clearProperty("aws.endpointUrl");
-        if (lambda != null) {
-            lambda.deleteFunction(b -> b.functionName(openFunction));
-            lambda.close();
-        }
     }
 
     @Test

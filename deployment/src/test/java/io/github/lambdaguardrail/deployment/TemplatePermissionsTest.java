@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.lambdaguardrail.engine.Action;
 import io.github.lambdaguardrail.engine.WatchedApi;
 import io.github.lambdaguardrail.guard.GuardPermissions;
+import io.github.lambdaguardrail.guard.sweep.SweepFunction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,9 +22,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Each guard's role grants the IAM actions of every action its guard can plan
- * ({@link Action.Kind#permissions}), and the sweep's what it calls: exactly what
- * {@link GuardPermissions} derives, plus the few the platform needs on its behalf, and never an
- * action that could widen access or destroy a function; the sweep's role changes nothing at all.
+ * ({@link Action.Kind#permissions}), and the sweep's what it calls ({@link SweepFunction#IAM_ACTIONS}):
+ * exactly what {@link GuardPermissions} derives, plus the few the platform needs on its behalf, and
+ * never an action that could widen access or destroy a function; the sweep's role changes nothing at all.
  */
 class TemplatePermissionsTest {
 
@@ -82,7 +83,7 @@ class TemplatePermissionsTest {
     @Test
     void sweepRoleGrantsExactlyWhatTheSweepCallsPlusPlatformNeeds() {
         assertEquals(Map.of("Fn::GetAtt", List.of("SweepRole", "Arn")), template.properties("SweepFunction").get("Role"));
-        Set<String> expected = new TreeSet<>(GuardPermissions.SWEEP);
+        Set<String> expected = new TreeSet<>(SweepFunction.IAM_ACTIONS);
         expected.addAll(PLATFORM_ACTIONS.keySet());
         assertEquals(expected, grantedActions("SweepRole"));
     }

@@ -5,23 +5,20 @@ import java.util.Optional;
 
 /**
  * What the caller knows about the function beyond the event: its current tags (for the exemption
- * tag), the last VPC config the guard saw compliant (for restoring it, and as the proof that the
- * function was in a VPC before), and the live state a rollback is planned against: the function
- * ({@code GetFunction}) and, for a permission, the resource policy ({@code GetPolicy}). The
- * command-line tool knows none of it and passes {@link #NONE}: the engine then plans from the
- * event alone, and the executor checks the live state itself.
+ * tag; {@link FunctionTags.Unreadable} when they could not be read), the last VPC config the guard
+ * saw compliant (for restoring it, and as the proof that the function was in a VPC before), and the
+ * live state a rollback is planned against: the function ({@code GetFunction}) and, for a
+ * permission, the resource policy ({@code GetPolicy}). The command-line tool knows none of it and
+ * passes {@link #NONE}: the engine then plans from the event alone, and the executor checks the
+ * live state itself.
  *
  * @param function the live function; empty when not read
  * @param policy   the live resource policy of the function or qualifier the change names; empty when not read
  */
-public record FunctionFacts(Map<String, String> tags, Optional<VpcConfig> lastKnownGoodVpc,
+public record FunctionFacts(FunctionTags tags, Optional<VpcConfig> lastKnownGoodVpc,
                             Optional<LiveFunction> function, Optional<LivePolicy> policy) {
 
     public static final FunctionFacts NONE = new FunctionFacts(Map.of(), Optional.empty());
-
-    public FunctionFacts {
-        tags = Map.copyOf(tags);
-    }
 
     /** Whether the live state shows the function no longer exists. */
     public boolean functionGone() {
@@ -31,8 +28,8 @@ public record FunctionFacts(Map<String, String> tags, Optional<VpcConfig> lastKn
         }).orElse(false);
     }
 
-    /** Tags and a known-good VPC config, without the live state. */
+    /** Tags read and a known-good VPC config, without the live state. */
     public FunctionFacts(Map<String, String> tags, Optional<VpcConfig> lastKnownGoodVpc) {
-        this(tags, lastKnownGoodVpc, Optional.empty(), Optional.empty());
+        this(new FunctionTags.Read(tags), lastKnownGoodVpc, Optional.empty(), Optional.empty());
     }
 }

@@ -4,7 +4,6 @@ import io.github.lambdaguardrail.engine.internal.Glob;
 import io.github.lambdaguardrail.engine.rules.Rule;
 import io.github.lambdaguardrail.engine.rules.RuleContext;
 import io.github.lambdaguardrail.engine.rules.TamperRule;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -25,13 +24,6 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class GuardrailEngine {
-
-    /** The event id of a sweep's synthetic record header. */
-    public static final String SWEEP_EVENT_ID = "sweep";
-    /** The event name of a sweep's synthetic record header. */
-    public static final String SWEEP_EVENT_NAME = "Sweep";
-    /** The actor of a sweep's synthetic record header. */
-    public static final String SWEEP_ACTOR = "lambda-guardrail-sweep";
 
     private final Policy policy;
     private final Set<String> selfRoleArns;
@@ -157,13 +149,13 @@ public final class GuardrailEngine {
      * {@link LambdaChange.FunctionUrlConfigured}. Nothing changed, so every finding is
      * {@link Origin#PRE_EXISTING} and the decision is at most {@link Decision#NOTIFY}: a sweep
      * reports, it never rolls back. Actor exemptions do not apply (nobody acted); tag and
-     * function-name exemptions do. The header is synthetic: event id {@value #SWEEP_EVENT_ID},
-     * event name {@value #SWEEP_EVENT_NAME}, actor {@value #SWEEP_ACTOR}.
+     * function-name exemptions do.
      *
-     * @param account the function's account (always trusted)
-     * @param facts   the function's live tags; a known-good VPC config is not consulted
+     * @param header the caller's record of the look (a sweep's names the sweep), with the account
+     *               and region of the function (its own account is always trusted)
+     * @param facts  the function's live tags; a known-good VPC config is not consulted
      */
-    public Verdict evaluateExisting(LambdaChange change, String account, String region, FunctionFacts facts) {
+    public Verdict evaluateExisting(LambdaChange change, RecordHeader header, FunctionFacts facts) {
         LambdaChange existing = switch (change) {
             // The live configuration: nothing set it, so the VPC rules find any failure pre-existing.
             case LambdaChange.FunctionConfigured configured -> new LambdaChange.FunctionConfigured(configured.function(), false,
@@ -173,9 +165,24 @@ public final class GuardrailEngine {
             case LambdaChange.FunctionUrlConfigured url -> url;
             case LambdaChange.TagsChanged tags -> tags;
         };
-        RecordHeader header = new RecordHeader(SWEEP_EVENT_ID, SWEEP_EVENT_NAME, Instant.now().toString(), account, region,
-                new Actor(SWEEP_ACTOR, SWEEP_EVENT_NAME, Optional.empty(), Optional.empty()));
         return judge(header, existing, facts, Optional.empty());
+    }
+
+    /**
+     * The VPC config a verdict proves compliant, which becomes the function's last known-good one
+     * (the config to restore if a later update removes or breaks it): the change leaves the
+     * function in a VPC (at least one subnet), both VPC rules passed, and nothing was found, not
+     * even an exempted finding. Empty for any other change or verdict. Pure.
+     */
+    public static Optional<VpcConfig> knownGoodVpc(LambdaChange change, Verdict verdict) {
+        if (!(change instanceof LambdaChange.FunctionConfigured configured) || !configured.resultingVpc().isAttached()
+                || !verdict.findings().isEmpty()) {
+            return Optional.empty();
+        }
+        boolean bothPassed = verdict.results().stream()
+                .filter(r -> r.rule() == RuleId.LAMBDA_NOT_IN_VPC || r.rule() == RuleId.LAMBDA_VPC_NOT_ALLOWED)
+                .allMatch(r -> r.status() == RuleStatus.PASS);
+        return bothPassed ? Optional.of(configured.resultingVpc()) : Optional.empty();
     }
 
     /**
@@ -257,11 +264,16 @@ public final class GuardrailEngine {
                 .filter(f -> f.mode() == Mode.ROLLBACK && f.origin() == Origin.INTRODUCED).toList();
         Optional<String> unreadableExemption = Optional.ofNullable(tags.get(policy.exemptions().tagKey()))
                 .filter(value -> exemptedRules(value).isEmpty());
-        Plan plan = toRollBack.isEmpty() ? Plan.NONE
+        Optional<String> tagsUnknown = facts.tags() instanceof FunctionTags.Unreadable unreadable
+                ? Optional.of("the function's tags could not be read (" + bounded(unreadable.reason()) + "), so what its tag "
+                        + policy.exemptions().tagKey() + " exempts is unknown: notify only")
+                : Optional.empty();
+        Plan plan = toRollBack.isEmpty() ? tagsUnknown.map(Plan::withheld).orElse(Plan.NONE)
                 : guardrail ? Plan.withheld(GUARDRAIL_NOTE)
                 : unreadableExemption.isPresent() ? Plan.withheld("rollback withheld: the tag " + policy.exemptions().tagKey()
                         + "='" + bounded(unreadableExemption.get()) + "' is neither * nor a comma list of rule ids, so what it"
                         + " exempts is unknown: notify only")
+                : tagsUnknown.isPresent() ? Plan.withheld("rollback withheld: " + tagsUnknown.get())
                 : rollback(event.orElseThrow(), toRollBack, facts);
         List<Action> actions = new ArrayList<>(plan.actions());
         actions.add(new Action.Notify());
@@ -436,20 +448,27 @@ public final class GuardrailEngine {
         return text.length() <= 100 ? text : text.substring(0, 100) + "...";
     }
 
-    /** The function's known tags, overlaid with the tags the call itself set. */
+    /**
+     * The function's known tags, overlaid with the tags the call itself set; only the call's when
+     * the function's could not be read.
+     */
     private static Map<String, String> tags(LambdaChange change, FunctionFacts facts) {
+        Map<String, String> known = switch (facts.tags()) {
+            case FunctionTags.Read read -> read.tags();
+            case FunctionTags.Unreadable unreadable -> Map.of();
+        };
         return switch (change) {
             case LambdaChange.FunctionConfigured configured when !configured.tags().isEmpty() -> {
-                Map<String, String> merged = new HashMap<>(facts.tags());
+                Map<String, String> merged = new HashMap<>(known);
                 merged.putAll(configured.tags());
                 yield merged;
             }
-            case LambdaChange.FunctionConfigured configured -> facts.tags();
-            case LambdaChange.PermissionGranted granted -> facts.tags();
-            case LambdaChange.ResourcePolicyReplaced replaced -> facts.tags();
-            case LambdaChange.FunctionUrlConfigured url -> facts.tags();
+            case LambdaChange.FunctionConfigured configured -> known;
+            case LambdaChange.PermissionGranted granted -> known;
+            case LambdaChange.ResourcePolicyReplaced replaced -> known;
+            case LambdaChange.FunctionUrlConfigured url -> known;
             // Judged by GUARDRAIL_TAG_CHANGED alone, an audit rule that no tag exempts.
-            case LambdaChange.TagsChanged tagged -> facts.tags();
+            case LambdaChange.TagsChanged tagged -> known;
         };
     }
 

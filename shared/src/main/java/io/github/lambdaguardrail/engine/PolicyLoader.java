@@ -25,11 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class PolicyLoader {
 
-    /** Environment variables that configure the guard functions rather than the policy. */
-    public static final Set<String> RUNTIME_VARIABLES = Set.of(
-            "GUARDRAIL_DRY_RUN", "GUARDRAIL_TOPIC_ARN", "GUARDRAIL_STATE_TABLE", "GUARDRAIL_SELF_ROLE_ARNS",
-            "GUARDRAIL_SWEEP_RATE_LIMIT");
-
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
     private static final Pattern ORG_ID = Pattern.compile("o-[a-z0-9]{10,32}");
     private static final Pattern VPC_ID = Pattern.compile("vpc-[0-9a-f]{1,17}");
@@ -113,15 +108,17 @@ public final class PolicyLoader {
     /**
      * Reads the policy from {@code GUARDRAIL_*} variables; comma-separated lists, unset or empty
      * variables take defaults. A {@code GUARDRAIL_} variable that is neither a policy variable nor
-     * one of {@link #RUNTIME_VARIABLES} is an error (a typo would otherwise be ignored).
+     * one of {@code callerVariables} is an error (a typo would otherwise be ignored).
+     *
+     * @param callerVariables the {@code GUARDRAIL_*} variables the caller reads itself (a function's
+     *                        own settings): accepted here, and named in the error for an unknown one
      */
-    public static Policy fromEnvironment(Map<String, String> env) {
+    public static Policy fromEnvironment(Map<String, String> env, Set<String> callerVariables) {
         Env e = new Env(env);
         for (String name : new TreeSet<>(env.keySet())) {
-            if (name.startsWith("GUARDRAIL_") && !Env.POLICY_VARIABLES.contains(name)
-                    && !RUNTIME_VARIABLES.contains(name)) {
+            if (name.startsWith("GUARDRAIL_") && !Env.POLICY_VARIABLES.contains(name) && !callerVariables.contains(name)) {
                 throw new PolicyException(name, "unknown variable; valid: " + new TreeSet<>(Env.POLICY_VARIABLES)
-                        + " and " + new TreeSet<>(RUNTIME_VARIABLES));
+                        + (callerVariables.isEmpty() ? "" : " and " + new TreeSet<>(callerVariables)));
             }
         }
         Policy d = Policy.defaults();

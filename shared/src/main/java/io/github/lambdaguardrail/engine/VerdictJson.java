@@ -3,10 +3,12 @@ package io.github.lambdaguardrail.engine;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /**
  * The JSON form of a verdict (DESIGN §6): one object per record, used for the command line's
- * JSON Lines, structured logs and the machine-readable SNS message. Thread-safe.
+ * JSON Lines, structured logs and the machine-readable SNS message; and the one JSON form of a
+ * finding, which the guards' logs and the sweep's logs and summaries use too. Thread-safe.
  */
 public final class VerdictJson {
 
@@ -25,17 +27,29 @@ public final class VerdictJson {
         out.put("actor", h.actor().arn());
         out.put("decision", verdict.decision().name());
         verdict.note().ifPresent(note -> out.put("note", note));
-        ArrayNode findings = out.putArray("findings");
-        for (Finding f : verdict.findings()) {
-            ObjectNode finding = findings.addObject();
-            finding.put("ruleId", f.ruleId().name());
-            finding.put("severity", f.severity().name());
-            finding.put("message", f.message());
-            finding.put("origin", f.origin().name());
-            f.exemption().ifPresent(e -> finding.put("exemption", e));
-        }
+        out.set("findings", findings(verdict.findings()));
         ArrayNode actions = out.putArray("actions");
         verdict.actions().forEach(a -> actions.add(toJson(a)));
+        return out;
+    }
+
+    /** Findings, each as {@link #finding} renders it. */
+    public static ArrayNode findings(List<Finding> findings) {
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        findings.forEach(f -> finding(out.addObject(), f));
+        return out;
+    }
+
+    /**
+     * The one JSON form of a finding, written into {@code out} after what it holds already:
+     * {@code ruleId}, {@code severity}, {@code message}, {@code origin} and, if exempted, {@code exemption}.
+     */
+    public static ObjectNode finding(ObjectNode out, Finding f) {
+        out.put("ruleId", f.ruleId().name());
+        out.put("severity", f.severity().name());
+        out.put("message", f.message());
+        out.put("origin", f.origin().name());
+        f.exemption().ifPresent(e -> out.put("exemption", e));
         return out;
     }
 

@@ -69,7 +69,7 @@ class DocumentRuleTableTest {
         LambdaChange.ResourcePolicyReplaced live = new LambdaChange.ResourcePolicyReplaced(
                 new FunctionRef(FUNCTION, Optional.empty(), ARN), ResourcePolicy.statements(document(c)));
         Verdict verdict = new GuardrailEngine(policy(c), Set.of())
-                .evaluateExisting(live, TestRecords.OWN, TestRecords.REGION, FunctionFacts.NONE);
+                .evaluateExisting(live, TestRecords.look(TestRecords.OWN, TestRecords.REGION), FunctionFacts.NONE);
 
         for (var e : c.expect().entrySet()) {
             assertEquals(e.getValue(), TestRecords.statuses(verdict, e.getKey()), () -> e.getKey() + " in " + verdict.results());

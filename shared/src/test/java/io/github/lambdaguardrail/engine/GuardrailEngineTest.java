@@ -197,14 +197,14 @@ class GuardrailEngineTest {
                     () -> policy("{\"rules\":{\"GUARDRAIL_TAMPERED\":\"off\"}}"));
             assertTrue(e.getMessage().contains("cannot be turned off"), e::getMessage);
             PolicyException env = org.junit.jupiter.api.Assertions.assertThrows(PolicyException.class,
-                    () -> PolicyLoader.fromEnvironment(Map.of("GUARDRAIL_RULES", "GUARDRAIL_TAG_CHANGED=off")));
+                    () -> PolicyLoader.fromEnvironment(Map.of("GUARDRAIL_RULES", "GUARDRAIL_TAG_CHANGED=off"), Set.of()));
             assertTrue(env.getMessage().startsWith("GUARDRAIL_RULES"), env::getMessage);
         }
 
         @Test
         void ownResourcesMustBeArnsOfResourcesTheGuardrailDeploys() {
             PolicyException e = org.junit.jupiter.api.Assertions.assertThrows(PolicyException.class,
-                    () -> PolicyLoader.fromEnvironment(Map.of("GUARDRAIL_OWN_RESOURCES", SWEEP + ",lambda-guardrail-*")));
+                    () -> PolicyLoader.fromEnvironment(Map.of("GUARDRAIL_OWN_RESOURCES", SWEEP + ",lambda-guardrail-*"), Set.of()));
             assertTrue(e.getMessage().startsWith("GUARDRAIL_OWN_RESOURCES"), e::getMessage);
         }
     }
@@ -275,6 +275,42 @@ class GuardrailEngineTest {
             FunctionFacts facts = new FunctionFacts(Map.of("guardrail:exempt", "*"), Optional.empty());
             Verdict v = evaluate(createdOutsideVpc("relay", Map.of("guardrail:exempt", "PERMISSION_PUBLIC")), ROLLBACK, facts, Set.of());
             assertEquals(Decision.ROLLBACK, v.decision());
+        }
+
+        /** Tags GetFunction could not read: exemptions by tag unknown, so every finding is reported and nothing rolled back. */
+        @Test
+        void unreadableTagsReportTheFindingAndWithholdTheRollbackSayingWhy() {
+            FunctionFacts facts = new FunctionFacts(new FunctionTags.Unreadable("AccessDeniedException"), Optional.empty(),
+                    Optional.empty(), Optional.empty());
+            Verdict v = evaluate(publicGrant(), ROLLBACK, facts, Set.of());
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertEquals(List.of(RuleId.PERMISSION_PUBLIC), v.activeFindings().stream().map(Finding::ruleId).toList());
+            assertEquals(List.of(new Action.Notify()), v.actions());
+            assertEquals(Optional.of("rollback withheld: the function's tags could not be read (AccessDeniedException), so"
+                    + " what its tag guardrail:exempt exempts is unknown: notify only"), v.note());
+        }
+
+        @Test
+        void unreadableTagsInNotifyModeStillSayTheExemptionsAreUnknown() {
+            FunctionFacts facts = new FunctionFacts(new FunctionTags.Unreadable("AccessDeniedException"), Optional.empty(),
+                    Optional.empty(), Optional.empty());
+            Verdict v = evaluate(publicGrant(), Policy.defaults(), facts, Set.of());
+            assertEquals(Decision.NOTIFY, v.decision());
+            assertEquals(1, v.activeFindings().size());
+            assertTrue(v.note().orElseThrow().startsWith("the function's tags could not be read (AccessDeniedException)"),
+                    v.note().toString());
+        }
+
+        @Test
+        void unreadableTagsKeepTheExemptionsThatNeedNoTags() {
+            FunctionFacts facts = new FunctionFacts(new FunctionTags.Unreadable("AccessDeniedException"), Optional.empty(),
+                    Optional.empty(), Optional.empty());
+            Policy p = policy("{\"mode\":\"rollback\",\"exemptions\":{\"functionNamePatterns\":[\"sandbox-*\"]}}");
+            Verdict byName = evaluate(createdOutsideVpc("sandbox-scraper", Map.of()), p, facts, Set.of());
+            Verdict byTheCallsOwnTag = evaluate(createdOutsideVpc("relay", Map.of("guardrail:exempt", "*")), ROLLBACK, facts,
+                    Set.of());
+            assertEquals(Decision.EXEMPTED, byName.decision());
+            assertEquals(Decision.EXEMPTED, byTheCallsOwnTag.decision());
         }
 
         @Test
@@ -352,12 +388,12 @@ class GuardrailEngineTest {
         private final VpcConfig good = new VpcConfig(List.of(SUBNET_A), List.of(SG), Optional.of(VPC), true);
 
         private FunctionFacts live(Optional<VpcConfig> knownGood, VpcConfig vpc) {
-            return new FunctionFacts(Map.of(), knownGood,
+            return new FunctionFacts(FunctionTags.NONE, knownGood,
                     Optional.of(new LiveFunction.Found(vpc, Optional.of(REVISION), "Active", "Successful")), Optional.empty());
         }
 
         private FunctionFacts policy(LivePolicy policy) {
-            return new FunctionFacts(Map.of(), Optional.empty(),
+            return new FunctionFacts(FunctionTags.NONE, Optional.empty(),
                     Optional.of(new LiveFunction.Found(VpcConfig.NONE, Optional.of(REVISION), "Active", "Successful")),
                     Optional.of(policy));
         }
@@ -411,7 +447,7 @@ class GuardrailEngineTest {
 
         @Test
         void goneFunctionIsAlreadyUndone() {
-            FunctionFacts gone = new FunctionFacts(Map.of(), Optional.empty(), Optional.of(new LiveFunction.Missing()), Optional.empty());
+            FunctionFacts gone = new FunctionFacts(FunctionTags.NONE, Optional.empty(), Optional.of(new LiveFunction.Missing()), Optional.empty());
             Action.LeaveAlone leave = leftAlone(evaluate(createdOutsideVpc("data-scraper", Map.of()), ROLLBACK, gone, Set.of()));
             assertTrue(leave.alreadyUndone());
             assertEquals("function no longer exists", leave.reason());
@@ -741,9 +777,9 @@ class GuardrailEngineTest {
         Optional<LiveFunction> found = Optional.of(new LiveFunction.Found(elsewhere, Optional.of("r"), "Active", "Successful"));
         List<FunctionFacts> states = List.of(FunctionFacts.NONE,
                 new FunctionFacts(Map.of(), Optional.of(good)),
-                new FunctionFacts(Map.of(), Optional.empty(), Optional.of(new LiveFunction.Missing()), Optional.empty()),
-                new FunctionFacts(Map.of(), Optional.of(good), found, Optional.empty()),
-                new FunctionFacts(Map.of(), Optional.empty(), found, Optional.of(new LivePolicy.Missing())));
+                new FunctionFacts(FunctionTags.NONE, Optional.empty(), Optional.of(new LiveFunction.Missing()), Optional.empty()),
+                new FunctionFacts(FunctionTags.NONE, Optional.of(good), found, Optional.empty()),
+                new FunctionFacts(FunctionTags.NONE, Optional.empty(), found, Optional.of(new LivePolicy.Missing())));
         // The denied security group of updatefunctionconfiguration-vpc-changed-denied-sg.json: a VPC change to quarantine.
         GuardrailEngine engine = new GuardrailEngine(policy("{\"mode\": \"rollback\", \"vpc\": {\"deniedSecurityGroupIds\":"
                 + " [\"sg-0badbadbadbad0001\"]}}"), Set.of());
@@ -791,5 +827,50 @@ class GuardrailEngineTest {
         assertEquals("allow-anyone", json.at("/actions/0/statementId").textValue());
         assertEquals("NOTIFY", json.at("/actions/1/type").textValue());
         assertEquals("arn:aws:lambda:us-east-1:111122223333:function:invoice-renderer", json.get("function").textValue());
+    }
+
+    /** The one "known-good VPC config" predicate the guards and the sweep use. */
+    @Nested
+    class KnownGoodVpc {
+
+        private final ObjectNode inVpc = vpcConfig(List.of(SUBNET_A), List.of(SG), VPC);
+
+        private Optional<VpcConfig> knownGood(ObjectNode record, Policy policy) {
+            LambdaEvent event = TestRecords.watched(record);
+            return GuardrailEngine.knownGoodVpc(event.change(), new GuardrailEngine(policy, Set.of()).evaluate(event,
+                    FunctionFacts.NONE));
+        }
+
+        @Test
+        void compliantFunctionInAVpcIsKnownGood() {
+            assertEquals(Optional.of(List.of(SUBNET_A)),
+                    knownGood(TestRecords.createFunction("orders", inVpc, inVpc, Map.of()), Policy.defaults())
+                            .map(VpcConfig::subnetIds));
+        }
+
+        @Test
+        void functionOutsideAVpcIsNeverKnownGood() {
+            Policy vpcOptional = policy("{\"vpc\":{\"required\":false}}");
+            assertEquals(Optional.empty(), knownGood(createdOutsideVpc("orders", Map.of()), vpcOptional));
+        }
+
+        @Test
+        void configWithAnExemptedFindingIsNotKnownGood() {
+            Policy denied = policy("{\"vpc\":{\"deniedSecurityGroupIds\":[\"" + SG + "\"]}}");
+            ObjectNode record = TestRecords.createFunction("orders", inVpc, inVpc, Map.of("guardrail:exempt", "*"));
+            assertEquals(Decision.EXEMPTED, evaluate(record, denied).decision());
+            assertEquals(Optional.empty(), knownGood(record, denied));
+        }
+
+        @Test
+        void configIsNotKnownGoodWhenAVpcRuleIsOff() {
+            Policy off = policy("{\"rules\":{\"LAMBDA_VPC_NOT_ALLOWED\":\"off\"}}");
+            assertEquals(Optional.empty(), knownGood(TestRecords.createFunction("orders", inVpc, inVpc, Map.of()), off));
+        }
+
+        @Test
+        void permissionChangeIsNeverAboutAVpcConfig() {
+            assertEquals(Optional.empty(), knownGood(publicGrant(), Policy.defaults()));
+        }
     }
 }

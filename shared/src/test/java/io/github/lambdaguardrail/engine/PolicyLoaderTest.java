@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,14 +40,14 @@ class PolicyLoaderTest {
         @Test
         void emptyDocumentAndEmptyEnvironmentGiveTheDefaults() {
             assertEquals(Policy.defaults(), TestRecords.policy("{}"));
-            assertEquals(Policy.defaults(), PolicyLoader.fromEnvironment(Map.of()));
+            assertEquals(Policy.defaults(), PolicyLoader.fromEnvironment(Map.of(), Set.of()));
         }
 
         @Test
         void blankVariablesTakeTheirDefaults() {
             Map<String, String> env = Map.of("GUARDRAIL_MODE", " ", "GUARDRAIL_ALLOWED_ACTIONS", "", "GUARDRAIL_VPC_REQUIRED", "",
                     "GUARDRAIL_EXEMPT_TAG_KEY", "");
-            assertEquals(Policy.defaults(), PolicyLoader.fromEnvironment(env));
+            assertEquals(Policy.defaults(), PolicyLoader.fromEnvironment(env, Set.of()));
         }
 
         @Test
@@ -203,7 +204,7 @@ class PolicyLoaderTest {
             env.put("GUARDRAIL_EXEMPT_FUNCTION_PATTERNS", "sandbox-*, legacy-??");
             env.put("GUARDRAIL_EXEMPT_ACTOR_PATTERNS", "arn:aws:iam::111122223333:role/break-glass*");
             env.put("GUARDRAIL_RULES", "PERMISSION_SERVICE_WITHOUT_SOURCE=notify, LAMBDA_VPC_NOT_ALLOWED = off");
-            Policy p = PolicyLoader.fromEnvironment(env);
+            Policy p = PolicyLoader.fromEnvironment(env, Set.of());
             assertEquals(Mode.ROLLBACK, p.mode());
             assertEquals(new Policy.Vpc(false, List.of("vpc-0a1b2c3d4e5f60001"),
                     List.of("subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012"), List.of("sg-0a1b2c3d4e5f60021"),
@@ -218,21 +219,21 @@ class PolicyLoaderTest {
         @Test
         void environmentAndEquivalentDocumentGiveTheSamePolicy() {
             Policy fromEnv = PolicyLoader.fromEnvironment(Map.of("GUARDRAIL_MODE", "rollback",
-                    "GUARDRAIL_TRUSTED_ACCOUNT_IDS", "444455556666", "GUARDRAIL_RULES", "PERMISSION_PUBLIC=notify"));
+                    "GUARDRAIL_TRUSTED_ACCOUNT_IDS", "444455556666", "GUARDRAIL_RULES", "PERMISSION_PUBLIC=notify"), Set.of());
             Policy fromJson = TestRecords.policy("{\"mode\":\"rollback\",\"permissions\":{\"trustedAccountIds\":[\"444455556666\"]},"
                     + "\"rules\":{\"PERMISSION_PUBLIC\":\"notify\"}}");
             assertEquals(fromJson, fromEnv);
         }
 
         @Test
-        void runtimeAndForeignVariablesAreAccepted() {
+        void theCallersOwnAndForeignVariablesAreAccepted() {
             Map<String, String> env = Map.of("GUARDRAIL_TOPIC_ARN", "arn:aws:sns:us-east-1:111122223333:guardrail",
-                    "GUARDRAIL_STATE_TABLE", "guardrail-state", "GUARDRAIL_SELF_ROLE_ARNS",
-                    "arn:aws:iam::111122223333:role/lambda-guardrail-VpcGuardRole-EXAMPLE", "GUARDRAIL_DRY_RUN", "true",
+                    "GUARDRAIL_DRY_RUN", "true",
                     "AWS_REGION", "us-east-1", "PATH", "/usr/bin", "AWS_ENDPOINT_URL", "http://127.0.0.1:5000");
-            assertEquals(Policy.defaults(), PolicyLoader.fromEnvironment(env));
-            assertTrue(PolicyLoader.RUNTIME_VARIABLES.containsAll(List.of("GUARDRAIL_TOPIC_ARN", "GUARDRAIL_STATE_TABLE",
-                    "GUARDRAIL_SELF_ROLE_ARNS", "GUARDRAIL_DRY_RUN")));
+            assertEquals(Policy.defaults(), PolicyLoader.fromEnvironment(env, Set.of("GUARDRAIL_TOPIC_ARN", "GUARDRAIL_DRY_RUN")));
+            PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.fromEnvironment(env,
+                    Set.of("GUARDRAIL_TOPIC_ARN")));
+            assertEquals("GUARDRAIL_DRY_RUN", e.key(), "a variable the caller does not read is unknown");
         }
 
         @ParameterizedTest(name = "{0}={1} -> {2}")
@@ -258,15 +259,16 @@ class PolicyLoaderTest {
                 "GUARDRAIL_TRUSTED_ACCOUNTS                     | 444455556666                                  | GUARDRAIL_TRUSTED_ACCOUNTS",
         })
         void invalidVariableNamesTheVariable(String name, String value, String key) {
-            PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.fromEnvironment(Map.of(name, value)));
+            PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.fromEnvironment(Map.of(name, value), Set.of()));
             assertEquals(key, e.key(), e::getMessage);
         }
 
         @Test
         void unknownVariableMessageListsTheValidOnes() {
-            PolicyException e = assertThrows(PolicyException.class,
-                    () -> PolicyLoader.fromEnvironment(Map.of("GUARDRAIL_TOPIC", "arn:aws:sns:us-east-1:111122223333:t")));
+            PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.fromEnvironment(
+                    Map.of("GUARDRAIL_TOPIC", "arn:aws:sns:us-east-1:111122223333:t"), Set.of("GUARDRAIL_TOPIC_ARN")));
             assertTrue(e.getMessage().contains("GUARDRAIL_TOPIC_ARN"), e.getMessage());
+            assertTrue(e.getMessage().contains("GUARDRAIL_MODE"), e.getMessage());
         }
     }
 }

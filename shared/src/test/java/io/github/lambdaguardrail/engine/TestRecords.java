@@ -246,6 +246,12 @@ final class TestRecords {
         return new GuardrailEngine(policy, selfRoles).evaluate(watched(record), facts);
     }
 
+    /** The header of a look at live state, as a sweep would name it. */
+    static RecordHeader look(String account, String region) {
+        return new RecordHeader("look", "Look", "2026-11-25T03:00:00Z", account, region,
+                new Actor("lambda-guardrail-test", "Look", Optional.empty(), Optional.empty()));
+    }
+
     static Policy policy(String json) {
         return PolicyLoader.fromJson(readTree(json));
     }

@@ -1,42 +1,81 @@
 package io.github.lambdaguardrail.guard;
 
-import java.time.Duration;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * The SDK clients, built once per container: the light URL-connection HTTP client, standard
- * retry mode set explicitly (backoff with jitter on throttling and 5xx), and bounded timeouts so
- * a hung call fails within the function's timeout. Region, credentials and endpoint come from the
- * SDK's standard chain ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL}, ...).
+ * The one factory of SDK clients, for the guards, the sweep, the command line and the tests:
+ * the light URL-connection HTTP client, a retry strategy set explicitly and bounded timeouts,
+ * as {@link ClientSettings} say. As a record, the clients of a guard, built once per container.
  */
 public record AwsClients(LambdaClient lambda, SnsClient sns, DynamoDbClient dynamo) implements AutoCloseable {
 
-    static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
-
+    /** A guard's clients with {@link ClientSettings#DEFAULT}. */
     public static AwsClients fromEnvironment() {
-        SdkHttpClient http = UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(2)).socketTimeout(ATTEMPT_TIMEOUT).build();
-        ClientOverrideConfiguration overrides = overrides();
-        return new AwsClients(
-                LambdaClient.builder().httpClient(http).overrideConfiguration(overrides).build(),
-                SnsClient.builder().httpClient(http).overrideConfiguration(overrides).build(),
-                DynamoDbClient.builder().httpClient(http).overrideConfiguration(overrides).build());
+        return create(ClientSettings.DEFAULT);
     }
 
-    /** Standard retries and timeouts, shared by every client (tests use it for their clients too). */
-    public static ClientOverrideConfiguration overrides() {
-        return ClientOverrideConfiguration.builder()
-                .retryStrategy(RetryMode.STANDARD)
-                .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
-                .apiCallTimeout(CALL_TIMEOUT)
-                .build();
+    /** The three clients of a guard, sharing one HTTP client. */
+    public static AwsClients create(ClientSettings settings) {
+        SdkHttpClient http = http(settings).build();
+        return new AwsClients(
+                configure(LambdaClient.builder(), settings).httpClient(http).build(),
+                configure(SnsClient.builder(), settings).httpClient(http).build(),
+                configure(DynamoDbClient.builder(), settings).httpClient(http).build());
+    }
+
+    public static LambdaClient lambda(ClientSettings settings) {
+        return build(LambdaClient.builder(), settings);
+    }
+
+    public static SnsClient sns(ClientSettings settings) {
+        return build(SnsClient.builder(), settings);
+    }
+
+    public static DynamoDbClient dynamo(ClientSettings settings) {
+        return build(DynamoDbClient.builder(), settings);
+    }
+
+    /** Any service's client (tests build IAM and SQS clients this way), with an HTTP client of its own. */
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder,
+                                                                                              ClientSettings settings) {
+        return configure(builder, settings).httpClientBuilder(http(settings)).build();
+    }
+
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder,
+                                                                                                   ClientSettings settings) {
+        settings.region().ifPresent(builder::region);
+        settings.endpoint().ifPresent(builder::endpointOverride);
+        settings.credentials().ifPresent(builder::credentialsProvider);
+        return builder.overrideConfiguration(overrides(settings));
+    }
+
+    private static UrlConnectionHttpClient.Builder http(ClientSettings settings) {
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(ClientSettings.CONNECTION_TIMEOUT).socketTimeout(settings.socketTimeout());
+    }
+
+    private static ClientOverrideConfiguration overrides(ClientSettings settings) {
+        ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder()
+                .apiCallAttemptTimeout(settings.attemptTimeout())
+                .apiCallTimeout(settings.callTimeout());
+        settings.retries().ifPresentOrElse(r -> overrides.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(r.maxAttempts())
+                        .backoffStrategy(BackoffStrategy.exponentialDelay(r.baseDelay(), r.maxDelay()))
+                        .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(r.throttlingBaseDelay(), r.maxDelay()))
+                        .build()),
+                () -> overrides.retryStrategy(RetryMode.STANDARD));
+        settings.interceptors().forEach(overrides::addExecutionInterceptor);
+        return overrides.build();
     }
 
     @Override

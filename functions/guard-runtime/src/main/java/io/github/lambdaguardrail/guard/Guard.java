@@ -5,13 +5,13 @@ import io.github.lambdaguardrail.engine.Action;
 import io.github.lambdaguardrail.engine.CloudTrailReader;
 import io.github.lambdaguardrail.engine.Decision;
 import io.github.lambdaguardrail.engine.FunctionFacts;
+import io.github.lambdaguardrail.engine.FunctionRef;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.LambdaChange;
 import io.github.lambdaguardrail.engine.LambdaEvent;
 import io.github.lambdaguardrail.engine.LiveFunction;
 import io.github.lambdaguardrail.engine.ParsedRecord;
 import io.github.lambdaguardrail.engine.RuleId;
-import io.github.lambdaguardrail.engine.RuleStatus;
 import io.github.lambdaguardrail.engine.UnreadableInputException;
 import io.github.lambdaguardrail.engine.Verdict;
 import io.github.lambdaguardrail.engine.VerdictJson;
@@ -89,7 +89,7 @@ public final class Guard {
     public static Guard create(GuardConfig config, List<WatchedApi> apis, AwsClients aws, JsonLog log) {
         StateStore state = new DynamoDbStateStore(aws.dynamo(), config.stateTable());
         return new Guard(config, apis, new LambdaRemediator(aws.lambda()), new SnsNotifier(aws.sns(), config.topicArn()),
-                state, new LambdaFunctionFacts(aws.lambda(), state), log);
+                state, new LambdaFunctionFacts(new FunctionReader(aws.lambda()), state), log);
     }
 
     /** Handles one invocation's payload (an EventBridge event; any CloudTrail form is accepted). */
@@ -398,52 +398,28 @@ public final class Guard {
      * one.
      */
     private void rememberIfKnownGood(LambdaEvent event, Verdict verdict) {
-        switch (event.change()) {
-            case LambdaChange.FunctionConfigured configured when configured.resultingVpc().isAttached() ->
-                    rememberIfKnownGood(event, configured, verdict);
-            case LambdaChange.FunctionConfigured configured -> {
-                // outside a VPC: nothing to restore
-            }
-            case LambdaChange.PermissionGranted granted -> {
-                // not a VPC config
-            }
-            case LambdaChange.ResourcePolicyReplaced replaced -> {
-                // not a VPC config
-            }
-            case LambdaChange.FunctionUrlConfigured url -> {
-                // not a VPC config
-            }
-            case LambdaChange.TagsChanged tags -> {
-                // not a VPC config
-            }
-        }
-    }
-
-    private void rememberIfKnownGood(LambdaEvent event, LambdaChange.FunctionConfigured configured, Verdict verdict) {
-        boolean compliant = verdict.results().stream()
-                .filter(r -> r.rule() == RuleId.LAMBDA_NOT_IN_VPC || r.rule() == RuleId.LAMBDA_VPC_NOT_ALLOWED)
-                .allMatch(r -> r.status() == RuleStatus.PASS);
-        if (!compliant || !verdict.findings().isEmpty()) {
+        Optional<VpcConfig> set = GuardrailEngine.knownGoodVpc(event.change(), verdict);
+        if (set.isEmpty()) {
             return;
         }
-        Optional<VpcConfig> live = switch (facts.live(configured.function())) {
+        FunctionRef function = event.change().function();
+        Optional<VpcConfig> live = switch (facts.live(function)) {
             case LiveFunction.Found found -> Optional.of(found.vpc());
             case LiveFunction.Missing missing -> Optional.empty();
         };
-        if (live.filter(vpc -> vpc.sameAttachment(configured.resultingVpc())).isPresent()) {
-            state.rememberKnownGoodVpc(configured.function().arn(), live.get());
+        if (live.filter(vpc -> vpc.sameAttachment(set.get())).isPresent()) {
+            state.rememberKnownGoodVpc(function.arn(), live.get());
         } else {
             log.info("known-good VPC config not remembered: the function no longer has the config the event set",
-                    f -> f.put("eventId", event.header().eventId()).put("functionArn", configured.function().arn()));
+                    f -> f.put("eventId", event.header().eventId()).put("functionArn", function.arn()));
         }
     }
 
     private void logVerdict(Verdict verdict) {
         log.info("verdict", f -> {
-            ObjectNode json = VerdictJson.toJson(verdict);
             ids(f, verdict);
             verdict.note().ifPresent(n -> f.put("note", n));
-            f.set("findings", json.get("findings"));
+            f.set("findings", VerdictJson.findings(verdict.findings()));
         });
     }
 

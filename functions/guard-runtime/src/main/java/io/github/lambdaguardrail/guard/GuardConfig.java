@@ -4,9 +4,11 @@ import io.github.lambdaguardrail.engine.Policy;
 import io.github.lambdaguardrail.engine.PolicyException;
 import io.github.lambdaguardrail.engine.PolicyLoader;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +25,14 @@ import java.util.regex.Pattern;
 public record GuardConfig(Policy policy, String topicArn, String stateTable, List<String> selfRoleArns, boolean dryRun,
                           Optional<String> functionName) {
 
+    static final String TOPIC_ARN_VARIABLE = "GUARDRAIL_TOPIC_ARN";
+    static final String STATE_TABLE_VARIABLE = "GUARDRAIL_STATE_TABLE";
+    static final String SELF_ROLE_ARNS_VARIABLE = "GUARDRAIL_SELF_ROLE_ARNS";
+    static final String DRY_RUN_VARIABLE = "GUARDRAIL_DRY_RUN";
+    /** The guards' own variables, beside the policy's {@code GUARDRAIL_*} ones. */
+    static final Set<String> VARIABLES = Set.of(TOPIC_ARN_VARIABLE, STATE_TABLE_VARIABLE, SELF_ROLE_ARNS_VARIABLE,
+            DRY_RUN_VARIABLE);
+
     private static final Pattern TOPIC_ARN = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.-]{1,256}");
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
@@ -32,19 +42,29 @@ public record GuardConfig(Policy policy, String topicArn, String stateTable, Lis
     }
 
     public static GuardConfig fromEnvironment(Map<String, String> env) {
-        Policy policy = PolicyLoader.fromEnvironment(env);
-        String topic = required(env, "GUARDRAIL_TOPIC_ARN", TOPIC_ARN, "an SNS topic ARN");
-        String table = required(env, "GUARDRAIL_STATE_TABLE", TABLE_NAME, "a DynamoDB table name");
-        String roles = env.getOrDefault("GUARDRAIL_SELF_ROLE_ARNS", "");
+        return fromEnvironment(env, Set.of());
+    }
+
+    /**
+     * @param functionVariables the variables of one function beyond the guards' (the sweep's rate
+     *                          limit), which the caller reads itself
+     */
+    public static GuardConfig fromEnvironment(Map<String, String> env, Set<String> functionVariables) {
+        Set<String> own = new HashSet<>(VARIABLES);
+        own.addAll(functionVariables);
+        Policy policy = PolicyLoader.fromEnvironment(env, own);
+        String topic = required(env, TOPIC_ARN_VARIABLE, TOPIC_ARN, "an SNS topic ARN");
+        String table = required(env, STATE_TABLE_VARIABLE, TABLE_NAME, "a DynamoDB table name");
+        String roles = env.getOrDefault(SELF_ROLE_ARNS_VARIABLE, "");
         List<String> selfRoles = Arrays.stream(roles.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         for (String role : selfRoles) {
             if (!ROLE_ARN.matcher(role).matches()) {
-                throw new PolicyException("GUARDRAIL_SELF_ROLE_ARNS", "'" + role + "' is not an IAM role ARN");
+                throw new PolicyException(SELF_ROLE_ARNS_VARIABLE, "'" + role + "' is not an IAM role ARN");
             }
         }
-        String dryRun = env.getOrDefault("GUARDRAIL_DRY_RUN", "false").trim();
+        String dryRun = env.getOrDefault(DRY_RUN_VARIABLE, "false").trim();
         if (!dryRun.equals("true") && !dryRun.equals("false") && !dryRun.isEmpty()) {
-            throw new PolicyException("GUARDRAIL_DRY_RUN", "'" + dryRun + "' is not true or false");
+            throw new PolicyException(DRY_RUN_VARIABLE, "'" + dryRun + "' is not true or false");
         }
         Optional<String> function = Optional.ofNullable(env.get("AWS_LAMBDA_FUNCTION_NAME")).map(String::trim)
                 .filter(name -> !name.isEmpty());

@@ -24,17 +24,6 @@ public final class GuardPermissions {
             "lambda:GetFunction", "lambda:ListTags",
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
 
-    /**
-     * The sweep ({@code io.github.lambdaguardrail.guard.sweep}): what {@code SdkFunctionInventory}
-     * reads, the known-good VPC configs it refreshes and the one summary it publishes. Read-only
-     * on Lambda: the sweep reports, it never changes a function.
-     */
-    public static final Set<String> SWEEP = Set.of(
-            "lambda:ListFunctions", "lambda:GetFunction", "lambda:ListTags", "lambda:ListAliases", "lambda:ListVersionsByFunction",
-            "lambda:GetPolicy", "lambda:ListFunctionUrlConfigs",
-            "dynamodb:PutItem",
-            "sns:Publish");
-
     private GuardPermissions() {
     }
 

@@ -2,6 +2,8 @@ package io.github.lambdaguardrail.guard;
 
 import io.github.lambdaguardrail.engine.Action;
 import io.github.lambdaguardrail.engine.FunctionRef;
+import io.github.lambdaguardrail.engine.FunctionTags;
+import io.github.lambdaguardrail.engine.LiveFunction;
 import io.github.lambdaguardrail.engine.LivePolicy;
 import io.github.lambdaguardrail.engine.PolicyStatement;
 import io.github.lambdaguardrail.engine.ResourcePolicy;
@@ -14,8 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
-import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.PreconditionFailedException;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 
@@ -39,6 +39,7 @@ public final class LambdaRemediator implements Remediator {
     private static final String FAILED = "Failed";
 
     private final LambdaClient lambda;
+    private final FunctionReader reader;
     private final Duration updateWait;
     private final Duration updatePoll;
 
@@ -49,6 +50,7 @@ public final class LambdaRemediator implements Remediator {
     /** With another wait for a restore to finish (tests). */
     public LambdaRemediator(LambdaClient lambda, Duration updateWait, Duration updatePoll) {
         this.lambda = lambda;
+        this.reader = new FunctionReader(lambda);
         this.updateWait = updateWait;
         this.updatePoll = updatePoll;
     }
@@ -102,7 +104,7 @@ public final class LambdaRemediator implements Remediator {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (revision.isEmpty()) {
                 LivePolicy.Found live;
-                switch (LambdaFunctionFacts.policy(lambda, function)) {
+                switch (reader.policy(function)) {
                     case LivePolicy.Missing missing -> {
                         return Removal.ALREADY_GONE;
                     }
@@ -139,30 +141,27 @@ public final class LambdaRemediator implements Remediator {
     @Override
     public ActionOutcome quarantine(Action.Quarantine action, String eventId) {
         FunctionRef function = action.function();
-        GetFunctionResponse current;
-        try {
-            current = lambda.getFunction(b -> b.functionName(function.arn()));
-        } catch (ResourceNotFoundException e) {
+        Optional<FunctionReader.Snapshot> found = reader.function(function.arn());
+        if (found.isEmpty()) {
             return ActionOutcome.of(action.type(), ActionOutcome.Status.ALREADY_DONE, "function no longer exists");
         }
-        VpcConfig live = LambdaFunctionFacts.vpc(current.configuration() == null ? null : current.configuration().vpcConfig());
+        FunctionReader.Snapshot current = found.get();
+        VpcConfig live = current.live().vpc();
         if (!live.sameAttachment(action.expectedVpc())) {
             return ActionOutcome.of(action.type(), ActionOutcome.Status.LEFT_ALONE, "the live VPC config (" + live.describe()
                     + ") is no longer what the event set (" + action.expectedVpc().describe() + "): the function changed"
                     + " after the event; left alone");
         }
-        if (current.tagsError() != null) {
+        if (current.tags() instanceof FunctionTags.Unreadable unreadable) {
             // Without its tags the guard cannot see a previous quarantine and would record its own 0.
-            throw new IllegalStateException("cannot read the tags of " + function.arn() + ": "
-                    + current.tagsError().errorCode() + " (the role needs lambda:ListTags)");
+            return ActionOutcome.failed(action.type(), "the function's tags could not be read (" + unreadable.reason()
+                    + "): the function was left alone");
         }
-        Map<String, String> tags = current.tags() == null ? Map.of() : current.tags();
+        Map<String, String> tags = current.tags() instanceof FunctionTags.Read read ? read.tags() : Map.of();
         // A retry or duplicate must not record the guard's own 0 as the previous concurrency.
         String previous = tags.getOrDefault(TAG_PREVIOUS_CONCURRENCY,
-                Optional.ofNullable(current.concurrency()).map(c -> c.reservedConcurrentExecutions())
-                        .map(String::valueOf).orElse(UNRESERVED));
-        Integer reserved = current.concurrency() == null ? null : current.concurrency().reservedConcurrentExecutions();
-        boolean alreadyQuarantined = tags.containsKey(TAG_QUARANTINE) && reserved != null && reserved == 0;
+                current.reservedConcurrency().map(String::valueOf).orElse(UNRESERVED));
+        boolean alreadyQuarantined = tags.containsKey(TAG_QUARANTINE) && current.reservedConcurrency().orElse(-1) == 0;
         if (!UNRESERVED.equals(previous) && !previous.matches("\\d{1,9}")) {
             // Someone else wrote this tag: quarantining now would lose the concurrency to restore.
             return ActionOutcome.failed(action.type(), "tag " + TAG_PREVIOUS_CONCURRENCY + " holds '" + truncate(previous)
@@ -201,21 +200,21 @@ public final class LambdaRemediator implements Remediator {
         boolean written = false;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS && !written; attempt++) {
             if (revision.isEmpty()) {
-                Optional<FunctionConfiguration> current = configuration(function);
+                Optional<LiveFunction.Found> current = reader.function(function.arn()).map(FunctionReader.Snapshot::live);
                 if (current.isEmpty()) {
                     return ActionOutcome.of(action.type(), ActionOutcome.Status.ALREADY_DONE, "function no longer exists");
                 }
-                VpcConfig live = LambdaFunctionFacts.vpc(current.get().vpcConfig());
+                VpcConfig live = current.get().vpc();
                 if (!live.sameAttachment(action.replaced())) {
                     return ActionOutcome.of(action.type(), ActionOutcome.Status.LEFT_ALONE, "the live VPC config ("
                             + live.describe() + ") is no longer what the event set (" + action.replaced().describe()
                             + "): the function changed after the event; left alone");
                 }
-                if (current.get().revisionId() == null) {
+                if (current.get().revisionId().isEmpty()) {
                     return ActionOutcome.of(action.type(), ActionOutcome.Status.LEFT_ALONE,
                             "GetFunction shows no RevisionId, so the restore cannot be guarded; left alone");
                 }
-                revision = Optional.of(current.get().revisionId());
+                revision = current.get().revisionId();
             }
             String guard = revision.get();
             try {
@@ -248,19 +247,18 @@ public final class LambdaRemediator implements Remediator {
         String restored = "restored " + good.describe() + ", Ipv6AllowedForDualStack " + good.ipv6AllowedForDualStack();
         long deadline = System.nanoTime() + updateWait.toNanos();
         while (true) {
-            Optional<FunctionConfiguration> current = configuration(action.function());
+            Optional<FunctionReader.Snapshot> current = reader.function(action.function().arn());
             if (current.isEmpty()) {
                 return ActionOutcome.of(action.type(), ActionOutcome.Status.ALREADY_DONE, "function no longer exists");
             }
-            String status = current.get().lastUpdateStatusAsString();
+            String status = current.get().live().lastUpdateStatus();
             if (SUCCESSFUL.equals(status)) {
                 return new ActionOutcome(action.type(), ActionOutcome.Status.DONE, restored + "; LastUpdateStatus Successful",
                         undo);
             }
             if (FAILED.equals(status)) {
                 return ActionOutcome.failed(action.type(), "the restore was written, but Lambda reports LastUpdateStatus Failed ("
-                        + current.get().lastUpdateStatusReasonCodeAsString() + ": " + current.get().lastUpdateStatusReason()
-                        + "): the function keeps " + action.replaced().describe());
+                        + current.get().lastUpdateFailure() + "): the function keeps " + action.replaced().describe());
             }
             if (System.nanoTime() >= deadline) {
                 return new ActionOutcome(action.type(), ActionOutcome.Status.FAILED, "the restore was written, but Lambda had not"
@@ -269,10 +267,6 @@ public final class LambdaRemediator implements Remediator {
             }
             sleep(updatePoll);
         }
-    }
-
-    private Optional<FunctionConfiguration> configuration(FunctionRef function) {
-        return LambdaFunctionFacts.getFunction(lambda, function).map(GetFunctionResponse::configuration);
     }
 
     private static void sleep(Duration pause) {

@@ -6,27 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.lambdaguardrail.guard.moto.MotoServer;
+import io.github.lambdaguardrail.guard.moto.MotoWorld;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The claim of an event in {@link DynamoDbStateStore}, against moto's DynamoDB: it is held as long
@@ -39,26 +29,11 @@ class StateStoreMotoTest {
     private static final Instant T0 = Instant.parse("2026-03-13T18:10:00Z");
     private static final String EVENT = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
-    private DynamoDbClient dynamo;
-    private String table;
+    @RegisterExtension
+    static final MotoWorld moto = new MotoWorld();
 
-    @BeforeEach
-    void createTable() {
-        MotoServer.require();
-        dynamo = DynamoDbClient.builder().endpointOverride(MotoServer.ENDPOINT).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClient(UrlConnectionHttpClient.builder().build()).build();
-        table = "guard-state-" + UUID.randomUUID().toString().substring(0, 8);
-        dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
-    }
-
-    @AfterEach
-    void deleteTable() {
-        dynamo.deleteTable(b -> b.tableName(table));
-        dynamo.close();
-    }
+    private final DynamoDbClient dynamo = moto.dynamo();
+    private final String table = moto.createStateTable("guard-state-" + UUID.randomUUID().toString().substring(0, 8));
 
     /** The store as an invocation running at {@code at} sees it. */
     private DynamoDbStateStore at(Instant at) {

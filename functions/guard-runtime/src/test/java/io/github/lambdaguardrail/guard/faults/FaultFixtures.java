@@ -25,6 +25,7 @@ import io.github.lambdaguardrail.engine.FunctionFacts;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.Verdict;
 import io.github.lambdaguardrail.guard.AwsClients;
+import io.github.lambdaguardrail.guard.ClientSettings;
 import io.github.lambdaguardrail.guard.GuardConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -50,17 +51,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * What the fault tests share: one WireMock server on 127.0.0.1 standing in for the Lambda, SNS
  * and DynamoDB endpoints, the real SDK v2 clients pointed at it (URL-connection HTTP client,
- * {@link AwsClients#overrides()}: standard retry mode and the production timeouts), the sample
+ * {@link ClientSettings#DEFAULT}: standard retry mode and the production timeouts), the sample
  * events of {@code events/}, the fixtures of {@code src/test/resources/faults/} (origins in its
  * README) and a guard configuration in rollback mode.
  */
@@ -99,46 +95,25 @@ final class FaultFixtures {
 
     // ---- SDK clients ----------------------------------------------------------------------
 
-    /** Real clients on the production override configuration. */
+    /** Real clients on the production settings, pointed at WireMock. */
     static AwsClients clients(WireMockExtension wm) {
-        return clients(wm, AwsClients.overrides());
+        return AwsClients.create(settings(wm));
     }
 
-    static AwsClients clients(WireMockExtension wm, ClientOverrideConfiguration overrides) {
-        return new AwsClients(lambda(wm, overrides), sns(wm, overrides), dynamo(wm, overrides));
+    /** The production client settings ({@link ClientSettings#DEFAULT}), pointed at WireMock. */
+    static ClientSettings settings(WireMockExtension wm) {
+        return ClientSettings.DEFAULT.withEndpoint(URI.create(wm.baseUrl())).withRegion(Region.US_EAST_1)
+                .withCredentials(CREDENTIALS);
     }
 
     /**
-     * The production override configuration with a 500 ms attempt timeout instead of
-     * {@code AwsClients.ATTEMPT_TIMEOUT} (5 s) and a 2 s call timeout instead of 20 s (the same
-     * 1:4 ratio), so timeout tests take a second or two instead of fifteen. Retry mode is unchanged
-     * (standard).
+     * The production settings with a 500 ms attempt timeout instead of 5 s and a 2 s call timeout
+     * instead of 20 s (the same 1:4 ratio), so timeout tests take a second or two instead of
+     * fifteen. Retries are unchanged (standard).
      */
-    static ClientOverrideConfiguration shortTimeouts() {
-        return AwsClients.overrides().toBuilder()
-                .apiCallAttemptTimeout(Duration.ofMillis(500))
-                .apiCallTimeout(Duration.ofSeconds(2))
-                .build();
-    }
-
-    static LambdaClient lambda(WireMockExtension wm, ClientOverrideConfiguration overrides) {
-        return LambdaClient.builder().endpointOverride(URI.create(wm.baseUrl())).region(Region.US_EAST_1)
-                .credentialsProvider(CREDENTIALS).httpClientBuilder(http()).overrideConfiguration(overrides).build();
-    }
-
-    static SnsClient sns(WireMockExtension wm, ClientOverrideConfiguration overrides) {
-        return SnsClient.builder().endpointOverride(URI.create(wm.baseUrl())).region(Region.US_EAST_1)
-                .credentialsProvider(CREDENTIALS).httpClientBuilder(http()).overrideConfiguration(overrides).build();
-    }
-
-    static DynamoDbClient dynamo(WireMockExtension wm, ClientOverrideConfiguration overrides) {
-        return DynamoDbClient.builder().endpointOverride(URI.create(wm.baseUrl())).region(Region.US_EAST_1)
-                .credentialsProvider(CREDENTIALS).httpClientBuilder(http()).overrideConfiguration(overrides).build();
-    }
-
-    /** The same HTTP client settings as {@code AwsClients.fromEnvironment()}. */
-    private static UrlConnectionHttpClient.Builder http() {
-        return UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2)).socketTimeout(Duration.ofSeconds(5));
+    static ClientSettings shortTimeouts(WireMockExtension wm) {
+        ClientSettings production = settings(wm);
+        return production.withTimeouts(production.socketTimeout(), Duration.ofMillis(500), Duration.ofSeconds(2));
     }
 
     // ---- events -----------------------------------------------------------------------------

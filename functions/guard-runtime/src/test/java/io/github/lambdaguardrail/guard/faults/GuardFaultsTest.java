@@ -393,6 +393,62 @@ class GuardFaultsTest {
         assertRollbackFailed(onlyAlert(), "QUARANTINE: FAILED - tag guardrail:previous-concurrency holds 'none'");
     }
 
+    /**
+     * GetFunction of a function outside a VPC as Lambda answers a caller without
+     * {@code lambda:ListTags}: {@code TagsError} instead of {@code Tags}.
+     */
+    private static String scraperWithUnreadableTags() {
+        return getFunction(body -> {
+            ((ObjectNode) body.get("Configuration")).remove("VpcConfig");
+            body.remove("Tags");
+            body.putObject("TagsError").put("ErrorCode", "AccessDeniedException")
+                    .put("Message", "User is not authorized to perform: lambda:ListTags");
+        });
+    }
+
+    /** Exemptions by tag unknown: the finding is reported, the quarantine withheld, and the alert says why. */
+    @Test
+    void reportsTheFindingAndWithholdsTheQuarantineWhenGetFunctionCannotReadTheTags() {
+        stubScraperStillOutsideAVpc();
+        aws.stubFor(get(urlPathMatching(functionPath(SCRAPER))).willReturn(lambdaJson(scraperWithUnreadableTags())));
+
+        GuardReport report = assertDoesNotThrow(() -> vpcGuard().handle(payload(event(CREATE_EVENT))));
+
+        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", RECORD_ALERT, "Publish", COMPLETE), calls(),
+                "no TagResource, no PutFunctionConcurrency");
+        assertEquals(1, report.findings(), report.toString());
+        assertEquals(0, report.exempted());
+        Published alert = onlyAlert();
+        assertEquals("NOTIFY", alert.decision());
+        JsonNode finding = alert.document().path("findings").get(0);
+        assertEquals("LAMBDA_NOT_IN_VPC", finding.path("ruleId").asText());
+        assertTrue(finding.path("exemption").isMissingNode(), finding.toString());
+        assertEquals("rollback withheld: the function's tags could not be read (AccessDeniedException from GetFunction (the"
+                + " caller needs lambda:ListTags)), so what its tag guardrail:exempt exempts is unknown: notify only",
+                alert.document().path("note").asText());
+        assertTrue(alert.text().contains("Nothing was changed (notify only). rollback withheld: the function's tags could"
+                + " not be read"), alert.text());
+    }
+
+    /** The tags become unreadable between the guard's read and the quarantine's: nothing is written, the alert says why. */
+    @Test
+    void quarantineFailsWithoutWritingWhenItsOwnReadCannotSeeTheTags() {
+        stubScraperStillOutsideAVpc();
+        aws.stubFor(get(urlPathMatching(functionPath(SCRAPER))).inScenario("tags").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(lambdaJson(getFunction(body -> ((ObjectNode) body.get("Configuration")).remove("VpcConfig"))))
+                .willSetStateTo("denied"));
+        aws.stubFor(get(urlPathMatching(functionPath(SCRAPER))).inScenario("tags").whenScenarioStateIs("denied")
+                .willReturn(lambdaJson(scraperWithUnreadableTags())));
+
+        GuardReport report = assertDoesNotThrow(() -> vpcGuard().handle(payload(event(CREATE_EVENT))));
+
+        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "GetFunction", RECORD_ALERT, "Publish", COMPLETE), calls(),
+                "no TagResource, no PutFunctionConcurrency");
+        assertEquals(1, report.actionFailures(), report.toString());
+        assertRollbackFailed(onlyAlert(), "QUARANTINE: FAILED - the function's tags could not be read (AccessDeniedException"
+                + " from GetFunction (the caller needs lambda:ListTags)): the function was left alone");
+    }
+
     /** The recorded GetFunction response, changed by {@code change}. */
     private static String getFunction(java.util.function.Consumer<ObjectNode> change) {
         try {

@@ -36,7 +36,7 @@ class SnsNotifierFaultsTest {
 
     @BeforeEach
     void client() {
-        sns = FaultFixtures.sns(aws, AwsClients.overrides());
+        sns = AwsClients.sns(FaultFixtures.settings(aws));
         notifier = new SnsNotifier(sns, FaultFixtures.TOPIC_ARN);
     }
 

@@ -12,9 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Each rollback, carried out by the remediator against moto, calls exactly the IAM actions its
@@ -22,23 +21,16 @@ import org.junit.jupiter.api.Test;
  * the reads that verify the live state included; the declared actions it does not call are those
  * AWS checks on the guard's behalf.
  */
+@ExtendWith(MotoWorld.class)
 class ActionPermissionsMotoTest {
 
     private static final List<String> SUBNETS = List.of("subnet-0a1b2c3d4e5f60011");
     private static final List<String> SECURITY_GROUPS = List.of("sg-0a1b2c3d4e5f60021");
 
-    private MotoAccount moto;
+    private final MotoAccount moto;
 
-    @BeforeEach
-    void openAccount() {
-        moto = MotoAccount.open();
-    }
-
-    @AfterEach
-    void closeAccount() {
-        if (moto != null) {
-            moto.close();
-        }
+    ActionPermissionsMotoTest(MotoAccount moto) {
+        this.moto = moto;
     }
 
     private static FunctionRef function(String name) {

@@ -10,7 +10,6 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.lambdaguardrail.engine.WatchedApi;
 import io.github.lambdaguardrail.guard.GuardFunction;
 import io.github.lambdaguardrail.guard.GuardReport;
 import io.github.lambdaguardrail.guard.JsonLog;
@@ -23,9 +22,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.lambda.model.GetFunctionRequest;
 import software.amazon.awssdk.services.lambda.model.RemovePermissionRequest;
@@ -35,21 +33,13 @@ import software.amazon.awssdk.services.lambda.model.RemovePermissionRequest;
  * margin, and only the invocation holding it completes it: against moto's DynamoDB, through the
  * guard function as Lambda runs it.
  */
+@ExtendWith(MotoWorld.class)
 class ClaimLeaseMotoTest {
 
-    private MotoAccount moto;
+    private final MotoAccount moto;
 
-    @BeforeEach
-    void openAccount() {
-        moto = MotoAccount.open();
-    }
-
-    @AfterEach
-    void closeAccount() {
-        if (moto != null) {
-            moto.assertGuardCallsGranted(WatchedApi.resourcePolicy());
-            moto.close();
-        }
+    ClaimLeaseMotoTest(MotoAccount moto) {
+        this.moto = moto;
     }
 
     private ObjectNode publicGrant() {
@@ -143,7 +133,7 @@ class ClaimLeaseMotoTest {
             }
 
             public String getInvokedFunctionArn() {
-                return "arn:aws:lambda:us-east-1:" + MotoAccount.ACCOUNT + ":function:permission-guard";
+                return "arn:aws:lambda:us-east-1:" + MotoWorld.ACCOUNT + ":function:permission-guard";
             }
 
             public CognitoIdentity getIdentity() {

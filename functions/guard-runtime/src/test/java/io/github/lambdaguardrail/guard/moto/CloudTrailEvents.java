@@ -83,7 +83,7 @@ final class CloudTrailEvents {
         String session = "guard-" + roleName;
         ObjectNode issuer = (ObjectNode) identity.get("sessionContext").get("sessionIssuer");
         issuer.put("arn", roleArn).put("userName", roleName);
-        identity.put("arn", "arn:aws:sts::" + MotoAccount.ACCOUNT + ":assumed-role/" + roleName + "/" + session);
+        identity.put("arn", "arn:aws:sts::" + MotoWorld.ACCOUNT + ":assumed-role/" + roleName + "/" + session);
         identity.put("principalId", issuer.get("principalId").asText() + ":" + session);
         ObjectNode copy = event.deepCopy();
         ObjectNode detail = (ObjectNode) copy.get("detail");
@@ -115,14 +115,14 @@ final class CloudTrailEvents {
     /** A sample event in moto's account, with fresh ids and the current time. */
     private static ObjectNode template(String file) {
         try {
-            String text = Files.readString(EVENTS.resolve(file)).replace(SAMPLE_ACCOUNT, MotoAccount.ACCOUNT);
+            String text = Files.readString(EVENTS.resolve(file)).replace(SAMPLE_ACCOUNT, MotoWorld.ACCOUNT);
             ObjectNode event = (ObjectNode) SdkJson.JSON.readTree(text);
             String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
             event.put("id", UUID.randomUUID().toString()).put("time", now);
             ObjectNode detail = (ObjectNode) event.get("detail");
             detail.put("eventTime", now).put("eventID", UUID.randomUUID().toString())
-                    .put("requestID", UUID.randomUUID().toString()).put("awsRegion", MotoAccount.REGION);
-            event.put("region", MotoAccount.REGION);
+                    .put("requestID", UUID.randomUUID().toString()).put("awsRegion", MotoWorld.REGION);
+            event.put("region", MotoWorld.REGION);
             return event;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read sample event " + file, e);

@@ -1,7 +1,6 @@
 package io.github.lambdaguardrail.guard.moto;
 
-import io.github.lambdaguardrail.engine.WatchedApi;
-import static io.github.lambdaguardrail.guard.moto.MotoAccount.ACCOUNT;
+import static io.github.lambdaguardrail.guard.moto.MotoWorld.ACCOUNT;
 import static io.github.lambdaguardrail.guard.moto.MotoAccount.deliver;
 import static io.github.lambdaguardrail.guard.moto.MotoAccount.functionArn;
 import static io.github.lambdaguardrail.guard.moto.PermissionRollbackMotoTest.single;
@@ -15,9 +14,8 @@ import io.github.lambdaguardrail.guard.GuardReport;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.lambda.model.AddPermissionRequest;
@@ -36,24 +34,16 @@ import software.amazon.awssdk.services.lambda.model.RemovePermissionRequest;
  * conditions AWS stores (see {@link MotoRendering}, which the clients use to read them as AWS
  * renders them, and the first test, which shows moto still needs it).
  */
+@ExtendWith(MotoWorld.class)
 class FunctionUrlPairMotoTest {
 
     private static final String URL_HALF = "FunctionURLAllowPublicAccess";
     private static final String INVOKE_HALF = "FunctionURLAllowInvokeAction";
 
-    private MotoAccount moto;
+    private final MotoAccount moto;
 
-    @BeforeEach
-    void openAccount() {
-        moto = MotoAccount.open();
-    }
-
-    @AfterEach
-    void closeAccount() {
-        if (moto != null) {
-            moto.assertGuardCallsGranted(WatchedApi.resourcePolicy());
-            moto.close();
-        }
+    FunctionUrlPairMotoTest(MotoAccount moto) {
+        this.moto = moto;
     }
 
     @Test

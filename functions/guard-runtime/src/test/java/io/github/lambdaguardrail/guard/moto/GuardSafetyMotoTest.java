@@ -21,9 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.services.lambda.model.PutFunctionConcurrencyRequest;
 import software.amazon.awssdk.services.lambda.model.RemovePermissionRequest;
@@ -34,20 +33,13 @@ import software.amazon.awssdk.services.sns.model.PublishRequest;
  * What keeps the guard safe to run: idempotency under duplicate and concurrent delivery, never
  * acting on its own changes, dry run, notify mode and exemptions.
  */
+@ExtendWith(MotoWorld.class)
 class GuardSafetyMotoTest {
 
-    private MotoAccount moto;
+    private final MotoAccount moto;
 
-    @BeforeEach
-    void openAccount() {
-        moto = MotoAccount.open();
-    }
-
-    @AfterEach
-    void closeAccount() {
-        if (moto != null) {
-            moto.close();
-        }
+    GuardSafetyMotoTest(MotoAccount moto) {
+        this.moto = moto;
     }
 
     @Test

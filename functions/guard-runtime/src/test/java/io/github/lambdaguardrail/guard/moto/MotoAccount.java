@@ -18,13 +18,8 @@ import io.github.lambdaguardrail.guard.JsonLog;
 import io.github.lambdaguardrail.guard.LambdaRemediator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,25 +30,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.AddPermissionRequest;
 import software.amazon.awssdk.services.lambda.model.AddPermissionResponse;
@@ -70,32 +49,22 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * One test's world in moto server, reached through the real SDK v2 clients: an IAM role for its
- * functions and one for the guard itself, the guard's DynamoDB state table (TTL on
- * {@code expiresAt}), the alert topic with an SQS queue subscribed (raw delivery off, so the SNS
- * envelope with the message attributes arrives), and the functions the test creates. Every name
- * carries a random suffix, so tests never see each other's resources; {@link #close()} deletes
- * them.
+ * One test's guard world in moto server ({@link MotoWorld} makes one per test that asks for it,
+ * and resets moto after), reached through the real SDK v2 clients: an IAM role for its functions
+ * and one for the guard itself, the guard's DynamoDB state table (TTL on {@code expiresAt}), the
+ * alert topic with an SQS queue subscribed (raw delivery off, so the SNS envelope with the message
+ * attributes arrives), and the functions the test creates. Every name carries a random suffix.
  *
  * <p>Two sets of clients: the test's own, to set up and inspect the world, and the guard's, built
- * into {@link AwsClients} with {@link AwsClients#overrides()}, whose every call is recorded in
- * {@link #guardCalls}. The guard logs to {@link #log()}. Two interceptors make moto answer as AWS
- * does where the guard depends on it: {@link MotoRendering} (function-URL conditions) and
+ * by {@link AwsClients} on the production settings ({@link MotoWorld#SETTINGS}), whose every call
+ * is recorded in {@link #guardCalls} and, after the test, checked against what the guard's role
+ * grants. The guard logs to {@link #log()}. Two interceptors make moto answer as AWS does where
+ * the guard depends on it: {@link MotoRendering} (function-URL conditions) and
  * {@link AtomicConditionalWrites} (DynamoDB conditional writes under concurrency).
  */
-final class MotoAccount implements AutoCloseable {
-
-    /** moto's default account; CloudTrail records must name it to be actionable. */
-    static final String ACCOUNT = "123456789012";
-    static final String REGION = "us-east-1";
-    static final URI ENDPOINT = MotoServer.ENDPOINT;
-
-    private static final String LAMBDA_TRUST = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-            + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
-    private static final byte[] CODE = zip("x.py", "def x(event, context):\n    return event\n");
+public final class MotoAccount {
 
     final String suffix = UUID.randomUUID().toString().substring(0, 8);
 
@@ -106,7 +75,6 @@ final class MotoAccount implements AutoCloseable {
     final SnsClient sns;
     final SqsClient sqs;
     final DynamoDbClient dynamo;
-    final IamClient iam;
     /** Every call the guard makes, in order. */
     final RecordedCalls guardCalls = new RecordedCalls();
 
@@ -117,63 +85,47 @@ final class MotoAccount implements AutoCloseable {
     final String topicArn;
     final String queueUrl;
 
-    private final SdkHttpClient http;
     private final AwsClients guardClients;
+    /** The APIs of every guard this test built: their calls must be granted. */
+    private final Set<WatchedApi> guardApis = new TreeSet<>();
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     private final JsonLog log = new JsonLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8));
-    private final List<String> roles = new ArrayList<>();
-    private final List<String> functions = new ArrayList<>();
+    private int functions;
 
     /** A request the test made and moto's response. */
     record ApiCall<Q, R>(Q request, R response) {
     }
 
-    private MotoAccount() {
-        MotoServer.require();
-        http = UrlConnectionHttpClient.builder().build();
+    MotoAccount(MotoWorld world) {
         MotoRendering rendering = new MotoRendering();
-        lambda = client(LambdaClient.builder(), rendering);
-        lambdaAsMotoRendersIt = client(LambdaClient.builder());
-        sns = client(SnsClient.builder());
-        sqs = client(SqsClient.builder());
-        dynamo = client(DynamoDbClient.builder());
-        iam = client(IamClient.builder());
-        guardClients = new AwsClients(client(LambdaClient.builder(), rendering, guardCalls),
-                client(SnsClient.builder(), guardCalls),
-                client(DynamoDbClient.builder(), new AtomicConditionalWrites(), guardCalls));
+        lambda = AwsClients.lambda(MotoWorld.SETTINGS.withInterceptors(rendering));
+        lambdaAsMotoRendersIt = world.lambda();
+        sns = world.sns();
+        sqs = world.sqs();
+        dynamo = world.dynamo();
+        guardClients = new AwsClients(AwsClients.lambda(MotoWorld.SETTINGS.withInterceptors(rendering, guardCalls)),
+                AwsClients.sns(MotoWorld.SETTINGS.withInterceptors(guardCalls)),
+                AwsClients.dynamo(MotoWorld.SETTINGS.withInterceptors(new AtomicConditionalWrites(), guardCalls)));
 
-        functionRoleArn = createRole("fn-role-" + suffix);
-        guardRoleArn = createRole("guard-role-" + suffix);
-        table = "guard-state-" + suffix;
-        dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
-        dynamo.updateTimeToLive(b -> b.tableName(table)
-                .timeToLiveSpecification(t -> t.attributeName("expiresAt").enabled(true)));
-        topicArn = sns.createTopic(b -> b.name("guard-alerts-" + suffix)).topicArn();
-        queueUrl = sqs.createQueue(b -> b.queueName("guard-alerts-" + suffix)).queueUrl();
-        String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn)
-                .attributes(Map.of("RawMessageDelivery", "false")));
+        functionRoleArn = world.createRole("fn-role-" + suffix);
+        guardRoleArn = world.createRole("guard-role-" + suffix);
+        table = world.createStateTable("guard-state-" + suffix);
+        MotoWorld.Topic alerts = world.createTopicWithQueue("guard-alerts-" + suffix);
+        topicArn = alerts.arn();
+        queueUrl = alerts.queueUrl();
     }
-
-    static MotoAccount open() {
-        return new MotoAccount();
-    }
-
 
     // ---- the guard -------------------------------------------------------------------------
 
     /**
-     * Every AWS call the guard made is one its role grants: the template grants exactly
+     * Every AWS call the guards made is one their roles grant: the template grants exactly
      * {@link GuardPermissions#forApis} (deployment's TemplatePermissionsTest), so a call outside
      * it would fail with AccessDenied in a real account.
      */
-    void assertGuardCallsGranted(List<WatchedApi> apis) {
+    void assertGuardCallsGranted() {
         Set<String> undeclared = new TreeSet<>(guardCalls.iamActions());
-        undeclared.removeAll(GuardPermissions.forApis(apis));
-        assertEquals(Set.of(), undeclared, "calls the guard made that its role does not grant");
+        undeclared.removeAll(GuardPermissions.forApis(List.copyOf(guardApis)));
+        assertEquals(Set.of(), undeclared, "calls the guards made that their roles do not grant");
     }
 
     /** The remediator of the guards, on their recorded Lambda client. */
@@ -201,6 +153,7 @@ final class MotoAccount implements AutoCloseable {
                 "GUARDRAIL_STATE_TABLE", table,
                 "GUARDRAIL_SELF_ROLE_ARNS", guardRoleArn));
         env.putAll(variables);
+        guardApis.addAll(apis);
         return Guard.create(GuardConfig.fromEnvironment(env), apis, guardClients, log);
     }
 
@@ -237,18 +190,18 @@ final class MotoAccount implements AutoCloseable {
 
     /** A unique name: the prefix and this account's suffix. */
     String name(String prefix) {
-        return prefix + "-" + suffix + "-" + functions.size();
+        return prefix + "-" + suffix + "-" + functions;
     }
 
     /** Creates a python3.12 function (handler {@code x}) outside any VPC, plus what {@code more} sets. */
     ApiCall<CreateFunctionRequest, CreateFunctionResponse> createFunction(String prefix,
                                                                           Consumer<CreateFunctionRequest.Builder> more) {
         CreateFunctionRequest request = CreateFunctionRequest.builder().functionName(name(prefix))
-                .runtime(Runtime.PYTHON3_12).handler("x").role(functionRoleArn)
-                .code(FunctionCode.builder().zipFile(SdkBytes.fromByteArray(CODE)).build())
+                .runtime(Runtime.PYTHON3_12).handler("x.handler").role(functionRoleArn)
+                .code(FunctionCode.builder().zipFile(SdkBytes.fromByteArray(MotoWorld.CODE)).build())
                 .applyMutation(more).build();
         CreateFunctionResponse response = lambda.createFunction(request);
-        functions.add(request.functionName());
+        functions++;
         return new ApiCall<>(request, response);
     }
 
@@ -268,7 +221,7 @@ final class MotoAccount implements AutoCloseable {
     }
 
     static String functionArn(String name) {
-        return "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + name;
+        return "arn:aws:lambda:" + MotoWorld.REGION + ":" + MotoWorld.ACCOUNT + ":function:" + name;
     }
 
     /** The function's (or qualifier's) policy statements by Sid, as moto holds them; empty without a policy. */
@@ -351,52 +304,10 @@ final class MotoAccount implements AutoCloseable {
         return alerts;
     }
 
-    // ---- clean-up --------------------------------------------------------------------------
-
-    @Override
-    public void close() {
-        for (String function : functions) {
-            quietly(() -> lambda.deleteFunction(b -> b.functionName(function)));
-        }
-        quietly(() -> dynamo.deleteTable(b -> b.tableName(table)));
-        quietly(() -> sns.deleteTopic(b -> b.topicArn(topicArn)));
-        quietly(() -> sqs.deleteQueue(b -> b.queueUrl(queueUrl)));
-        for (String role : roles) {
-            quietly(() -> iam.deleteRole(b -> b.roleName(role)));
-        }
+    /** Closes the clients of this world's own; {@link MotoWorld} resets moto. */
+    void close() {
         guardClients.close();
         lambda.close();
-        lambdaAsMotoRendersIt.close();
-        sns.close();
-        sqs.close();
-        dynamo.close();
-        iam.close();
-        http.close();
-    }
-
-    private static void quietly(Runnable cleanup) {
-        try {
-            cleanup.run();
-        } catch (RuntimeException e) {
-            // Best effort: moto forgets everything when it stops.
-        }
-    }
-
-    private String createRole(String name) {
-        String arn = iam.createRole(b -> b.roleName(name).assumeRolePolicyDocument(LAMBDA_TRUST)).role().arn();
-        roles.add(name);
-        return arn;
-    }
-
-    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(
-            B builder, ExecutionInterceptor... interceptors) {
-        var overrides = AwsClients.overrides().toBuilder();
-        for (ExecutionInterceptor interceptor : interceptors) {
-            overrides.addExecutionInterceptor(interceptor);
-        }
-        return builder.endpointOverride(ENDPOINT).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClient(http).overrideConfiguration(overrides.build()).build();
     }
 
     static JsonNode read(String json) {
@@ -405,17 +316,5 @@ final class MotoAccount implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static byte[] zip(String file, String content) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            zip.putNextEntry(new ZipEntry(file));
-            zip.write(content.getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 }

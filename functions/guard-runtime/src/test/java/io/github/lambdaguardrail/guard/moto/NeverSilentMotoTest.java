@@ -1,7 +1,7 @@
 package io.github.lambdaguardrail.guard.moto;
 
-import static io.github.lambdaguardrail.guard.moto.MotoAccount.ACCOUNT;
-import static io.github.lambdaguardrail.guard.moto.MotoAccount.REGION;
+import static io.github.lambdaguardrail.guard.moto.MotoWorld.ACCOUNT;
+import static io.github.lambdaguardrail.guard.moto.MotoWorld.REGION;
 import static io.github.lambdaguardrail.guard.moto.MotoAccount.deliver;
 import static io.github.lambdaguardrail.guard.moto.PermissionRollbackMotoTest.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,9 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.lambda.model.PutFunctionConcurrencyRequest;
 import software.amazon.awssdk.services.lambda.model.RemovePermissionRequest;
 import software.amazon.awssdk.services.lambda.model.TagResourceRequest;
@@ -34,6 +33,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * right decision, and nothing is acted on twice. The guardrail is the stack {@code lambda-guardrail}
  * of {@code events/guardrail/}, in moto's account.
  */
+@ExtendWith(MotoWorld.class)
 class NeverSilentMotoTest {
 
     private static final String STACK = "lambda-guardrail";
@@ -45,16 +45,10 @@ class NeverSilentMotoTest {
             "arn:aws:kms:" + REGION + ":" + ACCOUNT + ":key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
             "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":" + STACK + "-AlertTopic-EXAMPLE");
 
-    private MotoAccount moto;
+    private final MotoAccount moto;
 
-    @BeforeEach
-    void open() {
-        moto = MotoAccount.open();
-    }
-
-    @AfterEach
-    void close() {
-        moto.close();
+    NeverSilentMotoTest(MotoAccount moto) {
+        this.moto = moto;
     }
 
     private static String function(String name) {

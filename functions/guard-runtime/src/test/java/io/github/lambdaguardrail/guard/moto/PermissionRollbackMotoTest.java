@@ -1,8 +1,7 @@
 package io.github.lambdaguardrail.guard.moto;
 
-import io.github.lambdaguardrail.engine.WatchedApi;
-import static io.github.lambdaguardrail.guard.moto.MotoAccount.ACCOUNT;
-import static io.github.lambdaguardrail.guard.moto.MotoAccount.REGION;
+import static io.github.lambdaguardrail.guard.moto.MotoWorld.ACCOUNT;
+import static io.github.lambdaguardrail.guard.moto.MotoWorld.REGION;
 import static io.github.lambdaguardrail.guard.moto.MotoAccount.deliver;
 import static io.github.lambdaguardrail.guard.moto.MotoAccount.functionArn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,9 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.lambda.model.GetPolicyRequest;
 import software.amazon.awssdk.services.lambda.model.PreconditionFailedException;
 import software.amazon.awssdk.services.lambda.model.RemovePermissionRequest;
@@ -29,21 +27,13 @@ import software.amazon.awssdk.services.lambda.model.RemovePermissionRequest;
  * The permission guard in rollback mode against moto: what it removes, what it leaves, and the
  * alert it sends. Function-URL pairs are in {@link FunctionUrlPairMotoTest}.
  */
+@ExtendWith(MotoWorld.class)
 class PermissionRollbackMotoTest {
 
-    private MotoAccount moto;
+    private final MotoAccount moto;
 
-    @BeforeEach
-    void openAccount() {
-        moto = MotoAccount.open();
-    }
-
-    @AfterEach
-    void closeAccount() {
-        if (moto != null) {
-            moto.assertGuardCallsGranted(WatchedApi.resourcePolicy());
-            moto.close();
-        }
+    PermissionRollbackMotoTest(MotoAccount moto) {
+        this.moto = moto;
     }
 
     @Test

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.lambdaguardrail.engine.WatchedApi;
 import io.github.lambdaguardrail.guard.GuardReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.lambda.model.AddPermissionRequest;
 
 /**
@@ -32,21 +30,13 @@ import software.amazon.awssdk.services.lambda.model.AddPermissionRequest;
  * run it, with the AWS CLI of {@code .venv} against moto, and the statement it adds is compared with
  * the one the guard removed.
  */
+@ExtendWith(MotoWorld.class)
 class UndoCommandMotoTest {
 
-    private MotoAccount moto;
+    private final MotoAccount moto;
 
-    @BeforeEach
-    void openAccount() {
-        moto = MotoAccount.open();
-    }
-
-    @AfterEach
-    void closeAccount() {
-        if (moto != null) {
-            moto.assertGuardCallsGranted(WatchedApi.resourcePolicy());
-            moto.close();
-        }
+    UndoCommandMotoTest(MotoAccount moto) {
+        this.moto = moto;
     }
 
     @Test
@@ -137,12 +127,12 @@ class UndoCommandMotoTest {
             fail(cli + " missing: run tools/venv (tools/moto-start does)");
         }
         ProcessBuilder process = new ProcessBuilder("bash", "-c",
-                cli + command.substring("aws".length()) + " --endpoint-url " + MotoAccount.ENDPOINT + " --output json")
+                cli + command.substring("aws".length()) + " --endpoint-url " + MotoWorld.ENDPOINT + " --output json")
                 .redirectErrorStream(true);
         Map<String, String> env = process.environment();
         env.put("AWS_ACCESS_KEY_ID", "testing");
         env.put("AWS_SECRET_ACCESS_KEY", "testing");
-        env.put("AWS_DEFAULT_REGION", MotoAccount.REGION);
+        env.put("AWS_DEFAULT_REGION", MotoWorld.REGION);
         env.put("AWS_CONFIG_FILE", "/dev/null");
         env.put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
         env.put("AWS_PAGER", "");

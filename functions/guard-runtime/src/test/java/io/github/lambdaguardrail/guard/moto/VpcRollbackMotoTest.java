@@ -18,9 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +37,7 @@ import software.amazon.awssdk.services.lambda.model.VpcConfigResponse;
  * config, and leaving pre-existing findings alone. moto accepts any subnet and security group id
  * and reports the VPC id {@code vpc-123abc} for every attached config.
  */
+@ExtendWith(MotoWorld.class)
 class VpcRollbackMotoTest {
 
     private static final List<String> SUBNETS = List.of("subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012");
@@ -45,19 +45,10 @@ class VpcRollbackMotoTest {
     private static final String QUARANTINE = "guardrail:quarantine";
     private static final String PREVIOUS_CONCURRENCY = "guardrail:previous-concurrency";
 
-    private MotoAccount moto;
+    private final MotoAccount moto;
 
-    @BeforeEach
-    void openAccount() {
-        moto = MotoAccount.open();
-    }
-
-    @AfterEach
-    void closeAccount() {
-        if (moto != null) {
-            moto.assertGuardCallsGranted(WatchedApi.functionConfiguration());
-            moto.close();
-        }
+    VpcRollbackMotoTest(MotoAccount moto) {
+        this.moto = moto;
     }
 
     @Test

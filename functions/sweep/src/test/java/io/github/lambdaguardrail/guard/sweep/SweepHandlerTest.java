@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.lambdaguardrail.engine.FunctionTags;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.Policy;
 import io.github.lambdaguardrail.engine.VpcConfig;
@@ -44,7 +45,7 @@ class SweepHandlerTest {
             VpcConfig vpc = name.equals("api")
                     ? new VpcConfig(List.of("subnet-0a1b2c3d"), List.of("sg-0a1b2c3d"), Optional.of("vpc-0a1b2c3d"))
                     : VpcConfig.NONE;
-            return Optional.of(new LiveFunction(name, functionArn, vpc, Map.of()));
+            return Optional.of(new LiveFunction(name, functionArn, vpc, FunctionTags.NONE));
         }
 
         @Override

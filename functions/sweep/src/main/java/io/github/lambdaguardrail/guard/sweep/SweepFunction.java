@@ -3,6 +3,7 @@ package io.github.lambdaguardrail.guard.sweep;
 import com.amazonaws.services.lambda.runtime.Context;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.guard.AwsClients;
+import io.github.lambdaguardrail.guard.ClientSettings;
 import io.github.lambdaguardrail.guard.DynamoDbStateStore;
 import io.github.lambdaguardrail.guard.JsonLog;
 import io.github.lambdaguardrail.guard.Notifier;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.core.SdkSystemSetting;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
@@ -30,6 +32,16 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  */
 public final class SweepFunction {
 
+    /**
+     * The IAM actions the sweep calls: what {@link SdkFunctionInventory} reads, the known-good VPC
+     * configs it refreshes and the one summary it publishes. Read-only on Lambda: the sweep
+     * reports, it never changes a function. The template grants exactly these.
+     */
+    public static final Set<String> IAM_ACTIONS = Set.of(
+            "lambda:ListFunctions", "lambda:GetFunction", "lambda:ListTags", "lambda:ListAliases", "lambda:ListVersionsByFunction",
+            "lambda:GetPolicy", "lambda:ListFunctionUrlConfigs",
+            "dynamodb:PutItem",
+            "sns:Publish");
     static final String NAMESPACE = "LambdaGuardrail";
     /** Time kept back from the function's timeout to publish the summary of a scan cut short. */
     static final Duration RESERVE = Duration.ofSeconds(45);
@@ -61,13 +73,15 @@ public final class SweepFunction {
     public static SweepFunction fromEnvironment(Map<String, String> env) {
         JsonLog log = new JsonLog(System.out);
         SweepConfig config = SweepConfig.fromEnvironment(env);
-        AwsClients aws = AwsClients.fromEnvironment();
         ScanSettings settings = ScanSettings.DEFAULT.withRateLimit(config.rateLimit());
-        ScanClient lambda = ScanClient.create(settings, b -> { });
-        FunctionScanner scanner = new FunctionScanner(lambda.inventory(), new GuardrailEngine(config.policy(), Set.of()),
-                Optional.of(new DynamoDbStateStore(aws.dynamo(), config.stateTable())), settings, lambda.traffic(), log);
+        RateLimitInterceptor pacer = new RateLimitInterceptor(new RateLimiter(settings.rateLimit()));
+        LambdaClient lambda = AwsClients.lambda(settings.lambdaClient(ClientSettings.DEFAULT, pacer));
+        FunctionScanner scanner = new FunctionScanner(new SdkFunctionInventory(lambda), new GuardrailEngine(config.policy(), Set.of()),
+                Optional.of(new DynamoDbStateStore(AwsClients.dynamo(ClientSettings.DEFAULT), config.stateTable())), settings,
+                pacer, log);
         String region = SdkSystemSetting.AWS_REGION.getStringValue().orElse("");
-        return new SweepFunction(scanner, new SnsNotifier(aws.sns(), config.topicArn()), region, config.account(), log);
+        return new SweepFunction(scanner, new SnsNotifier(AwsClients.sns(ClientSettings.DEFAULT), config.topicArn()), region,
+                config.account(), log);
     }
 
     /** One scheduled run; the scheduled event itself carries nothing the sweep needs. */

@@ -3,8 +3,10 @@ package io.github.lambdaguardrail.guard.sweep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.lambdaguardrail.engine.FunctionTags;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.Policy;
+import io.github.lambdaguardrail.engine.RecordHeader;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.VpcConfig;
 import io.github.lambdaguardrail.guard.JsonLog;
@@ -54,7 +56,7 @@ class FunctionScannerTest {
         final List<String> policyReads = java.util.Collections.synchronizedList(new ArrayList<>());
 
         FakeInventory add(String name, VpcConfig vpc, Map<String, String> tags) {
-            functions.put(arn(name), new LiveFunction(name, arn(name), vpc, tags));
+            functions.put(arn(name), new LiveFunction(name, arn(name), vpc, new FunctionTags.Read(tags)));
             return this;
         }
 
@@ -264,5 +266,14 @@ class FunctionScannerTest {
         assertEquals("", r.account());
         assertEquals(Optional.empty(), r.severity());
         assertTrue(r.complete());
+    }
+
+    /** The engine judges existing state under the sweep's own record header, which names the sweep. */
+    @Test
+    void lookAtAFunctionIsRecordedAsTheSweepsInItsAccountAndRegion() {
+        RecordHeader h = FunctionScanner.look(ACCOUNT, REGION);
+        assertEquals(List.of("sweep", "Sweep", "lambda-guardrail-sweep"), List.of(h.eventId(), h.eventName(), h.actor().arn()));
+        assertEquals(List.of(ACCOUNT, REGION), List.of(h.account(), h.region()));
+        assertTrue(h.isActionable());
     }
 }

@@ -1,15 +1,15 @@
 package io.github.lambdaguardrail.guard.sweep;
 
+import io.github.lambdaguardrail.engine.FunctionTags;
 import io.github.lambdaguardrail.engine.VpcConfig;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * The live state of a region's functions, as the sweep reads it. Every list is complete (all
  * pages); a function deleted while the sweep runs reads as absent, never as an error.
  * IAM: {@code lambda:ListFunctions}, {@code lambda:GetFunction} (and {@code lambda:ListTags}, without
- * which it leaves the tags out), {@code lambda:ListAliases}, {@code lambda:ListVersionsByFunction},
+ * which the tags are unreadable), {@code lambda:ListAliases}, {@code lambda:ListVersionsByFunction},
  * {@code lambda:GetPolicy}, {@code lambda:ListFunctionUrlConfigs}.
  * Implementations are thread-safe.
  */
@@ -45,10 +45,7 @@ public interface FunctionInventory {
      *
      * @param tags never logged (tags can carry secrets)
      */
-    record LiveFunction(String name, String arn, VpcConfig vpc, Map<String, String> tags) {
-        public LiveFunction {
-            tags = Map.copyOf(tags);
-        }
+    record LiveFunction(String name, String arn, VpcConfig vpc, FunctionTags tags) {
     }
 
     /**

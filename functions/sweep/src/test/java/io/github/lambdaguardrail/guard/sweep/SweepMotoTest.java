@@ -1,9 +1,7 @@
 package io.github.lambdaguardrail.guard.sweep;
 
-import io.github.lambdaguardrail.guard.moto.MotoServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,17 +10,12 @@ import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.guard.AwsClients;
 import io.github.lambdaguardrail.guard.DynamoDbStateStore;
 import io.github.lambdaguardrail.guard.JsonLog;
+import io.github.lambdaguardrail.guard.moto.MotoWorld;
 import io.github.lambdaguardrail.guard.SnsNotifier;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -35,35 +28,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.lambda.LambdaClientBuilder;
 import software.amazon.awssdk.services.lambda.model.FunctionUrlAuthType;
 import software.amazon.awssdk.services.lambda.model.Runtime;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The sweep against moto server through the real SDK v2 clients: 200 functions with planted
@@ -74,18 +50,17 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 class SweepMotoTest {
 
-    static final URI ENDPOINT = MotoServer.ENDPOINT;
-    /** moto's account. */
-    static final String ACCOUNT = "123456789012";
-    static final String REGION = "us-east-1";
+    @RegisterExtension
+    static final MotoWorld moto = new MotoWorld();
+
+    static final String ACCOUNT = MotoWorld.ACCOUNT;
+    static final String REGION = MotoWorld.REGION;
     /** moto reports this VPC id for every subnet. */
     static final String MOTO_VPC = "vpc-123abc";
     static final String SUBNET = "subnet-0a1b2c3d";
     static final String GOOD_SG = "sg-0a1b2c3d";
     static final String DENIED_SG = "sg-0bad0bad";
     static final int FUNCTIONS = 200;
-    private static final String TRUST = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-            + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The kinds of function planted, by index modulo ten. */
@@ -96,13 +71,10 @@ class SweepMotoTest {
     /** Every function of this run starts with it; the scans see only these. */
     static final String PREFIX = "sweep-" + SUFFIX + "-";
 
-    private static SdkHttpClient http;
     private static LambdaClient lambda;
-    private static IamClient iam;
     private static SnsClient sns;
     private static SqsClient sqs;
     private static DynamoDbClient dynamo;
-    private static String roleName;
     private static String table;
     private static String topicArn;
     private static String queueUrl;
@@ -114,38 +86,18 @@ class SweepMotoTest {
     private static final ByteArrayOutputStream logged = new ByteArrayOutputStream();
     private static final JsonLog log = new JsonLog(new PrintStream(logged, true, StandardCharsets.UTF_8));
 
-    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder) {
-        return builder.region(Region.of(REGION)).endpointOverride(ENDPOINT)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(http).overrideConfiguration(AwsClients.overrides()).build();
-    }
-
-    static void motoEndpoint(LambdaClientBuilder builder) {
-        builder.region(Region.of(REGION)).endpointOverride(ENDPOINT)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
-    }
-
     @BeforeAll
     static void plantFunctions() throws Exception {
-        MotoServer.require();
-        http = UrlConnectionHttpClient.builder().build();
-        lambda = client(LambdaClient.builder());
-        iam = client(IamClient.builder());
-        sns = client(SnsClient.builder());
-        sqs = client(SqsClient.builder());
-        dynamo = client(DynamoDbClient.builder());
+        lambda = moto.lambda();
+        sns = moto.sns();
+        sqs = moto.sqs();
+        dynamo = moto.dynamo();
 
-        roleName = "sweep-fn-" + SUFFIX;
-        String roleArn = iam.createRole(b -> b.roleName(roleName).assumeRolePolicyDocument(TRUST)).role().arn();
-        table = "sweep-state-" + SUFFIX;
-        dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
-        topicArn = sns.createTopic(b -> b.name("sweep-alerts-" + SUFFIX)).topicArn();
-        queueUrl = sqs.createQueue(b -> b.queueName("sweep-alerts-" + SUFFIX)).queueUrl();
-        String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
+        String roleArn = moto.createRole("sweep-fn-" + SUFFIX);
+        table = moto.createStateTable("sweep-state-" + SUFFIX);
+        MotoWorld.Topic alerts = moto.createTopicWithQueue("sweep-alerts-" + SUFFIX);
+        topicArn = alerts.arn();
+        queueUrl = alerts.queueUrl();
 
         for (int i = 0; i < FUNCTIONS; i++) {
             names.add(String.format("%s%03d", PREFIX, i));
@@ -172,7 +124,7 @@ class SweepMotoTest {
         boolean inVpc = kind != Kind.NO_VPC && kind != Kind.EXEMPT_BY_TAG;
         String arn = lambda.createFunction(b -> {
             b.functionName(name).runtime(Runtime.PYTHON3_12).role(roleArn).handler("x.handler")
-                    .code(c -> c.zipFile(SdkBytes.fromByteArray(CODE)));
+                    .code(c -> c.zipFile(SdkBytes.fromByteArray(MotoWorld.CODE)));
             if (inVpc) {
                 b.vpcConfig(v -> v.subnetIds(SUBNET).securityGroupIds(kind == Kind.DENIED_SG ? DENIED_SG : GOOD_SG));
             }
@@ -233,27 +185,6 @@ class SweepMotoTest {
         lambda.createAlias(b -> b.functionName(name).name("live").functionVersion(version));
     }
 
-    @AfterAll
-    static void cleanUp() throws Exception {
-        if (lambda == null) {
-            return;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            for (String name : names) {
-                pool.submit(() -> lambda.deleteFunction(b -> b.functionName(name)));
-            }
-        } finally {
-            pool.shutdown();
-            pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
-        }
-        sns.deleteTopic(b -> b.topicArn(topicArn));
-        sqs.deleteQueue(b -> b.queueUrl(queueUrl));
-        dynamo.deleteTable(b -> b.tableName(table));
-        iam.deleteRole(b -> b.roleName(roleName));
-        http.close();
-    }
-
     static Map<String, String> environment() {
         return Map.of("GUARDRAIL_TOPIC_ARN", topicArn, "GUARDRAIL_STATE_TABLE", table,
                 "GUARDRAIL_ALLOWED_VPC_IDS", MOTO_VPC, "GUARDRAIL_DENIED_SECURITY_GROUP_IDS", DENIED_SG,
@@ -282,9 +213,10 @@ class SweepMotoTest {
         SweepConfig config = SweepConfig.fromEnvironment(environment());
         ScanSettings settings = settings();
         ScanResult r;
-        try (ScanClient client = ScanClient.create(settings, SweepMotoTest::motoEndpoint)) {
+        RateLimitInterceptor pacer = new RateLimitInterceptor(new RateLimiter(settings.rateLimit()));
+        try (LambdaClient client = AwsClients.lambda(settings.lambdaClient(MotoWorld.SETTINGS, pacer))) {
             FunctionScanner scanner = new FunctionScanner(new MotoInventory(client),
-                    new GuardrailEngine(config.policy(), Set.of()), Optional.empty(), settings, client.traffic(), log);
+                    new GuardrailEngine(config.policy(), Set.of()), Optional.empty(), settings, pacer, log);
             r = scanner.scan(REGION, Optional.empty());
         }
 
@@ -311,10 +243,11 @@ class SweepMotoTest {
         assertEquals(100, config.rateLimit());
         ScanSettings settings = settings();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        try (ScanClient client = ScanClient.create(settings, SweepMotoTest::motoEndpoint)) {
+        RateLimitInterceptor pacer = new RateLimitInterceptor(new RateLimiter(settings.rateLimit()));
+        try (LambdaClient client = AwsClients.lambda(settings.lambdaClient(MotoWorld.SETTINGS, pacer))) {
             FunctionScanner scanner = new FunctionScanner(new MotoInventory(client),
                     new GuardrailEngine(config.policy(), Set.of()),
-                    Optional.of(new DynamoDbStateStore(dynamo, config.stateTable())), settings, client.traffic(), log);
+                    Optional.of(new DynamoDbStateStore(dynamo, config.stateTable())), settings, pacer, log);
             SweepFunction sweep = new SweepFunction(scanner, new SnsNotifier(sns, config.topicArn()), REGION,
                     config.account(), log);
             sweep.handle(output, null);
@@ -391,19 +324,5 @@ class SweepMotoTest {
             sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
         }
         return out;
-    }
-
-    private static final byte[] CODE = zip();
-
-    private static byte[] zip() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            zip.putNextEntry(new ZipEntry("x.py"));
-            zip.write("def handler(event, context):\n    return event\n".getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 }

@@ -41,9 +41,9 @@ final class MotoInventory implements FunctionInventory {
     private final FunctionInventory sdk;
     private final LambdaClient lambda;
 
-    MotoInventory(ScanClient client) {
-        this.sdk = client.inventory();
-        this.lambda = client.lambda();
+    MotoInventory(LambdaClient lambda) {
+        this.sdk = new SdkFunctionInventory(lambda);
+        this.lambda = lambda;
     }
 
     @Override

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.lambdaguardrail.engine.Finding;
+import io.github.lambdaguardrail.engine.Mode;
+import io.github.lambdaguardrail.engine.Origin;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.Severity;
 import io.github.lambdaguardrail.guard.Alert;
@@ -23,16 +26,17 @@ class ScanReportTest {
     private static final String ARN = "arn:aws:lambda:eu-west-1:111122223333:function:";
 
     private static ScanFinding finding(String function, RuleId rule) {
-        return new ScanFinding(ARN + function, rule, rule.severity(), "statement 'x'", "statement 'x': because",
-                Optional.empty());
+        return new ScanFinding(ARN + function, new Finding(rule, rule.severity(), "statement 'x': because", "statement 'x'",
+                "because", Origin.PRE_EXISTING, Mode.NOTIFY, Optional.empty()));
     }
 
     private static ScanResult result(List<ScanFinding> findings, List<ScanError> errors, int notScanned) {
         return new ScanResult("111122223333", "eu-west-1", Instant.parse("2026-11-25T03:00:00Z"), Duration.ofSeconds(42),
                 120, 120 - notScanned, 0, notScanned, 150, 3, 80, findings,
-                List.of(new ScanFinding(ARN + "legacy", RuleId.LAMBDA_NOT_IN_VPC, Severity.MEDIUM, "vpcConfig",
-                        "vpcConfig: not in a VPC", Optional.of("tag guardrail:exempt=*"))),
-                errors, 400, 7, 8);
+                List.of(new ScanFinding(ARN + "legacy", new Finding(RuleId.LAMBDA_NOT_IN_VPC, Severity.MEDIUM,
+                        "vpcConfig: not in a VPC", "vpcConfig", "not in a VPC", Origin.PRE_EXISTING, Mode.NOTIFY,
+                        Optional.of("tag guardrail:exempt=*")))),
+                errors, List.of(), 400, 7, 8);
     }
 
     @Test
@@ -61,6 +65,17 @@ class ScanReportTest {
         assertTrue(text.contains("never changes a function"), text);
     }
 
+    /** The summary's findings are the verdicts' findings ({@code VerdictJson.finding}) with the function first. */
+    @Test
+    void findingsAreRenderedAsEveryVerdictRendersThemWithTheirFunction() {
+        JsonNode doc = ScanReport.toJson(result(List.of(finding("api:live", RuleId.PERMISSION_PUBLIC)), List.of(), 0));
+        assertEquals("{\"function\":\"" + ARN + "api:live\",\"ruleId\":\"PERMISSION_PUBLIC\",\"severity\":\"CRITICAL\","
+                + "\"message\":\"statement 'x': because\",\"origin\":\"PRE_EXISTING\"}", doc.get("findings").get(0).toString());
+        assertEquals("{\"function\":\"" + ARN + "legacy\",\"ruleId\":\"LAMBDA_NOT_IN_VPC\",\"severity\":\"MEDIUM\","
+                + "\"message\":\"vpcConfig: not in a VPC\",\"origin\":\"PRE_EXISTING\",\"exemption\":\"tag guardrail:exempt=*\"}",
+                doc.get("exempted").get(0).toString());
+    }
+
     @Test
     void summaryOfManyFindingsListsOnlyTheWorstButCountsThemAll() {
         List<ScanFinding> many = new ArrayList<>();
@@ -82,7 +97,7 @@ class ScanReportTest {
     void subjectStaysUnderOneHundredCharactersAndNamesErrorsAndIncompleteRuns() {
         ScanResult r = new ScanResult("111122223333", "ap-southeast-4", Instant.EPOCH, Duration.ZERO, 10, 5, 0, 5, 0, 0, 0,
                 List.of(finding("a", RuleId.PERMISSION_UNTRUSTED_ACCOUNT)), List.of(),
-                List.of(new ScanError(ARN + "b", "GetPolicy", "TooManyRequestsException", "Rate exceeded")), 10, 3, 8);
+                List.of(new ScanError(ARN + "b", "GetPolicy", "TooManyRequestsException", "Rate exceeded")), List.of(), 10, 3, 8);
         String subject = ScanReport.alert(r).subject();
         assertTrue(subject.length() < 100, subject.length() + ": " + subject);
         assertTrue(subject.contains("1 error"), subject);

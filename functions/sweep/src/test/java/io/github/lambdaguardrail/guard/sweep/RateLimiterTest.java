@@ -2,7 +2,6 @@ package io.github.lambdaguardrail.guard.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -70,12 +69,16 @@ class RateLimiterTest {
         assertEquals(afterIdle + TimeUnit.MILLISECONDS.toNanos(100), clock.granted.get(2), "and the next one waits again");
     }
 
+    /**
+     * Four threads on a clock that stands still: every slot is handed out once, each one interval
+     * after the one before, so each caller waits for a slot no other caller got.
+     */
     @Test
     void concurrentCallersShareOneRateAndNeverGetTheSameSlot() throws Exception {
-        RateLimiter limiter = new RateLimiter(200);
+        List<Long> waits = Collections.synchronizedList(new ArrayList<>());
+        RateLimiter limiter = new RateLimiter(200, () -> 1_000_000_000L, waits::add);
         int threads = 4;
         int each = 10;
-        List<Long> times = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -84,7 +87,6 @@ class RateLimiterTest {
                     start.await();
                     for (int i = 0; i < each; i++) {
                         limiter.acquire();
-                        times.add(System.nanoTime());
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -93,15 +95,19 @@ class RateLimiterTest {
             workers.add(worker);
             worker.start();
         }
-        long begin = System.nanoTime();
         start.countDown();
         for (Thread worker : workers) {
             worker.join();
         }
         assertEquals(threads * each, limiter.granted());
-        long elapsed = Collections.max(times) - begin;
-        // 40 slots at 200/s: the last one is 39 intervals (195 ms) after the first. A lower bound only.
-        assertTrue(elapsed >= TimeUnit.MILLISECONDS.toNanos(190), "took " + elapsed / 1_000_000 + " ms");
+        // 40 slots at 200/s: the first at once, then one every 5 ms, up to 39 intervals (195 ms) later.
+        List<Long> expected = new ArrayList<>();
+        for (int i = 1; i < threads * each; i++) {
+            expected.add(TimeUnit.MILLISECONDS.toNanos(5) * i);
+        }
+        List<Long> sorted = new ArrayList<>(waits);
+        Collections.sort(sorted);
+        assertEquals(expected, sorted);
     }
 
     @ParameterizedTest

@@ -2,14 +2,15 @@ package io.github.lambdaguardrail.guard.sweep;
 
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.Policy;
+import io.github.lambdaguardrail.guard.AwsClients;
+import io.github.lambdaguardrail.guard.ClientSettings;
 import io.github.lambdaguardrail.guard.JsonLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.lambda.LambdaClientBuilder;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * The sweep as a one-call entry point, for the command line: scan regions one after the other,
@@ -30,21 +31,22 @@ public final class Sweep {
     public static List<ScanResult> scanRegions(Policy policy, List<String> regions, ScanSettings settings, JsonLog log) {
         List<ScanResult> results = new ArrayList<>();
         for (String region : regions) {
-            results.add(scanRegion(policy, region, settings, log, b -> b.region(Region.of(region))));
+            results.add(scanRegion(policy, region, settings, ClientSettings.DEFAULT.withRegion(Region.of(region)), log));
         }
         return results;
     }
 
     /**
-     * Scans one region through a client the customizer completes (region, endpoint, credentials).
-     * A failure to list the functions (after retries) is thrown; failures on single functions are
-     * in the result.
+     * Scans one region through a client going where {@code client} says (region, endpoint,
+     * credentials), paced and retried as {@code settings} say. A failure to list the functions
+     * (after retries) is thrown; failures on single functions are in the result.
      */
-    public static ScanResult scanRegion(Policy policy, String region, ScanSettings settings, JsonLog log,
-                                        Consumer<LambdaClientBuilder> customizer) {
-        try (ScanClient client = ScanClient.create(settings, customizer)) {
-            FunctionScanner scanner = new FunctionScanner(client.inventory(), new GuardrailEngine(policy, Set.of()),
-                    Optional.empty(), settings, client.traffic(), log);
+    public static ScanResult scanRegion(Policy policy, String region, ScanSettings settings, ClientSettings client,
+                                        JsonLog log) {
+        RateLimitInterceptor pacer = new RateLimitInterceptor(new RateLimiter(settings.rateLimit()));
+        try (LambdaClient lambda = AwsClients.lambda(settings.lambdaClient(client, pacer))) {
+            FunctionScanner scanner = new FunctionScanner(new SdkFunctionInventory(lambda), new GuardrailEngine(policy, Set.of()),
+                    Optional.empty(), settings, pacer, log);
             return scanner.scan(region, Optional.empty());
         }
     }

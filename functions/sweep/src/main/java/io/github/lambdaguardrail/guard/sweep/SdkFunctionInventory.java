@@ -1,24 +1,19 @@
 package io.github.lambdaguardrail.guard.sweep;
 
-import io.github.lambdaguardrail.engine.VpcConfig;
-import io.github.lambdaguardrail.guard.LambdaFunctionFacts;
-import java.util.Arrays;
+import io.github.lambdaguardrail.engine.LivePolicy;
+import io.github.lambdaguardrail.guard.FunctionReader;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.AliasConfiguration;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
-import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.lambda.model.VpcConfigResponse;
 
 /**
- * {@link FunctionInventory} on the Lambda API through the SDK's paginators. Reads go through
- * {@code GetFunction} (its own 100 requests/s quota) rather than {@code GetFunctionConfiguration};
- * its tags need {@code lambda:ListTags} too. Pacing and retries are the client's (see
- * {@link ScanClient}). Thread-safe.
+ * {@link FunctionInventory} on the Lambda API through the SDK's paginators; a function's
+ * configuration, tags and policies through the guards' {@link FunctionReader}. Pacing and retries
+ * are the client's (see {@link ScanSettings#lambdaClient}). Thread-safe.
  */
 public final class SdkFunctionInventory implements FunctionInventory {
 
@@ -27,9 +22,11 @@ public final class SdkFunctionInventory implements FunctionInventory {
     private static final String LATEST = "$LATEST";
 
     private final LambdaClient lambda;
+    private final FunctionReader reader;
 
     public SdkFunctionInventory(LambdaClient lambda) {
         this.lambda = lambda;
+        this.reader = new FunctionReader(lambda);
     }
 
     @Override
@@ -40,15 +37,7 @@ public final class SdkFunctionInventory implements FunctionInventory {
 
     @Override
     public Optional<LiveFunction> function(String functionArn) {
-        GetFunctionResponse response;
-        try {
-            response = lambda.getFunction(b -> b.functionName(functionArn));
-        } catch (ResourceNotFoundException e) {
-            return Optional.empty();
-        }
-        FunctionConfiguration config = response.configuration();
-        return Optional.of(new LiveFunction(config.functionName(), unqualified(config.functionArn()), vpc(config.vpcConfig()),
-                response.hasTags() ? response.tags() : Map.of()));
+        return reader.function(functionArn).map(f -> new LiveFunction(f.name(), f.arn(), f.live().vpc(), f.tags()));
     }
 
     @Override
@@ -65,11 +54,9 @@ public final class SdkFunctionInventory implements FunctionInventory {
 
     @Override
     public Optional<String> policy(String functionArn, Optional<String> qualifier) {
-        try {
-            return Optional.of(lambda.getPolicy(b -> b.functionName(functionArn).qualifier(qualifier.orElse(null))).policy());
-        } catch (ResourceNotFoundException e) {
-            return Optional.empty(); // no policy (or the function went away meanwhile)
-        }
+        // Missing: no policy (or the function went away meanwhile).
+        return reader.policy(functionArn, qualifier) instanceof LivePolicy.Found found
+                ? Optional.of(found.document()) : Optional.empty();
     }
 
     @Override
@@ -84,15 +71,5 @@ public final class SdkFunctionInventory implements FunctionInventory {
         } catch (ResourceNotFoundException e) {
             return List.of();
         }
-    }
-
-    private static VpcConfig vpc(VpcConfigResponse vpc) {
-        return LambdaFunctionFacts.vpc(vpc);
-    }
-
-    /** GetFunction answers with the {@code $LATEST}-qualified ARN on some paths; the sweep keys on the unqualified one. */
-    static String unqualified(String arn) {
-        String[] parts = arn.split(":");
-        return parts.length > 7 ? String.join(":", Arrays.copyOf(parts, 7)) : arn;
     }
 }

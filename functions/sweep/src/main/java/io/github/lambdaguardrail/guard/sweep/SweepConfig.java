@@ -4,6 +4,7 @@ import io.github.lambdaguardrail.engine.Policy;
 import io.github.lambdaguardrail.engine.PolicyException;
 import io.github.lambdaguardrail.guard.GuardConfig;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The sweep function's configuration, read once at cold start and validated completely, with
@@ -20,7 +21,7 @@ public record SweepConfig(Policy policy, String topicArn, String stateTable, dou
     public static final double MAX_RATE_LIMIT = 100;
 
     public static SweepConfig fromEnvironment(Map<String, String> env) {
-        GuardConfig guard = GuardConfig.fromEnvironment(env);
+        GuardConfig guard = GuardConfig.fromEnvironment(env, Set.of(RATE_LIMIT_VARIABLE));
         String raw = env.getOrDefault(RATE_LIMIT_VARIABLE, "").trim();
         double rate = ScanSettings.DEFAULT_RATE_LIMIT;
         if (!raw.isEmpty()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.Severity;
+import io.github.lambdaguardrail.engine.VerdictJson;
 import io.github.lambdaguardrail.guard.Alert;
 import io.github.lambdaguardrail.guard.sweep.ScanResult.ScanError;
 import io.github.lambdaguardrail.guard.sweep.ScanResult.ScanFinding;
@@ -80,6 +81,10 @@ public final class ScanReport {
         if (!r.exempted().isEmpty()) {
             t.append("Exempted (not counted): ").append(r.exempted().size()).append('\n');
         }
+        if (!r.tagsUnreadable().isEmpty()) {
+            t.append("Tags unreadable (exemptions by tag unknown; their findings are counted): ")
+                    .append(r.tagsUnreadable().size()).append(" function(s)\n");
+        }
         List<ScanFinding> worst = r.worst(maxFindings);
         if (!worst.isEmpty()) {
             t.append("\nWorst findings").append(worst.size() < r.findings().size()
@@ -116,6 +121,7 @@ public final class ScanReport {
         functions.put("vanished", r.functionsVanished());
         functions.put("notScanned", r.functionsNotScanned());
         functions.put("withFindings", r.functionsWithFindings());
+        functions.put("tagsUnreadable", r.tagsUnreadable().size());
         out.put("policiesRead", r.policiesRead());
         out.put("urlConfigsRead", r.urlConfigsRead());
         out.put("vpcConfigsRemembered", r.vpcConfigsRemembered());
@@ -136,6 +142,8 @@ public final class ScanReport {
             errors.addObject().put("function", e.functionArn()).put("operation", e.operation()).put("error", e.error())
                     .put("message", e.message());
         }
+        ArrayNode tagsUnreadable = out.putArray("tagsUnreadable");
+        r.tagsUnreadable().subList(0, Math.min(maxErrors, r.tagsUnreadable().size())).forEach(tagsUnreadable::add);
         return out;
     }
 
@@ -147,10 +155,9 @@ public final class ScanReport {
         return out;
     }
 
+    /** The function, then the finding as every verdict shows it ({@link VerdictJson#finding}). */
     private static void finding(ObjectNode node, ScanFinding f) {
-        node.put("function", f.functionArn()).put("ruleId", f.ruleId().name()).put("severity", f.severity().name())
-                .put("subject", f.subject()).put("message", f.message());
-        f.exemption().ifPresent(e -> node.put("exemption", e));
+        VerdictJson.finding(node.put("function", f.functionArn()), f.finding());
     }
 
     private static String format(double rate) {

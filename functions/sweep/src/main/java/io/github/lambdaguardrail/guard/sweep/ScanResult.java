@@ -1,5 +1,6 @@
 package io.github.lambdaguardrail.guard.sweep;
 
+import io.github.lambdaguardrail.engine.Finding;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.Severity;
 import java.time.Duration;
@@ -24,6 +25,8 @@ import java.util.Optional;
  * @param findings             active findings, worst first
  * @param exempted             exempted findings (reported, never counted as violations)
  * @param errors               functions that could not be read completely; their findings so far are kept
+ * @param tagsUnreadable       functions whose tags could not be read: exemptions by tag unknown, so none of
+ *                             their findings is exempted by tag
  * @param requests             HTTP requests sent, retries included
  * @param throttled            requests answered with 429 (and retried by the SDK)
  * @param rateLimit            the scan's requests/s limit
@@ -31,7 +34,8 @@ import java.util.Optional;
 public record ScanResult(String account, String region, Instant startedAt, Duration duration, int functionsListed,
                          int functionsScanned, int functionsVanished, int functionsNotScanned, int policiesRead,
                          int urlConfigsRead, int vpcConfigsRemembered, List<ScanFinding> findings,
-                         List<ScanFinding> exempted, List<ScanError> errors, long requests, long throttled,
+                         List<ScanFinding> exempted, List<ScanError> errors, List<String> tagsUnreadable, long requests,
+                         long throttled,
                          double rateLimit) {
 
     /** Worst first: severity, then function ARN, rule and subject. */
@@ -45,18 +49,38 @@ public record ScanResult(String account, String region, Instant startedAt, Durat
         findings = findings.stream().sorted(WORST_FIRST).toList();
         exempted = exempted.stream().sorted(WORST_FIRST).toList();
         errors = errors.stream().sorted(Comparator.comparing(ScanError::functionArn)).toList();
+        tagsUnreadable = tagsUnreadable.stream().sorted().toList();
     }
 
     /**
      * One violation of one function, alias or version.
      *
      * @param functionArn the ARN including the qualifier of the alias or version whose policy or URL it concerns
-     * @param subject     the statement or config the rule examined
-     * @param message     the engine's sentence (subject and evidence)
-     * @param exemption   why it is exempted, if it is
+     * @param finding     the engine's finding (exempted ones name their exemption)
      */
-    public record ScanFinding(String functionArn, RuleId ruleId, Severity severity, String subject, String message,
-                              Optional<String> exemption) {
+    public record ScanFinding(String functionArn, Finding finding) {
+
+        public RuleId ruleId() {
+            return finding.ruleId();
+        }
+
+        public Severity severity() {
+            return finding.severity();
+        }
+
+        /** The statement or config the rule examined. */
+        public String subject() {
+            return finding.subject();
+        }
+
+        /** The engine's sentence (subject and evidence). */
+        public String message() {
+            return finding.message();
+        }
+
+        public Optional<String> exemption() {
+            return finding.exemption();
+        }
     }
 
     /**
@@ -100,7 +124,7 @@ public record ScanResult(String account, String region, Instant startedAt, Durat
     public ScanResult withAccount(String accountId) {
         return new ScanResult(accountId, region, startedAt, duration, functionsListed, functionsScanned,
                 functionsVanished, functionsNotScanned, policiesRead, urlConfigsRead, vpcConfigsRemembered, findings,
-                exempted, errors, requests, throttled, rateLimit);
+                exempted, errors, tagsUnreadable, requests, throttled, rateLimit);
     }
 
     static String unqualified(String functionArn) {

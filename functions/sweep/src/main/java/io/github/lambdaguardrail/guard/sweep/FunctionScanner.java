@@ -1,14 +1,16 @@
 package io.github.lambdaguardrail.guard.sweep;
 
+import io.github.lambdaguardrail.engine.Actor;
 import io.github.lambdaguardrail.engine.Finding;
 import io.github.lambdaguardrail.engine.FunctionFacts;
 import io.github.lambdaguardrail.engine.FunctionRef;
+import io.github.lambdaguardrail.engine.FunctionTags;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.LambdaChange;
+import io.github.lambdaguardrail.engine.RecordHeader;
 import io.github.lambdaguardrail.engine.ResourcePolicy;
-import io.github.lambdaguardrail.engine.RuleId;
-import io.github.lambdaguardrail.engine.RuleStatus;
 import io.github.lambdaguardrail.engine.Verdict;
+import io.github.lambdaguardrail.engine.VerdictJson;
 import io.github.lambdaguardrail.engine.VpcConfig;
 import io.github.lambdaguardrail.guard.JsonLog;
 import io.github.lambdaguardrail.guard.StateStore;
@@ -36,10 +38,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * function URL configs, each judged by {@link GuardrailEngine#evaluateExisting} (pre-existing
  * findings: reported, never rolled back). An error on one function is counted and reported and
  * never stops the scan. With a state store, compliant VPC configs become the functions' last
- * known-good ones. Pacing and retries are the inventory's client's ({@link ScanClient}).
+ * known-good ones. Pacing and retries are the inventory's client's ({@link ScanSettings#lambdaClient}).
  * Thread-safe; one scan at a time per instance is the intended use.
  */
 public final class FunctionScanner {
+
+    /** The event id, event name and actor of the sweep's record headers. */
+    static final String EVENT_ID = "sweep";
+    static final String EVENT_NAME = "Sweep";
+    static final String ACTOR = "lambda-guardrail-sweep";
 
     private final FunctionInventory inventory;
     private final GuardrailEngine engine;
@@ -134,9 +141,14 @@ public final class FunctionScanner {
             }
             LiveFunction fn = found.get();
             String account = accountOf(arn);
-            FunctionFacts facts = new FunctionFacts(fn.tags(), Optional.empty());
-            Verdict config = engine.evaluateExisting(new LambdaChange.FunctionConfigured(ref(fn, Optional.empty()), false,
-                    Optional.empty(), fn.vpc(), Map.of()), account, region, facts);
+            FunctionFacts facts = new FunctionFacts(fn.tags(), Optional.empty(), Optional.empty(), Optional.empty());
+            if (fn.tags() instanceof FunctionTags.Unreadable) {
+                tally.tagsUnreadable(arn);
+            }
+            LambdaChange.FunctionConfigured configured = new LambdaChange.FunctionConfigured(ref(fn, Optional.empty()), false,
+                    Optional.empty(), fn.vpc(), Map.of());
+            RecordHeader look = look(account, region);
+            Verdict config = engine.evaluateExisting(configured, look, facts);
             tally.add(account, config);
 
             operation = "ListAliases";
@@ -152,7 +164,7 @@ public final class FunctionScanner {
                 if (document.isPresent()) {
                     tally.policyRead();
                     tally.add(account, engine.evaluateExisting(new LambdaChange.ResourcePolicyReplaced(ref(fn, qualifier),
-                            ResourcePolicy.statements(document.get())), account, region, facts));
+                            ResourcePolicy.statements(document.get())), look, facts));
                 }
             }
 
@@ -161,12 +173,13 @@ public final class FunctionScanner {
             for (UrlConfig url : inventory.urlConfigs(arn)) {
                 tally.urlConfigRead();
                 tally.add(account, engine.evaluateExisting(new LambdaChange.FunctionUrlConfigured(
-                        ref(fn, qualifierOf(url.functionArn())), url.authType()), account, region, facts));
+                        ref(fn, qualifierOf(url.functionArn())), url.authType()), look, facts));
             }
 
-            if (state.isPresent() && isKnownGood(config, fn.vpc())) {
+            Optional<VpcConfig> knownGood = GuardrailEngine.knownGoodVpc(configured, config);
+            if (state.isPresent() && knownGood.isPresent()) {
                 operation = "remember known-good VPC config";
-                state.get().rememberKnownGoodVpc(arn, fn.vpc());
+                state.get().rememberKnownGoodVpc(arn, knownGood.get());
                 tally.vpcRemembered();
             }
             tally.scanned();
@@ -178,11 +191,10 @@ public final class FunctionScanner {
         }
     }
 
-    /** Both VPC rules passed and nothing about the configuration was found (not even exempted). */
-    private static boolean isKnownGood(Verdict config, VpcConfig vpc) {
-        return vpc.isAttached() && config.findings().isEmpty() && config.results().stream()
-                .filter(r -> r.rule() == RuleId.LAMBDA_NOT_IN_VPC || r.rule() == RuleId.LAMBDA_VPC_NOT_ALLOWED)
-                .allMatch(r -> r.status() == RuleStatus.PASS);
+    /** The record header of the sweep's look at one function: the engine judges it as existing state. */
+    static RecordHeader look(String account, String region) {
+        return new RecordHeader(EVENT_ID, EVENT_NAME, Instant.now().toString(), account, region,
+                new Actor(ACTOR, EVENT_NAME, Optional.empty(), Optional.empty()));
     }
 
     private static FunctionRef ref(LiveFunction fn, Optional<String> qualifier) {
@@ -212,6 +224,7 @@ public final class FunctionScanner {
         private final List<ScanFinding> findings = new ArrayList<>();
         private final List<ScanFinding> exempted = new ArrayList<>();
         private final List<ScanError> errors = new ArrayList<>();
+        private final List<String> tagsUnreadable = new ArrayList<>();
 
         synchronized void add(String functionAccount, Verdict verdict) {
             if (account.isEmpty()) {
@@ -219,18 +232,13 @@ public final class FunctionScanner {
             }
             String arn = verdict.function().map(FunctionRef::qualifiedArn).orElse("");
             for (Finding f : verdict.findings()) {
-                ScanFinding finding = new ScanFinding(arn, f.ruleId(), f.severity(), f.subject(), f.message(), f.exemption());
-                (f.isExempted() ? exempted : findings).add(finding);
+                (f.isExempted() ? exempted : findings).add(new ScanFinding(arn, f));
             }
             if (!verdict.findings().isEmpty()) {
                 log.info("finding", l -> {
                     l.put("functionArn", arn).put("decision", verdict.decision().name());
-                    var list = l.putArray("findings");
-                    for (Finding f : verdict.findings()) {
-                        var node = list.addObject().put("ruleId", f.ruleId().name()).put("severity", f.severity().name())
-                                .put("origin", f.origin().name()).put("message", f.message());
-                        f.exemption().ifPresent(e -> node.put("exemption", e));
-                    }
+                    verdict.note().ifPresent(n -> l.put("note", n));
+                    l.set("findings", VerdictJson.findings(verdict.findings()));
                 });
             }
         }
@@ -259,6 +267,10 @@ public final class FunctionScanner {
             vpcsRemembered++;
         }
 
+        synchronized void tagsUnreadable(String functionArn) {
+            tagsUnreadable.add(functionArn);
+        }
+
         synchronized void failed(ScanError error) {
             errors.add(error);
         }
@@ -266,7 +278,7 @@ public final class FunctionScanner {
         synchronized ScanResult result(String region, Instant started, Duration duration, int listed, long requests,
                                        long throttled, double rateLimit) {
             return new ScanResult(account, region, started, duration, listed, scanned, vanished, notScanned, policies,
-                    urlConfigs, vpcsRemembered, findings, exempted, errors, requests, throttled, rateLimit);
+                    urlConfigs, vpcsRemembered, findings, exempted, errors, tagsUnreadable, requests, throttled, rateLimit);
         }
     }
 }

@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.matching.UrlPattern;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.github.lambdaguardrail.engine.Policy;
+import io.github.lambdaguardrail.guard.ClientSettings;
 import io.github.lambdaguardrail.guard.JsonLog;
 import io.github.lambdaguardrail.guard.sweep.FakeLambdaApi.Fn;
 import io.github.lambdaguardrail.guard.sweep.ScanResult.ScanError;
@@ -39,7 +40,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * The sweep's production client ({@link ScanClient}: rate limit, standard retries with 10
+ * The sweep's production client ({@link ScanSettings#lambdaClient}: rate limit, standard retries with 10
  * attempts and exponential backoff, the SDK's paginators) against a fake Lambda API in
  * WireMock: sustained and random throttling, pagination, pacing.
  */
@@ -81,10 +82,10 @@ class SweepWireMockTest {
     }
 
     private ScanResult scan(ScanSettings settings) {
-        return Sweep.scanRegion(Policy.defaults(), FakeLambdaApi.REGION, settings, QUIET, b -> b
-                .region(Region.of(FakeLambdaApi.REGION))
-                .endpointOverride(URI.create(wm.baseUrl()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))));
+        return Sweep.scanRegion(Policy.defaults(), FakeLambdaApi.REGION, settings, ClientSettings.DEFAULT
+                .withRegion(Region.of(FakeLambdaApi.REGION))
+                .withEndpoint(URI.create(wm.baseUrl()))
+                .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))), QUIET);
     }
 
     private static Set<String> found(ScanResult result) {
@@ -142,9 +143,35 @@ class SweepWireMockTest {
         assertEquals(21, r.throttled(), "every throttled answer was seen, and retried");
         assertEquals(21, status(429));
         assertEquals(calls(functions, 50) + 21, r.requests(), "each retry is one more request");
+        // Paced: every attempt, the 21 retries too, went through the scan's limiter (RateLimiterTest: its slots).
         assertEquals(wm.getAllServeEvents().size(), r.requests(), "the rate limiter saw every attempt");
-        // Slower: the 21 retries went through the same 50/s limiter (and backed off). A lower bound only.
-        assertTrue(r.duration().toMillis() >= (r.requests() - 1) * 1000 / 50 - 20, r.duration().toString());
+    }
+
+    /**
+     * GetFunction answers with {@code TagsError} instead of the tags (the sweep's role lacks
+     * {@code lambda:ListTags}): exemptions by tag are unknown, so the finding is reported, never
+     * exempted, and the function is named as one whose tags could not be read.
+     */
+    @Test
+    void unreadableTagsNeverTurnAFindingIntoAnExemptionAndAreReported() {
+        Map<String, String> exempt = Map.of("guardrail:exempt", "*");
+        API.serve(List.of(new Fn("svc-0", Optional.empty(), List.of(), List.of(), Map.of(), Map.of(), exempt),
+                new Fn("svc-1", Optional.empty(), List.of(), List.of(), Map.of(), Map.of(), exempt)));
+        wm.stubFor(get(urlPathMatching("/2015-03-31/functions/[^/]*svc-1/?")).atPriority(1).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"Configuration\":{"
+                        + "\"FunctionName\":\"svc-1\",\"FunctionArn\":\"" + Fn.arn("svc-1") + "\",\"Runtime\":\"java21\","
+                        + "\"Version\":\"$LATEST\"},\"TagsError\":{\"ErrorCode\":\"AccessDeniedException\",\"Message\":"
+                        + "\"User is not authorized to perform: lambda:ListTags\"}}")));
+
+        ScanResult r = scan(FAST);
+
+        assertEquals(List.of(), r.errors());
+        assertEquals(Set.of(Fn.arn("svc-1") + " LAMBDA_NOT_IN_VPC"), found(r), "svc-1's tags are unknown: not exempted");
+        assertEquals(List.of(Fn.arn("svc-0")), r.exempted().stream().map(ScanResult.ScanFinding::functionArn).toList());
+        assertEquals(List.of(Fn.arn("svc-1")), r.tagsUnreadable());
+        assertEquals(1, ScanReport.toJson(r).get("functions").get("tagsUnreadable").asInt());
+        assertTrue(ScanReport.text(r, 10, 10).contains("Tags unreadable (exemptions by tag unknown; their findings are"
+                + " counted): 1 function(s)"), ScanReport.text(r, 10, 10));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.lambdaguardrail.guard.sweep;
 
+import io.github.lambdaguardrail.guard.ClientSettings;
 import java.time.Duration;
 
 /**
@@ -24,6 +25,8 @@ public record ScanSettings(double rateLimit, int parallelism, int maxAttempts, D
     public static final double DEFAULT_RATE_LIMIT = 8;
     /** A sanity bound far above every Lambda quota (local endpoints in tests go that fast). */
     public static final double MAX_RATE_LIMIT = 1000;
+    /** The longest wait for Lambda's answer to one attempt. */
+    static final Duration WIRE_TIMEOUT = Duration.ofSeconds(10);
     public static final ScanSettings DEFAULT = new ScanSettings(DEFAULT_RATE_LIMIT, 2, 10, Duration.ofMillis(100),
             Duration.ofMillis(500), Duration.ofSeconds(20), Duration.ofMinutes(5), "");
 
@@ -67,10 +70,22 @@ public record ScanSettings(double rateLimit, int parallelism, int maxAttempts, D
     }
 
     /**
+     * The Lambda client of one scan, built by {@code AwsClients}: {@code base}'s region, endpoint
+     * and credentials; every attempt paced by {@code pacer}; the SDK's standard retry strategy with
+     * more attempts than its default, so sustained throttling slows the scan down instead of
+     * failing it. Build one per scan and close it after.
+     */
+    public ClientSettings lambdaClient(ClientSettings base, RateLimitInterceptor pacer) {
+        return base.withRetries(new ClientSettings.Retries(maxAttempts, baseDelay, throttlingBaseDelay, maxDelay))
+                .withTimeouts(WIRE_TIMEOUT, attemptTimeout(), callTimeout)
+                .withInterceptors(pacer);
+    }
+
+    /**
      * One attempt: the wait for a rate-limit slot (at most {@code parallelism / rateLimit}
-     * seconds) plus ten seconds on the wire.
+     * seconds) plus {@link #WIRE_TIMEOUT} on the wire.
      */
     public Duration attemptTimeout() {
-        return Duration.ofSeconds(10).plusMillis((long) Math.ceil(1000 * parallelism / rateLimit));
+        return WIRE_TIMEOUT.plusMillis((long) Math.ceil(1000 * parallelism / rateLimit));
     }
 }
