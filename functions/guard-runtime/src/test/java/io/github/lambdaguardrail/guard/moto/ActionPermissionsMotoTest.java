@@ -7,6 +7,7 @@ import io.github.lambdaguardrail.engine.Action;
 import io.github.lambdaguardrail.engine.FunctionRef;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.VpcConfig;
+import io.github.lambdaguardrail.engine.WatchedApi;
 import io.github.lambdaguardrail.guard.ActionOutcome;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +54,7 @@ class ActionPermissionsMotoTest {
         Action.RemovePermission remove = new Action.RemovePermission(function(name), "allow-anyone",
                 added.response().statement(), Optional.empty());
 
-        ActionOutcome outcome = moto.remediator().removePermission(remove);
+        ActionOutcome outcome = moto.remediator(WatchedApi.resourcePolicy()).removePermission(remove);
 
         assertCalledExactlyTheDeclared(remove, outcome, Set.of());
     }
@@ -63,7 +64,7 @@ class ActionPermissionsMotoTest {
         String name = moto.createFunction("data-scraper");
         Action.Quarantine quarantine = new Action.Quarantine(function(name), List.of(RuleId.LAMBDA_NOT_IN_VPC), VpcConfig.NONE);
 
-        ActionOutcome outcome = moto.remediator().quarantine(quarantine, "event-1");
+        ActionOutcome outcome = moto.remediator(WatchedApi.functionConfiguration()).quarantine(quarantine, "event-1");
 
         // ListTags is no call of its own: GetFunction returns the tags only to a caller allowed it.
         assertCalledExactlyTheDeclared(quarantine, outcome, Set.of("lambda:ListTags"));
@@ -75,7 +76,7 @@ class ActionPermissionsMotoTest {
         VpcConfig good = new VpcConfig(SUBNETS, SECURITY_GROUPS, Optional.empty());
         Action.RestoreVpcConfig restore = new Action.RestoreVpcConfig(function(name), good, VpcConfig.NONE, Optional.empty());
 
-        ActionOutcome outcome = moto.remediator().restoreVpcConfig(restore);
+        ActionOutcome outcome = moto.remediator(WatchedApi.functionConfiguration()).restoreVpcConfig(restore);
 
         // Lambda itself checks that the caller may describe the subnets and security groups it attaches.
         assertCalledExactlyTheDeclared(restore, outcome,

@@ -128,8 +128,12 @@ public final class MotoAccount {
         assertEquals(Set.of(), undeclared, "calls the guards made that their roles do not grant");
     }
 
-    /** The remediator of the guards, on their recorded Lambda client. */
-    LambdaRemediator remediator() {
+    /**
+     * The remediator of the guard watching {@code apis}, on the guards' recorded Lambda client; its
+     * calls are checked against that guard's grants after the test.
+     */
+    LambdaRemediator remediator(List<WatchedApi> apis) {
+        guardApis.addAll(apis);
         return new LambdaRemediator(guardClients.lambda());
     }
 
