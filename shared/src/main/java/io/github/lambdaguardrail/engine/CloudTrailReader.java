@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.github.lambdaguardrail.engine.internal.Json;
+import io.github.lambdaguardrail.engine.internal.LogFileScanner;
 import io.github.lambdaguardrail.engine.internal.RecordParser;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,10 +21,11 @@ import java.util.zip.GZIPInputStream;
  * such values one after another; gzipped or not (detected from the content, not the name).
  * Records are streamed one at a time, so a multi-gigabyte log file is never held in memory.
  *
- * <p>Built for replaying S3 history too, where most records come from other services: of each
- * record only the fields {@link RecordParser#reads reads} are built into a tree; the parser skips
- * the rest (of a record of another service, everything but its eventSource, eventName and
- * eventTime), still checking it as strictly as the fields it builds. Stateless and thread-safe.
+ * <p>Built for replaying S3 history too, where most records come from other services: a log
+ * file as CloudTrail writes it goes through {@link LogFileScanner}, which never parses a record of
+ * another service, nor a Lambda record the engine ignores (a failed call, an unwatched API), and
+ * so does not validate their insides. Whatever the scanner leaves is parsed with Jackson, one
+ * record at a time. Stateless and thread-safe.
  */
 public final class CloudTrailReader {
 
@@ -82,9 +83,16 @@ public final class CloudTrailReader {
      * @throws UnreadableInputException as {@link #read(InputStream, Consumer)}
      */
     public static int read(InputStream in, Sink sink) throws IOException {
+        return read(in, sink, true);
+    }
+
+    /** {@code scanLogFiles}: false leaves every record to Jackson, which the tests compare the scanner with. */
+    static int read(InputStream in, Sink sink, boolean scanLogFiles) throws IOException {
         Reading reading = new Reading(sink);
         try {
-            try (JsonParser parser = Json.parser(decompressed(in))) {
+            InputStream decompressed = decompressed(in);
+            InputStream rest = scanLogFiles ? new LogFileScanner(decompressed).scan(reading) : decompressed;
+            try (JsonParser parser = Json.parser(rest)) {
                 reading.all(parser);
             }
         } catch (UnreadableInputException e) {
@@ -98,8 +106,8 @@ public final class CloudTrailReader {
     }
 
     /**
-     * Gzip is recognised by its magic number, not by the file name. Nothing is buffered here:
-     * Jackson reads in large blocks, and a single event must not cost a large buffer.
+     * Gzip is recognised by its magic number, not by the file name. Nothing is buffered here: the
+     * scanner and Jackson read in large blocks, and a single event must not cost a large buffer.
      */
     private static InputStream decompressed(InputStream in) throws IOException {
         PushbackInputStream peek = new PushbackInputStream(in, 2);
@@ -114,8 +122,8 @@ public final class CloudTrailReader {
         return first == 0x1f && second == 0x8b ? new GZIPInputStream(peek, BUFFER) : peek;
     }
 
-    /** One call of {@link #read}. */
-    private static final class Reading {
+    /** One call of {@link #read}: the records {@link LogFileScanner} frames, then what it leaves to Jackson. */
+    private static final class Reading implements LogFileScanner.Records {
 
         private final Sink sink;
         private JsonParser parser;
@@ -123,6 +131,25 @@ public final class CloudTrailReader {
 
         Reading(Sink sink) {
             this.sink = sink;
+        }
+
+        @Override
+        public void otherService(String eventSource, String eventTime) {
+            deliver(eventTime, index -> new ParsedRecord.OtherService(index, eventSource));
+        }
+
+        @Override
+        public void lambda(LogFileScanner.LambdaFields fields) throws IOException {
+            ObjectNode header = fields.header();
+            ParsedRecord fromHeader = RecordParser.parseHeader(header, count);
+            ParsedRecord record = fromHeader instanceof ParsedRecord.Ignored ? fromHeader : RecordParser.parse(fields.all(), count);
+            JsonNode time = header.get("eventTime");
+            deliver(time == null ? null : time.textValue(), index -> record);
+        }
+
+        @Override
+        public void whole(byte[] buffer, int offset, int length) throws IOException {
+            built(Json.read(buffer, offset, length));
         }
 
         void all(JsonParser parser) throws IOException {
@@ -146,13 +173,13 @@ public final class CloudTrailReader {
                 if (token == null) {
                     throw new UnreadableInputException(count, "input ends inside an array", null);
                 }
-                built(token == JsonToken.START_OBJECT ? record() : parser.readValueAsTree());
+                built(parser.readValueAsTree());
             }
         }
 
         /**
          * An object is a log file when it has a {@code Records} array; its records are streamed.
-         * Any other object is one record, of the fields the parser reads.
+         * Any other object is one record, assembled field by field.
          */
         private void object() throws IOException {
             ObjectNode single = Json.object();
@@ -164,41 +191,14 @@ public final class CloudTrailReader {
                     logFile = true;
                     array();
                 } else {
-                    field(field, single);
+                    single.set(field, parser.readValueAsTree());
                 }
             }
-            endObject();
-            if (!logFile) {
-                built(single);
-            }
-        }
-
-        /** The object at hand as a record: the fields the parser reads. */
-        private ObjectNode record() throws IOException {
-            ObjectNode record = Json.object();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                parser.nextToken();
-                field(field, record);
-            }
-            endObject();
-            return record;
-        }
-
-        /** The value at hand, into {@code record} if the parser reads it; else skipped, checked all the same. */
-        private void field(String field, ObjectNode record) throws IOException {
-            if (RecordParser.reads(field, record)) {
-                // A string, most fields read, without the set-up of readValueAsTree.
-                record.set(field, parser.currentToken() == JsonToken.VALUE_STRING ? TextNode.valueOf(parser.getText())
-                        : parser.readValueAsTree());
-            } else {
-                parser.skipChildren();
-            }
-        }
-
-        private void endObject() throws UnreadableInputException {
             if (parser.currentToken() != JsonToken.END_OBJECT) {
                 throw new UnreadableInputException(count, "input ends inside an object", null);
+            }
+            if (!logFile) {
+                built(single);
             }
         }
 

@@ -53,6 +53,11 @@ public final class Json {
         return MAPPER.readTree(text);
     }
 
+    /** One JSON value, whole, from {@code length} bytes of {@code buffer} at {@code offset}. */
+    public static JsonNode read(byte[] buffer, int offset, int length) throws IOException {
+        return MAPPER.readTree(buffer, offset, length);
+    }
+
     /** One JSON value, whole, from a stream (which is read to its end). */
     public static JsonNode read(InputStream in) throws IOException {
         return MAPPER.readTree(in);

@@ -32,28 +32,32 @@ public final class RecordParser {
     static final int SEEN_MAX = 256;
 
     /**
-     * Whether {@link #parse} reads the top-level field {@code field} of a record of which the
-     * fields in {@code readSoFar} have been read (in its order): a reader skips the others, so
-     * that a record holding only the fields read parses to the same {@link ParsedRecord}. Of a
-     * record of another service, no change field once its eventSource and eventName say so; of a
-     * watched call, {@code responseElements} only for a change read from it. Keep in step with
-     * {@link #parseOrThrow}, {@link #header}, {@link #seen} and {@link GuardrailCalls}.
+     * The string fields of a bare record that decide whether it is {@link ParsedRecord.Ignored},
+     * and its header: a record holding only these, with the same values, parses to the same
+     * Ignored record. Keep in step with {@link #header} and {@link #parseOrThrow}.
      */
-    public static boolean reads(String field, JsonNode readSoFar) {
-        return switch (field) {
-            case "eventSource", "eventName", "eventTime", "eventID", "recipientAccountId", "awsRegion", "errorCode",
-                 "userIdentity", "resources", "detail-type", "detail", "source", "account", "region" -> true;
-            case "requestParameters" -> !(readSoFar.has("eventName") && text(readSoFar, "eventSource")
-                    .filter(source -> !LAMBDA_SOURCE.equals(source)).isPresent() && api(readSoFar).isEmpty());
-            case "responseElements" -> !(readSoFar.has("eventSource") && readSoFar.has("eventName"))
-                    || api(readSoFar).filter(api -> api.kind() != WatchedApi.Kind.GUARDRAIL_ONLY).isPresent();
-            default -> false;
-        };
-    }
+    static final List<String> HEADER_FIELDS = List.of("eventSource", "eventTime", "eventID", "eventName",
+            "recipientAccountId", "awsRegion", "errorCode", "userIdentity.type", "userIdentity.arn",
+            "userIdentity.principalId", "userIdentity.invokedBy", "userIdentity.accountId",
+            "userIdentity.sessionContext.sessionIssuer.arn");
 
-    private static Optional<WatchedApi> api(JsonNode record) {
-        return text(record, "eventSource").flatMap(source -> text(record, "eventName")
-                .flatMap(name -> WatchedApi.forEvent(source, name)));
+    /**
+     * The fields a watched event's change is read from. With the header fields, they are every
+     * field of a bare record the parser reads: {@link LogFileScanner} reads a Lambda record's
+     * fields without parsing the rest.
+     */
+    static final List<String> CHANGE_FIELDS = List.of("requestParameters", "responseElements");
+    private static final List<String> REQUEST_ONLY = List.of("requestParameters");
+
+    /**
+     * The change fields the parser reads of a record with this header: a call that matters only on
+     * the guardrail's resources is read from its request alone (its response, a whole function
+     * configuration for UpdateFunctionCode, is never needed).
+     */
+    static List<String> changeFieldsOf(JsonNode header) {
+        Optional<WatchedApi> api = text(header, "eventSource")
+                .flatMap(source -> text(header, "eventName").flatMap(name -> WatchedApi.forEvent(source, name)));
+        return api.isPresent() && api.get().kind() == WatchedApi.Kind.GUARDRAIL_ONLY ? REQUEST_ONLY : CHANGE_FIELDS;
     }
 
     private RecordParser() {
@@ -64,6 +68,19 @@ public final class RecordParser {
             return parseOrThrow(node, index);
         } catch (BadRecord e) {
             return new ParsedRecord.Invalid(index, e.getMessage(), seen(node));
+        }
+    }
+
+    /**
+     * {@link #parse} of a record's {@link #HEADER_FIELDS} alone: the same {@link ParsedRecord.Ignored}
+     * for a record the engine ignores; anything else is to be parsed again with the change fields,
+     * so an invalid one is not described.
+     */
+    public static ParsedRecord parseHeader(JsonNode header, int index) {
+        try {
+            return parseOrThrow(header, index);
+        } catch (BadRecord e) {
+            return new ParsedRecord.Invalid(index, e.getMessage());
         }
     }
 
