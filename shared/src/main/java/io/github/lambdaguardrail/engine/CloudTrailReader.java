@@ -30,9 +30,9 @@ import java.util.zip.GZIPInputStream;
 public final class CloudTrailReader {
 
     /**
-     * The string fields of a bare record (dotted paths) that decide whether it is {@link
-     * ParsedRecord.Ignored}, and its header: a record holding only these, with the same values,
-     * parses to the same Ignored record.
+     * For a {@link Framer}: the string fields of a bare record (dotted paths) that decide whether
+     * it is {@link ParsedRecord.Ignored}, and its header: a record holding only these, with the
+     * same values, parses to the same Ignored record. Kept in step with the parser.
      */
     public static final List<String> HEADER_FIELDS = List.of("eventSource", "eventTime", "eventID", "eventName",
             "recipientAccountId", "awsRegion", "errorCode", "userIdentity.type", "userIdentity.arn",
@@ -40,8 +40,8 @@ public final class CloudTrailReader {
             "userIdentity.sessionContext.sessionIssuer.arn");
 
     /**
-     * The top-level fields a watched event's change is read from. With the {@link #HEADER_FIELDS},
-     * they are every field of a bare record the parser reads.
+     * For a {@link Framer}: the top-level fields a watched event's change is read from. With the
+     * {@link #HEADER_FIELDS}, they are every field of a bare record the parser reads.
      */
     public static final List<String> CHANGE_FIELDS = List.of("requestParameters", "responseElements");
 
@@ -63,9 +63,10 @@ public final class CloudTrailReader {
     }
 
     /**
-     * A faster, less strict reader of log files than this one, tried first: given the input,
-     * decompressed, it hands each record it frames to {@code records}, in order, and returns the
-     * rest of the input, which this reader reads on as JSON.
+     * What reads a log file before this reader, faster and less strictly (the replay's log-file
+     * scanner; the guards use none): given the input, decompressed, it hands each record it frames
+     * to {@code records}, in order, and returns the rest of the input, which this reader reads on
+     * as JSON.
      */
     public interface Framer {
 
