@@ -81,6 +81,7 @@ final class LogFileScanner {
     private static final Field SOURCE = ROOT.child("eventSource");
     private static final Field TIME = ROOT.child("eventTime");
     private static final Field NAME = ROOT.child("eventName");
+    private static final List<Field> CHANGE = CloudTrailReader.CHANGE_FIELDS.stream().map(ROOT::child).toList();
     private static final int FIELDS = ROOT.children.length;
 
     private final InputStream in;
@@ -517,9 +518,13 @@ final class LogFileScanner {
 
         @Override
         public ByteBuffer value(String field) {
-            int slot = ROOT.child(field).slot;
-            int start = starts[slot];
-            return start < 0 ? null : ByteBuffer.wrap(buffer, start, ends[slot] - start);
+            for (Field change : CHANGE) {
+                if (change.name.equals(field)) {
+                    int start = starts[change.slot];
+                    return start < 0 ? null : ByteBuffer.wrap(buffer, start, ends[change.slot] - start);
+                }
+            }
+            throw new IllegalArgumentException(field + " is not one of " + CloudTrailReader.CHANGE_FIELDS);
         }
 
         /**
