@@ -42,8 +42,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *       a control for the per-call cost of {@code CloudTrailReader.read}'s stream set-up.</li>
  *   <li>{@link #evaluateOnly}: {@code engine.evaluate} of already-parsed {@link LambdaEvent}s.</li>
  *   <li>{@link #parseAndEvaluateLogFile}: one {@code {"Records":[...]}} document of 1,000 records,
- *       by default 70% from other services, streamed and evaluated, as {@code guardrail evaluate}
- *       does ({@code -p lambdaPercent=0,100} to see skipping alone, or Lambda alone).</li>
+ *       by default 70% from other services, streamed through the engine's strict reader and
+ *       evaluated ({@code -p lambdaPercent=0,100} to see other services alone, or Lambda alone).
+ *       {@code guardrail evaluate} frames log files with its own scanner first (in the CLI), which
+ *       tools/replay-bench measures end to end.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)

@@ -232,7 +232,7 @@ final class Replay {
         FileResult run() {
             tally.files++;
             try (InputStream in = Files.newInputStream(file)) {
-                CloudTrailReader.read(in, this);
+                CloudTrailReader.read(in, this, LogFileScanner::frame);
             } catch (UnreadableInputException e) {
                 if (e.recordIndex() == 0) {
                     diagnostics.error(file.toString(), e.getMessage());

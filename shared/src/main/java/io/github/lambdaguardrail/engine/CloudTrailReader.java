@@ -6,11 +6,12 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lambdaguardrail.engine.internal.Json;
-import io.github.lambdaguardrail.engine.internal.LogFileScanner;
 import io.github.lambdaguardrail.engine.internal.RecordParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.zip.GZIPInputStream;
@@ -21,13 +22,28 @@ import java.util.zip.GZIPInputStream;
  * such values one after another; gzipped or not (detected from the content, not the name).
  * Records are streamed one at a time, so a multi-gigabyte log file is never held in memory.
  *
- * <p>Built for replaying S3 history too, where most records come from other services: a log
- * file as CloudTrail writes it goes through {@link LogFileScanner}, which never parses a record of
- * another service, nor a Lambda record the engine ignores (a failed call, an unwatched API), and
- * so does not validate their insides. Whatever the scanner leaves is parsed with Jackson, one
- * record at a time. Stateless and thread-safe.
+ * <p>Every record is read strictly, whole, as the guards read an event. A replay of S3 history,
+ * where most records come from other services, plugs in a {@link Framer} (the CLI's log-file
+ * scanner) that frames each record of a log file without parsing it and hands it over by the
+ * fields the parser reads; whatever it leaves is read here. Stateless and thread-safe.
  */
 public final class CloudTrailReader {
+
+    /**
+     * For a {@link Framer}: the string fields of a bare record (dotted paths) that decide whether
+     * it is {@link ParsedRecord.Ignored}, and its header: a record holding only these, with the
+     * same values, parses to the same Ignored record. Kept in step with the parser.
+     */
+    public static final List<String> HEADER_FIELDS = List.of("eventSource", "eventTime", "eventID", "eventName",
+            "recipientAccountId", "awsRegion", "errorCode", "userIdentity.type", "userIdentity.arn",
+            "userIdentity.principalId", "userIdentity.invokedBy", "userIdentity.accountId",
+            "userIdentity.sessionContext.sessionIssuer.arn");
+
+    /**
+     * For a {@link Framer}: the top-level fields a watched event's change is read from. With the
+     * {@link #HEADER_FIELDS}, they are every field of a bare record the parser reads.
+     */
+    public static final List<String> CHANGE_FIELDS = List.of("requestParameters", "responseElements");
 
     private static final int BUFFER = 64 * 1024;
 
@@ -44,6 +60,40 @@ public final class CloudTrailReader {
 
         /** A record wanted, classified. */
         void record(ParsedRecord record);
+    }
+
+    /**
+     * What reads a log file before this reader, faster and less strictly (the replay's log-file
+     * scanner; the guards use none): given the input, decompressed, it hands each record it frames
+     * to {@code records}, in order, and returns the rest of the input, which this reader reads on
+     * as JSON.
+     */
+    public interface Framer {
+
+        InputStream frame(InputStream json, Framed records) throws IOException;
+    }
+
+    /** Where a {@link Framer} hands the records it framed: each is counted and offered to the sink as this reader's own. */
+    public interface Framed {
+
+        /** A record of another service, unparsed; {@code eventTime} is null when it has none that is a string. */
+        void otherService(String eventSource, String eventTime);
+
+        /** A Lambda record, by the fields the parser reads; {@code fields} is valid during the call only. */
+        void lambda(LambdaFields fields) throws IOException;
+
+        /** A record to parse whole: {@code length} bytes of {@code buffer} from {@code offset}. */
+        void whole(byte[] buffer, int offset, int length) throws IOException;
+    }
+
+    /** The fields of a Lambda record that the parser reads, as a {@link Framer} found them. */
+    public interface LambdaFields {
+
+        /** The {@link #HEADER_FIELDS} the record has, read as the parser reads them: enough for a record the engine ignores. */
+        ObjectNode header();
+
+        /** The JSON text of the value of {@code field}, one of the {@link #CHANGE_FIELDS}; null when the record has none. */
+        ByteBuffer value(String field);
     }
 
     private CloudTrailReader() {
@@ -83,15 +133,20 @@ public final class CloudTrailReader {
      * @throws UnreadableInputException as {@link #read(InputStream, Consumer)}
      */
     public static int read(InputStream in, Sink sink) throws IOException {
-        return read(in, sink, true);
+        return read(in, sink, (json, records) -> json);
     }
 
-    /** {@code scanLogFiles}: false leaves every record to Jackson, which the tests compare the scanner with. */
-    static int read(InputStream in, Sink sink, boolean scanLogFiles) throws IOException {
+    /**
+     * Streams every record of {@code in} to {@code sink} as {@link #read(InputStream, Sink)} does,
+     * those {@code framer} frames first.
+     *
+     * @throws UnreadableInputException as {@link #read(InputStream, Consumer)}, also where the
+     *                                  framer finds the input broken
+     */
+    public static int read(InputStream in, Sink sink, Framer framer) throws IOException {
         Reading reading = new Reading(sink);
         try {
-            InputStream decompressed = decompressed(in);
-            InputStream rest = scanLogFiles ? new LogFileScanner(decompressed).scan(reading) : decompressed;
+            InputStream rest = framer.frame(decompressed(in), reading);
             try (JsonParser parser = Json.parser(rest)) {
                 reading.all(parser);
             }
@@ -106,8 +161,8 @@ public final class CloudTrailReader {
     }
 
     /**
-     * Gzip is recognised by its magic number, not by the file name. Nothing is buffered here: the
-     * scanner and Jackson read in large blocks, and a single event must not cost a large buffer.
+     * Gzip is recognised by its magic number, not by the file name. Nothing is buffered here: a
+     * framer and Jackson read in large blocks, and a single event must not cost a large buffer.
      */
     private static InputStream decompressed(InputStream in) throws IOException {
         PushbackInputStream peek = new PushbackInputStream(in, 2);
@@ -122,8 +177,8 @@ public final class CloudTrailReader {
         return first == 0x1f && second == 0x8b ? new GZIPInputStream(peek, BUFFER) : peek;
     }
 
-    /** One call of {@link #read}: the records {@link LogFileScanner} frames, then what it leaves to Jackson. */
-    private static final class Reading implements LogFileScanner.Records {
+    /** One call of {@link #read}: the records a {@link Framer} frames, then what it leaves to Jackson. */
+    private static final class Reading implements Framed {
 
         private final Sink sink;
         private JsonParser parser;
@@ -139,20 +194,32 @@ public final class CloudTrailReader {
         }
 
         @Override
-        public void lambda(LogFileScanner.LambdaFields fields) throws IOException {
+        public void lambda(LambdaFields fields) throws IOException {
             ObjectNode header = fields.header();
             ParsedRecord fromHeader = RecordParser.parseHeader(header, count);
             ParsedRecord record = switch (fromHeader) {
                 // The header alone shows the record is not evaluated: its request and response are never parsed.
                 case ParsedRecord.Ignored ignored -> ignored;
-                case ParsedRecord.Watched watched -> RecordParser.parse(fields.all(), count);
-                case ParsedRecord.Guarded guarded -> RecordParser.parse(fields.all(), count);
-                case ParsedRecord.Scheduled scheduled -> RecordParser.parse(fields.all(), count);
-                case ParsedRecord.OtherService other -> RecordParser.parse(fields.all(), count);
-                case ParsedRecord.Invalid invalid -> RecordParser.parse(fields.all(), count);
+                case ParsedRecord.Watched watched -> RecordParser.parse(all(fields), count);
+                case ParsedRecord.Guarded guarded -> RecordParser.parse(all(fields), count);
+                case ParsedRecord.Scheduled scheduled -> RecordParser.parse(all(fields), count);
+                case ParsedRecord.OtherService other -> RecordParser.parse(all(fields), count);
+                case ParsedRecord.Invalid invalid -> RecordParser.parse(all(fields), count);
             };
             JsonNode time = header.get("eventTime");
             deliver(time == null ? null : time.textValue(), index -> record);
+        }
+
+        /** The header and, parsed, those of the change fields the parser reads of a record with that header. */
+        private static ObjectNode all(LambdaFields fields) throws IOException {
+            ObjectNode record = fields.header().deepCopy();
+            for (String field : RecordParser.changeFieldsOf(record)) {
+                ByteBuffer value = fields.value(field);
+                if (value != null) {
+                    record.set(field, Json.read(value.array(), value.arrayOffset() + value.position(), value.remaining()));
+                }
+            }
+            return record;
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.github.lambdaguardrail.engine.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.lambdaguardrail.engine.Actor;
+import io.github.lambdaguardrail.engine.CloudTrailReader;
 import io.github.lambdaguardrail.engine.Condition;
 import io.github.lambdaguardrail.engine.FunctionRef;
 import io.github.lambdaguardrail.engine.LambdaChange;
@@ -21,7 +22,10 @@ import java.util.regex.Pattern;
 /**
  * Turns one JSON value (EventBridge envelope or bare CloudTrail record) into a
  * {@link ParsedRecord}. Every input is treated as hostile: wrong types and missing fields give
- * {@link ParsedRecord.Invalid} with the reason, never an exception. Thread-safe.
+ * {@link ParsedRecord.Invalid} with the reason, never an exception. The fields it reads are listed
+ * in {@link CloudTrailReader#HEADER_FIELDS} and {@link CloudTrailReader#CHANGE_FIELDS}, for a
+ * reader that frames records without parsing them: keep them in step with {@link #header} and
+ * {@link #parseOrThrow}. Thread-safe.
  */
 public final class RecordParser {
 
@@ -31,22 +35,6 @@ public final class RecordParser {
     /** The most of one field an invalid record's description repeats: hostile input stays bounded. */
     static final int SEEN_MAX = 256;
 
-    /**
-     * The string fields of a bare record that decide whether it is {@link ParsedRecord.Ignored},
-     * and its header: a record holding only these, with the same values, parses to the same
-     * Ignored record. Keep in step with {@link #header} and {@link #parseOrThrow}.
-     */
-    static final List<String> HEADER_FIELDS = List.of("eventSource", "eventTime", "eventID", "eventName",
-            "recipientAccountId", "awsRegion", "errorCode", "userIdentity.type", "userIdentity.arn",
-            "userIdentity.principalId", "userIdentity.invokedBy", "userIdentity.accountId",
-            "userIdentity.sessionContext.sessionIssuer.arn");
-
-    /**
-     * The fields a watched event's change is read from. With the header fields, they are every
-     * field of a bare record the parser reads: {@link LogFileScanner} reads a Lambda record's
-     * fields without parsing the rest.
-     */
-    static final List<String> CHANGE_FIELDS = List.of("requestParameters", "responseElements");
     private static final List<String> REQUEST_ONLY = List.of("requestParameters");
 
     /**
@@ -54,10 +42,10 @@ public final class RecordParser {
      * the guardrail's resources is read from its request alone (its response, a whole function
      * configuration for UpdateFunctionCode, is never needed).
      */
-    static List<String> changeFieldsOf(JsonNode header) {
+    public static List<String> changeFieldsOf(JsonNode header) {
         Optional<WatchedApi> api = text(header, "eventSource")
                 .flatMap(source -> text(header, "eventName").flatMap(name -> WatchedApi.forEvent(source, name)));
-        return api.isPresent() && api.get().kind() == WatchedApi.Kind.GUARDRAIL_ONLY ? REQUEST_ONLY : CHANGE_FIELDS;
+        return api.isPresent() && api.get().kind() == WatchedApi.Kind.GUARDRAIL_ONLY ? REQUEST_ONLY : CloudTrailReader.CHANGE_FIELDS;
     }
 
     private RecordParser() {
@@ -72,7 +60,7 @@ public final class RecordParser {
     }
 
     /**
-     * {@link #parse} of a record's {@link #HEADER_FIELDS} alone: the same {@link ParsedRecord.Ignored}
+     * {@link #parse} of a record's {@link CloudTrailReader#HEADER_FIELDS} alone: the same {@link ParsedRecord.Ignored}
      * for a record the engine ignores; anything else is to be parsed again with the change fields,
      * so an invalid one is not described.
      */

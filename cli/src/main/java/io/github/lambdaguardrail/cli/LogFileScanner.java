@@ -1,8 +1,9 @@
-package io.github.lambdaguardrail.engine.internal;
+package io.github.lambdaguardrail.cli;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.CloudTrailReader;
 import io.github.lambdaguardrail.engine.WatchedApi;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,23 +11,30 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The fast path through a CloudTrail log file as CloudTrail writes it, {@code {"Records":[{…},{…}]}}:
- * it frames each record by its brackets and strings without parsing it. The first pass looks at a
- * record's top level only, keeping where the value of each field {@link RecordParser} reads
- * begins and ends, and skips every nested value. A record that names another service is handed
- * over by its {@code eventSource} and {@code eventTime}, never parsed. Of a Lambda record, a second
- * pass reads the {@link RecordParser#HEADER_FIELDS} from the framed bytes, enough for a record the
- * engine ignores (a failed call, an unwatched API: most Lambda records); the {@link
- * RecordParser#CHANGE_FIELDS} are parsed only on demand. Any record it cannot read with certainty
- * goes to the caller whole: no or several {@code eventSource} keys, a field twice, a value of
- * another kind than the parser reads, an escape sequence in a key or in a header value, an
- * EventBridge {@code detail-type} or {@code detail}.
+ * The replay's fast path through a CloudTrail log file as CloudTrail writes it,
+ * {@code {"Records":[{…},{…}]}}, plugged into the engine's strict {@link CloudTrailReader} as its
+ * {@link CloudTrailReader.Framer}: it frames each record by its brackets and strings without
+ * parsing it. The first pass looks at a record's top level only, keeping where the value of each
+ * field the parser reads begins and ends, and skips every nested value. A record that names
+ * another service is handed over by its {@code eventSource} and {@code eventTime}, never parsed.
+ * Of a Lambda record, a second pass reads the {@link CloudTrailReader#HEADER_FIELDS} from the
+ * framed bytes, enough for a record the engine ignores (a failed call, an unwatched API: most
+ * Lambda records); the reader parses the {@link CloudTrailReader#CHANGE_FIELDS} only when the
+ * header does not decide. Any record it cannot read with certainty goes to the reader whole: no or
+ * several {@code eventSource} keys, a field twice, a value of another kind than the parser reads,
+ * an escape sequence in a key or in a header value, an EventBridge {@code detail-type} or
+ * {@code detail}.
+ *
+ * <p>It lives beside the replay, not in the engine: the guards read every event whole with the
+ * strict reader, and Jackson streaming in its place (skipChildren() over what the parser does not
+ * read) took twice the CPU of a replay (README, "Replay").
  *
  * <p>At the first thing it does not handle (another first key than {@code Records}, an element
  * that is not an object, the end of the array) it stops and hands over the rest of the input,
@@ -35,17 +43,17 @@ import java.util.List;
  * brackets, the strings and the characters outside strings are checked: a record with a bad
  * number, literal, comma or colon inside ({@code tru}, {@code "a" "b"}), or with a key twice where
  * the engine reads nothing (a record of another service, a field no rule reads), passes unless it
- * is parsed whole, where the strict {@link Json} reader would stop. A key twice where the engine
+ * is parsed whole, where the strict reader would stop. A key twice where the engine
  * reads (a header field, a nested header field, anything in the change fields it parses) stops
  * both.
  *
  * <p>A record is held whole in a buffer while it is framed (CloudTrail records are at most a few
  * hundred KB); one larger than {@link #MAX_RECORD} is an error. Not thread-safe: one per input.
  */
-public final class LogFileScanner {
+final class LogFileScanner {
 
     /** The largest record framed; a record is held in memory whole while it is framed. */
-    public static final int MAX_RECORD = 32 * 1024 * 1024;
+    static final int MAX_RECORD = 32 * 1024 * 1024;
 
     private static final int MAX_DEPTH = 1000;
     private static final int PREFIX_BUFFER = 256;
@@ -53,7 +61,7 @@ public final class LogFileScanner {
     private static final int LOG_FILE_BUFFER = 64 * 1024;
     private static final byte[] RECORDS = "\"Records\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTINUATION = "{\"Records\":[".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] LAMBDA_SOURCE = RecordParser.LAMBDA_SOURCE.getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LAMBDA_SOURCE = WatchedApi.Service.LAMBDA.eventSource().getBytes(StandardCharsets.US_ASCII);
     /** Services other than Lambda with calls the engine judges (changes to the guardrail's own resources). */
     private static final List<byte[]> GUARDED_SOURCES = Arrays.stream(WatchedApi.Service.values())
             .filter(s -> s != WatchedApi.Service.LAMBDA)
@@ -68,38 +76,13 @@ public final class LogFileScanner {
     /** Times a word with a 1 in byte k only, gives k in the top byte. */
     private static final long BYTE_INDEXES = 0x0001020304050607L;
 
-    private static final Field ROOT = Field.tree(RecordParser.HEADER_FIELDS, RecordParser.CHANGE_FIELDS,
+    private static final Field ROOT = Field.tree(CloudTrailReader.HEADER_FIELDS, CloudTrailReader.CHANGE_FIELDS,
             List.of("detail-type", "detail"));
     private static final Field SOURCE = ROOT.child("eventSource");
     private static final Field TIME = ROOT.child("eventTime");
     private static final Field NAME = ROOT.child("eventName");
+    private static final List<Field> CHANGE = CloudTrailReader.CHANGE_FIELDS.stream().map(ROOT::child).toList();
     private static final int FIELDS = ROOT.children.length;
-
-    /** Where the records go. */
-    public interface Records {
-
-        /** A record of another service, unparsed; {@code eventTime} is null when it has none that is a string. */
-        void otherService(String eventSource, String eventTime) throws IOException;
-
-        /** A Lambda record, read as its fields; {@code fields} is valid during the call only. */
-        void lambda(LambdaFields fields) throws IOException;
-
-        /** A record to parse whole: {@code length} bytes of {@code buffer} from {@code offset}. */
-        void whole(byte[] buffer, int offset, int length) throws IOException;
-    }
-
-    /** The fields of a Lambda record that {@link RecordParser} reads, as JSON records of just those fields. */
-    public interface LambdaFields {
-
-        /** The {@link RecordParser#HEADER_FIELDS}: enough for a record the engine ignores. */
-        ObjectNode header();
-
-        /**
-         * Every field the parser reads of this record: the header and those of the
-         * {@link RecordParser#CHANGE_FIELDS} it needs ({@link RecordParser#changeFieldsOf}), parsed.
-         */
-        ObjectNode all() throws IOException;
-    }
 
     private final InputStream in;
     /** Small until the input is known to be a log file: a single event must not cost a large buffer. */
@@ -120,16 +103,20 @@ public final class LogFileScanner {
     /** Whether the string {@link #stringEnd} found last holds an escape sequence. */
     private boolean stringEscaped;
 
-    public LogFileScanner(InputStream in) {
+    private LogFileScanner(InputStream in) {
         this.in = in;
     }
 
     /**
-     * Scans the records, if the input is a log file that starts the CloudTrail way, and returns
-     * the rest of the input: the whole input when it does not, else {@code {"Records":[} and what
-     * follows the last record scanned.
+     * Frames the records of {@code json}, if it is a log file that starts the CloudTrail way, and
+     * returns the rest of the input: the whole input when it does not, else {@code {"Records":[}
+     * and what follows the last record framed. A {@link CloudTrailReader.Framer}.
      */
-    public InputStream scan(Records records) throws IOException {
+    static InputStream frame(InputStream json, CloudTrailReader.Framed records) throws IOException {
+        return new LogFileScanner(json).scan(records);
+    }
+
+    private InputStream scan(CloudTrailReader.Framed records) throws IOException {
         if (!logFilePrefix()) {
             return rest(false);
         }
@@ -239,7 +226,7 @@ public final class LogFileScanner {
      * escaped or names an EventBridge envelope's field, so the record is classified by its
      * eventSource and eventTime.
      */
-    private void record(Records records) throws IOException {
+    private void record(CloudTrailReader.Framed records) throws IOException {
         recordStart = pos;
         Arrays.fill(starts, -1);
         Arrays.fill(occurrences, 0);
@@ -440,9 +427,9 @@ public final class LogFileScanner {
 
     /**
      * A framed record: of another service when its eventSource is certain and not Lambda, a
-     * Lambda record when its fields read as RecordParser expects them, else whole.
+     * Lambda record when its fields read as the parser expects them, else whole.
      */
-    private void deliver(Records records, boolean certain) throws IOException {
+    private void deliver(CloudTrailReader.Framed records, boolean certain) throws IOException {
         int length = pos - recordStart;
         boolean plainTime = isPlainString(TIME);
         if (!certain || occurrences[SOURCE.slot] != 1 || !isPlainString(SOURCE) || occurrences[TIME.slot] > 1
@@ -491,14 +478,14 @@ public final class LogFileScanner {
      * What {@link #deliver} hands over of a Lambda record: its fields, read from the offsets of
      * their values in the buffer, where the whole record is, framed.
      */
-    private final class FieldsRead implements LambdaFields {
+    private final class FieldsRead implements CloudTrailReader.LambdaFields {
 
         private ObjectNode header;
         /** The end of the value being read: nothing at or after it is looked at. */
         private int end;
 
         /**
-         * Reads the header, if every field of it is there at most once and as RecordParser reads
+         * Reads the header, if every field of it is there at most once and as the parser reads
          * it: a string without escape sequences, or an object of such fields.
          */
         boolean read() {
@@ -530,22 +517,20 @@ public final class LogFileScanner {
         }
 
         @Override
-        public ObjectNode all() throws IOException {
-            ObjectNode record = header.deepCopy();
-            List<String> wanted = RecordParser.changeFieldsOf(header);
-            for (Field field : ROOT.children) {
-                int start = starts[field.slot];
-                if (start >= 0 && field.kind == Kind.VALUE && wanted.contains(field.name)) {
-                    record.set(field.name, Json.read(buffer, start, ends[field.slot] - start));
+        public ByteBuffer value(String field) {
+            for (Field change : CHANGE) {
+                if (change.name.equals(field)) {
+                    int start = starts[change.slot];
+                    return start < 0 ? null : ByteBuffer.wrap(buffer, start, ends[change.slot] - start);
                 }
             }
-            return record;
+            throw new IllegalArgumentException(field + " is not one of " + CloudTrailReader.CHANGE_FIELDS);
         }
 
         /**
          * Reads the fields of {@code object} from the object whose first byte after '{' is at
          * {@code i} into {@code node}: the index after its '}', or -1 when a field is not as
-         * RecordParser reads it (an escaped key, a value of another kind, a key twice) or the
+         * the parser reads it (an escaped key, a value of another kind, a key twice) or the
          * object is not well formed.
          */
         private int object(Field object, int i, ObjectNode node) {

@@ -1,4 +1,4 @@
-package io.github.lambdaguardrail.engine;
+package io.github.lambdaguardrail.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.lambdaguardrail.engine.internal.LogFileScanner;
+import io.github.lambdaguardrail.engine.CloudTrailReader;
+import io.github.lambdaguardrail.engine.ParsedRecord;
+import io.github.lambdaguardrail.engine.UnreadableInputException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,11 +31,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link CloudTrailReader} with its {@link LogFileScanner} fast path delivers exactly the records,
- * and breaks off at exactly the record, that it delivers with Jackson alone: over every file of
- * {@code events/}, over the real records of {@code aws-samples/} and variants of them that the
- * engine ignores (read from their header fields only), over named edge cases, and over log files
- * large enough to cross the scanner's buffer boundaries. Then the records it is given a choice of.
+ * {@link CloudTrailReader} with the {@link LogFileScanner} fast path delivers exactly the records,
+ * and breaks off at exactly the record, that the strict reader delivers alone (as the guards read):
+ * over every file of {@code events/}, over the real records of {@code aws-samples/} and variants
+ * of them that the engine ignores (read from their header fields only), over named edge cases,
+ * and over log files large enough to cross the scanner's buffer boundaries. Then the records it is
+ * given a choice of, and what it does not validate.
  */
 class LogFileScannerTest {
 
@@ -60,7 +63,7 @@ class LogFileScannerTest {
         List<ParsedRecord> records = new ArrayList<>();
         List<Integer> unwanted = new ArrayList<>();
         try (InputStream in = new ByteArrayInputStream(input)) {
-            CloudTrailReader.read(in, new CloudTrailReader.Sink() {
+            CloudTrailReader.Sink sink = new CloudTrailReader.Sink() {
                 @Override
                 public boolean wants(int index, String eventTime) {
                     if (wants.test(index, eventTime)) {
@@ -74,7 +77,12 @@ class LogFileScannerTest {
                 public void record(ParsedRecord record) {
                     records.add(record);
                 }
-            }, scan);
+            };
+            if (scan) {
+                CloudTrailReader.read(in, sink, LogFileScanner::frame);
+            } else {
+                CloudTrailReader.read(in, sink);
+            }
         } catch (UnreadableInputException e) {
             return new Read(records, unwanted, e.recordIndex(), e.getMessage());
         }
@@ -85,13 +93,13 @@ class LogFileScannerTest {
         return read(input, true, (index, time) -> true);
     }
 
-    private static Read viaJackson(byte[] input) throws IOException {
+    private static Read viaStrictReader(byte[] input) throws IOException {
         return read(input, false, (index, time) -> true);
     }
 
     /** Same records, and the same break (index and kind of message: the parsers word it differently). */
     private static void assertReadAlike(byte[] input) throws IOException {
-        Read expected = viaJackson(input);
+        Read expected = viaStrictReader(input);
         Read actual = viaScanner(input);
         assertEquals(expected.records(), actual.records());
         assertEquals(expected.errorIndex(), actual.errorIndex(), () -> "expected " + expected.error() + ", got " + actual.error());
@@ -122,7 +130,7 @@ class LogFileScannerTest {
 
     @ParameterizedTest
     @MethodSource("eventFiles")
-    void everyEventsFileIsReadAsJacksonReadsItPlainAndGzipped(Path file) throws IOException {
+    void everyEventsFileIsReadAsTheStrictReaderReadsItPlainAndGzipped(Path file) throws IOException {
         byte[] content = Files.readAllBytes(file);
 
         assertReadAlike(content);
@@ -232,13 +240,13 @@ class LogFileScannerTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void edgeCaseIsReadAsJacksonReadsIt(String name, String input) throws IOException {
+    void edgeCaseIsReadAsTheStrictReaderReadsIt(String name, String input) throws IOException {
         assertReadAlike(utf8(input));
         assertReadAlike(gzip(utf8(input)));
     }
 
     @Test
-    void logFilesThatCrossTheBufferBoundariesAreReadAsJacksonReadsThem() throws IOException {
+    void logFilesThatCrossTheBufferBoundariesAreReadAsTheStrictReaderReadsThem() throws IOException {
         ObjectNode lambda = (ObjectNode) JSON.readTree(EVENTS.resolve("addpermission-public-principal.json").toFile()).path("detail");
         ObjectNode s3 = (ObjectNode) JSON.readTree(S3);
         ArrayNode records = JSON.createArrayNode();
@@ -263,6 +271,65 @@ class LogFileScannerTest {
         assertReadAlike(truncated);
     }
 
+    @Test
+    void logFileLargerThanAnyBufferIsFramedRecordByRecord() throws IOException {
+        int total = 100_000;
+        byte[] first = utf8("{\"Records\":[" + S3);
+        byte[] next = utf8(",\n" + S3);
+        byte[] last = utf8("]}");
+        long[] produced = {0};
+        InputStream log = new InputStream() {
+            private int written;
+            private byte[] chunk = first;
+            private int pos;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                while (pos == chunk.length) {
+                    if (written > total) {
+                        return -1;
+                    }
+                    written++;
+                    chunk = written < total ? next : written == total ? last : new byte[0];
+                    pos = 0;
+                }
+                int n = Math.min(len, chunk.length - pos);
+                System.arraycopy(chunk, pos, b, off, n);
+                pos += n;
+                produced[0] += n;
+                return n;
+            }
+        };
+        long[] producedAtFirstRecord = {-1};
+        int[] others = {0};
+
+        int read = CloudTrailReader.read(log, new CloudTrailReader.Sink() {
+            @Override
+            public boolean wants(int index, String eventTime) {
+                return true;
+            }
+
+            @Override
+            public void record(ParsedRecord record) {
+                if (producedAtFirstRecord[0] < 0) {
+                    producedAtFirstRecord[0] = produced[0];
+                }
+                others[0] += record instanceof ParsedRecord.OtherService ? 1 : 0;
+            }
+        }, LogFileScanner::frame);
+
+        assertEquals(total, read);
+        assertEquals(total, others[0]);
+        assertTrue(produced[0] > LogFileScanner.MAX_RECORD, "larger than the largest record framed: " + produced[0]);
+        assertTrue(producedAtFirstRecord[0] < 1024 * 1024, "first record delivered after " + producedAtFirstRecord[0] + " bytes");
+    }
+
     /** The same record with errorCode, as CloudTrail records a failed call. */
     private static String failed(String record) {
         return record.replace("\"requestParameters\"", "\"errorCode\":\"AccessDeniedException\",\"errorMessage\":\"no\",\"requestParameters\"");
@@ -279,7 +346,7 @@ class LogFileScannerTest {
     }
 
     @Test
-    void realRecordsAndVariantsOfThemTheEngineIgnoresAreReadAsJacksonReadsThem() throws IOException {
+    void realRecordsAndVariantsOfThemTheEngineIgnoresAreReadAsTheStrictReaderReadsThem() throws IOException {
         List<ObjectNode> records = new ArrayList<>();
         try (Stream<Path> samples = Files.list(SAMPLES); Stream<Path> events = eventFiles()) {
             for (Path file : Stream.concat(samples.filter(f -> f.toString().endsWith(".json")).sorted(), events).toList()) {
@@ -317,11 +384,11 @@ class LogFileScannerTest {
         String brokenInside = spaced.replace("\"readOnly\" : true", "\"readOnly\":tru");
         byte[] input = utf8("{\"Records\":[" + brokenInside + "," + failed(brokenInside) + "]}");
 
-        assertNotNull(viaJackson(input).error());
+        assertNotNull(viaStrictReader(input).error());
         Read read = viaScanner(input);
 
         assertNull(read.error());
-        assertEquals(viaJackson(utf8("{\"Records\":[" + spaced + "," + failed(spaced) + "]}")).records(), read.records());
+        assertEquals(viaStrictReader(utf8("{\"Records\":[" + spaced + "," + failed(spaced) + "]}")).records(), read.records());
         assertInstanceOf(ParsedRecord.Ignored.class, read.records().get(0));
     }
 
@@ -338,7 +405,7 @@ class LogFileScannerTest {
         Read broken = viaScanner(brokenInsideTheChange);
 
         assertNull(read.error(), read.error());
-        assertEquals(viaJackson(utf8("{\"Records\":[" + watched + "]}")).records(), read.records());
+        assertEquals(viaStrictReader(utf8("{\"Records\":[" + watched + "]}")).records(), read.records());
         assertInstanceOf(ParsedRecord.Watched.class, read.records().get(0));
         assertEquals(0, broken.errorIndex(), broken.error());
         assertTrue(broken.error().startsWith("not valid JSON"), broken.error());
@@ -348,7 +415,7 @@ class LogFileScannerTest {
     void scalarsInsideARecordOfAnotherServiceAreNotValidated() throws IOException {
         byte[] input = utf8("{\"Records\":[" + S3.replace("\"readOnly\":false", "\"readOnly\":fals") + "]}");
 
-        assertNotNull(viaJackson(input).error());
+        assertNotNull(viaStrictReader(input).error());
         Read read = viaScanner(input);
         assertNull(read.error());
         assertEquals(List.of(new ParsedRecord.OtherService(0, "s3.amazonaws.com")), read.records());
@@ -357,7 +424,7 @@ class LogFileScannerTest {
     /**
      * As a bad literal, a key twice where the engine reads nothing (a record of another service, a
      * field no rule reads, the change fields of a call it ignores) goes unseen by the scanner, while
-     * Jackson alone stops there. Where the engine reads, both stop (see the cases above).
+     * the strict reader stops there. Where the engine reads, both stop (see the cases above).
      */
     @Test
     void aKeyTwiceWhereTheEngineReadsNothingIsNotValidated() throws IOException {
@@ -367,7 +434,7 @@ class LogFileScannerTest {
         for (String record : List.of(otherService, unreadField, ignoredChange)) {
             byte[] input = utf8("{\"Records\":[" + record + "]}");
 
-            assertTrue(viaJackson(input).error().contains("Duplicate field"), viaJackson(input).error());
+            assertTrue(viaStrictReader(input).error().contains("Duplicate field"), viaStrictReader(input).error());
             Read read = viaScanner(input);
             assertNull(read.error(), read.error());
             assertEquals(1, read.records().size());
@@ -388,7 +455,7 @@ class LogFileScannerTest {
 
         assertNull(read.error());
         assertEquals(List.of(0, 2), read.unwanted());
-        List<ParsedRecord> all = viaJackson(input).records();
+        List<ParsedRecord> all = viaStrictReader(input).records();
         assertInstanceOf(ParsedRecord.Invalid.class, all.get(0), "classified, it would be invalid");
         assertEquals(List.of(all.get(1), all.get(3)), read.records());
         assertEquals(List.of("2026-03-01T00:00:00Z", "2026-03-02T10:00:00Z", "2026-03-02T11:00:00Z", "2026-03-11T15:22:40Z"), times);
