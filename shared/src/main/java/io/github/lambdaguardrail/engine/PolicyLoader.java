@@ -28,7 +28,7 @@ public final class PolicyLoader {
     /** Environment variables that configure the guard functions rather than the policy. */
     public static final Set<String> RUNTIME_VARIABLES = Set.of(
             "GUARDRAIL_DRY_RUN", "GUARDRAIL_TOPIC_ARN", "GUARDRAIL_STATE_TABLE", "GUARDRAIL_SELF_ROLE_ARNS",
-            "GUARDRAIL_SWEEP_RATE_LIMIT");
+            "GUARDRAIL_SWEEP_RATE_LIMIT", "GUARDRAIL_LOCAL_ALLOW_REAL_AWS");
 
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
     private static final Pattern ORG_ID = Pattern.compile("o-[a-z0-9]{10,32}");
