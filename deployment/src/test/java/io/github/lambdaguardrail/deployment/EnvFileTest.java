@@ -57,6 +57,28 @@ class EnvFileTest {
     }
 
     @Test
+    void everyVariableBuiltFromTheStacksResourcesIsSet() {
+        // sam local resolves parameters and pseudo parameters, not a resource's Ref or GetAtt: it
+        // would pass the logical id ('AlertTopic'), which fails the guard's cold start.
+        Map<String, String> pseudoParameters = Map.of("AWS::StackName", "lambda-guardrail", "AWS::Region", "us-east-1",
+                "AWS::AccountId", "123456789012", "AWS::Partition", "aws");
+        Map<String, Map<String, Object>> functions = template.resourcesOfType("AWS::Serverless::Function");
+        int checked = 0;
+        for (Map.Entry<String, Map<String, String>> entry : envFile.entrySet()) {
+            for (Map.Entry<String, Object> variable : declared(functions.get(entry.getKey())).entrySet()) {
+                try {
+                    template.resolve(variable.getValue(), pseudoParameters);
+                } catch (IllegalArgumentException fromResources) {
+                    assertTrue(entry.getValue().containsKey(variable.getKey()), entry.getKey() + "." + variable.getKey()
+                            + " is built from the stack's resources (" + fromResources.getMessage() + "): env.json must set it");
+                    checked++;
+                }
+            }
+        }
+        assertEquals(3 * 4, checked, "topic, table, self roles and own resources, for each function");
+    }
+
+    @Test
     void javaToolOptionsKeepTheTemplatesAndCarryWhatTheCliReadsFromAwsVariables() {
         Map<String, Map<String, Object>> functions = template.resourcesOfType("AWS::Serverless::Function");
         for (Map.Entry<String, Map<String, String>> entry : envFile.entrySet()) {
