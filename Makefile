@@ -13,7 +13,7 @@ export MOTO_PORT
 export AWS_EMF_ENVIRONMENT := Local
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: test java-tests template-checks build venv bench demo cold-start clean
+.PHONY: test java-tests template-checks build venv bench demo sam-local-test cold-start clean
 
 ## test: every test: engine, CLI, functions (against moto server on 127.0.0.1) and the template
 test: java-tests template-checks
@@ -46,6 +46,11 @@ bench:
 ## demo: both guards end to end on moto with ./guardrail invoke: the alert, the policy and the quarantine
 demo: venv
 	tools/demo
+
+## sam-local-test: both guards in `sam local invoke` (Docker; installs and starts it, as root) against moto,
+## from sam build's artifacts: packaging and wiring. Not part of make test (Docker, minutes)
+sam-local-test: venv
+	tools/sam-local-test
 
 ## cold-start: init, first event and process time of each guard in fresh JVMs, against moto
 cold-start: venv

@@ -1,4 +1,4 @@
-"""Start moto's server on 127.0.0.1:PORT (default 5000) with two gaps in its Lambda fixed.
+"""Start moto's server on MOTO_HOST:PORT (default 127.0.0.1:5000) with two gaps in its Lambda fixed.
 
 1. Defect (moto 5.2.x, moto/awslambda/responses.py): LambdaResponse.remove_permission reads
 ``self.querystring.get("RevisionId", "")``. The query string is a dict of *lists*, so a sent
@@ -19,12 +19,13 @@ sent (if any) and then give the function a new one.
 Everything else is moto's. Each patch is applied only while moto still lacks the behaviour
 (checked by source text).
 
-Usage: .venv/bin/python tools/moto_server.py [PORT]
+Usage: [MOTO_HOST=ADDRESS] .venv/bin/python tools/moto_server.py [PORT]
 """
 
 from __future__ import annotations
 
 import inspect
+import os
 import sys
 from urllib.parse import unquote
 
@@ -129,7 +130,7 @@ def main(argv: list[str]) -> None:
     patch_function_revisions()
     from moto.server import main as moto_main
 
-    moto_main(["-H", "127.0.0.1", "-p", port])
+    moto_main(["-H", os.environ.get("MOTO_HOST", "127.0.0.1"), "-p", port])
 
 
 if __name__ == "__main__":

@@ -16,13 +16,18 @@ import java.util.Map;
 /**
  * The environment a guard function sees, built as {@code sam local invoke --env-vars} builds it:
  * this process's environment, overlaid with the {@code "Parameters"} entry of {@code env.json}
- * (applied to every function), overlaid with the function's own entry (keyed by its logical id).
- * Values may be JSON strings, numbers or booleans (as SAM accepts them); anything else is an error.
+ * (applied to every function), overlaid with the function's own entry (keyed by its logical id), and
+ * {@code AWS_SAM_LOCAL=true}, which SAM sets in every local container (a guard that would roll back
+ * refuses to start locally without an endpoint). Values may be JSON strings, numbers or booleans (as
+ * SAM accepts them); anything else is an error.
  */
 final class FunctionEnvironment {
 
     /** The {@code env.json} entry applied to every function. */
     static final String PARAMETERS = "Parameters";
+
+    /** Set by SAM in every local container, and by this class: the function runs locally. */
+    static final String SAM_LOCAL = "AWS_SAM_LOCAL";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,6 +36,7 @@ final class FunctionEnvironment {
     private final List<String> entriesFound;
 
     private FunctionEnvironment(Map<String, String> variables, Map<String, String> overlay, List<String> entriesFound) {
+        variables.put(SAM_LOCAL, "true");
         this.variables = Collections.unmodifiableMap(variables);
         this.overlay = Collections.unmodifiableMap(overlay);
         this.entriesFound = List.copyOf(entriesFound);

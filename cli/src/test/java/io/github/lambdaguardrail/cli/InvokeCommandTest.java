@@ -260,6 +260,22 @@ class InvokeCommandTest {
         }
 
         @Test
+        void rollbackWithoutEndpointRefusesToStartNamingTheVariableThatAllowsIt() throws IOException {
+            // A local run: the SDK would reach the real account with this process's credentials.
+            Path file = envFile(Map.of("PermissionGuardFunction", Map.of("GUARDRAIL_MODE", "rollback",
+                    "GUARDRAIL_TOPIC_ARN", VALID_TOPIC, "GUARDRAIL_STATE_TABLE", "lambda-guardrail-state")));
+
+            Run run = run("invoke", "permission-guard", "--event", PUBLIC_PERMISSION, "--env-vars", file);
+
+            assertEquals(2, run.status());
+            run.assertOneErrorLine();
+            assertTrue(run.err().startsWith("guardrail: permission-guard: configuration: GUARDRAIL_LOCAL_ALLOW_REAL_AWS: "
+                    + "a local run (AWS_SAM_LOCAL) that rolls back names no endpoint"), run.err());
+            assertTrue(run.err().strip().endsWith("or set GUARDRAIL_LOCAL_ALLOW_REAL_AWS=true"), run.err());
+            assertEquals("", run.out());
+        }
+
+        @Test
         void parametersEntryAppliesToEveryFunction() throws IOException {
             Path file = envFile(Map.of("Parameters", Map.of("GUARDRAIL_SELF_ROLE_ARNS", "not-a-role",
                     "GUARDRAIL_TOPIC_ARN", VALID_TOPIC, "GUARDRAIL_STATE_TABLE", "lambda-guardrail-state")));
@@ -298,7 +314,8 @@ class InvokeCommandTest {
             FunctionEnvironment env = FunctionEnvironment.of(Map.of("A", "process", "B", "process", "C", "process"),
                     file, "VpcGuardFunction");
 
-            assertEquals(Map.of("A", "function", "B", "parameters", "C", "process", "N", "3", "T", "true"), env.variables());
+            assertEquals(Map.of("A", "function", "B", "parameters", "C", "process", "N", "3", "T", "true",
+                    "AWS_SAM_LOCAL", "true"), env.variables(), "a local run, as in SAM's containers");
             assertEquals(Map.of("A", "function", "B", "parameters", "N", "3", "T", "true"), env.fromEnvFile());
             assertEquals(List.of("Parameters", "VpcGuardFunction"), env.entriesFound());
         }

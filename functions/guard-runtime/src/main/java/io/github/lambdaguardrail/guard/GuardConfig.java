@@ -31,7 +31,7 @@ public record GuardConfig(Policy policy, String topicArn, String stateTable, Lis
     static final String DRY_RUN_VARIABLE = "GUARDRAIL_DRY_RUN";
     /** The guards' own variables, beside the policy's {@code GUARDRAIL_*} ones. */
     static final Set<String> VARIABLES = Set.of(TOPIC_ARN_VARIABLE, STATE_TABLE_VARIABLE, SELF_ROLE_ARNS_VARIABLE,
-            DRY_RUN_VARIABLE);
+            DRY_RUN_VARIABLE, LocalRunCheck.ALLOW_REAL_AWS);
 
     private static final Pattern TOPIC_ARN = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.-]{1,256}");
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");

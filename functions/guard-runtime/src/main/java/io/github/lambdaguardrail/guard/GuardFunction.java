@@ -36,6 +36,7 @@ public final class GuardFunction {
     public static GuardFunction fromEnvironment(Map<String, String> env, List<WatchedApi> apis) {
         JsonLog log = new JsonLog(System.out);
         GuardConfig config = GuardConfig.fromEnvironment(env);
+        LocalRunCheck.check(config, env, System.getProperty(LocalRunCheck.ENDPOINT_PROPERTY));
         return new GuardFunction(Guard.create(config, apis, AwsClients.fromEnvironment(), log), log,
                 env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE));
     }
