@@ -5,9 +5,11 @@ import io.github.lambdaguardrail.engine.Mode;
 import io.github.lambdaguardrail.engine.Policy;
 import io.github.lambdaguardrail.engine.PolicyException;
 import io.github.lambdaguardrail.engine.PolicyLoader;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -36,10 +38,11 @@ import picocli.CommandLine.Spec;
         description = {
             "Evaluates CloudTrail records offline and prints one verdict per Lambda record, then (text) a summary:"
                     + " a backtest of the policy over the records, with the findings and rollbacks per rule.",
-            "Reads EventBridge events, bare CloudTrail records, JSON arrays of them and CloudTrail log files"
+            "Reads EventBridge events, bare CloudTrail records, JSON arrays of them, CloudTrail log files"
                     + " ({\"Records\": [...]}), gzipped or not, e.g. a copy of a trail's S3 prefix"
-                    + " (AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/*.json.gz). Records of other services"
-                    + " are skipped and counted.",
+                    + " (AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/*.json.gz), and the output of"
+                    + " 'aws cloudtrail lookup-events' (the last 90 days of the account's event history), from files"
+                    + " or standard input (-). Records of other services are skipped and counted.",
             "Problems are reported on stderr as 'guardrail: FILE: record N: REASON' (records numbered from 1), at most"
                     + " 100 per file and 1000 in all; the summary counts them all. A record judged all the same (a statement"
                     + " the engine could not read: the rules fail closed) is a warning and leaves the exit status to its verdict."},
@@ -84,8 +87,12 @@ final class EvaluateCommand implements Callable<Integer> {
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Parameters(paramLabel = "PATH", arity = "1..*",
-            description = "Files (read whatever their name) or directories (searched recursively for *.json and *.json.gz).")
+            description = "Files (read whatever their name), directories (searched recursively for *.json and"
+                    + " *.json.gz), or - for standard input.")
     List<Path> paths;
+
+    /** What {@code -} reads: the process's standard input, or a stand-in in tests. */
+    InputStream standardInput = System.in;
 
     /** How directories are listed: the file system's own listing, or a stand-in in tests. */
     InputPaths.Lister lister = InputPaths.DIRECTORY_LISTER;
@@ -118,11 +125,13 @@ final class EvaluateCommand implements Callable<Integer> {
                 : format == Format.JSON ? JsonPrinter::new : TextPrinter::new;
         Replay.Result result;
         try {
-            result = new Replay(engine.get(), window, printers, threads).run(paths, lister, out, err);
+            result = new Replay(engine.get(), window, printers, threads).withStandardInput(standardInput)
+                    .run(paths, lister, out, err);
         } catch (Replay.OutputClosed e) {
             return GuardrailCli.UNUSABLE;
         }
-        if (format == Format.TEXT) {
+        // A summary of nothing read would only repeat the error above it in zeros.
+        if (format == Format.TEXT && !(result.errors() > 0 && result.tally().records == 0)) {
             SummaryReport.print(out, result, window, engine.get().policy());
         }
         out.flush();
@@ -137,7 +146,8 @@ final class EvaluateCommand implements Callable<Integer> {
         Optional<Mode> override = Optional.empty();
         if (mode != null) {
             try {
-                override = Optional.of(PolicyLoader.policyMode("--mode", mode));
+                // Case-insensitive, as --format is; the policy file and GUARDRAIL_MODE stay exact.
+                override = Optional.of(PolicyLoader.policyMode("--mode", mode.toLowerCase(Locale.ROOT)));
             } catch (PolicyException e) {
                 diagnostics.error(e.getMessage());
                 return Optional.empty();

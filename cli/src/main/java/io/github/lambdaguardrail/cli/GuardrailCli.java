@@ -29,8 +29,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "guardrail",
         mixinStandardHelpOptions = true,
         versionProvider = GuardrailCli.Version.class,
-        description = {"Guardrail for AWS Lambda: evaluates CloudTrail records against the guardrail policy (evaluate),",
-            "sweeps the existing functions of an account (scan) and runs the template's functions locally (invoke)."},
+        description = {"Guardrail for AWS Lambda: evaluates CloudTrail records against the guardrail policy (evaluate),"
+                + " sweeps the existing functions of an account (scan) and runs the template's functions locally (invoke)."},
         subcommands = {EvaluateCommand.class, ScanCommand.class, InvokeCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:evaluate, scan: no findings; invoke: the handler returned",

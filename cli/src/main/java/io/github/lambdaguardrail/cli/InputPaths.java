@@ -40,6 +40,13 @@ final class InputPaths implements Iterator<InputPaths.Input> {
     record LogFile(Path path) implements Input {
     }
 
+    /** Standard input, named {@code -} among the PATHs. */
+    record StandardInput() implements Input {
+    }
+
+    /** The PATH that names standard input, as most Unix tools take it. */
+    static final String STANDARD_INPUT = "-";
+
     /** Something that could not be read or searched; {@code where} is the path. */
     record Problem(String where, String reason) implements Input {
     }
@@ -143,7 +150,10 @@ final class InputPaths implements Iterator<InputPaths.Input> {
     }
 
     private void start() {
-        if (!Files.exists(root)) {
+        if (root.toString().equals(STANDARD_INPUT)) {
+            ready.add(new StandardInput());
+            finished = true;
+        } else if (!Files.exists(root)) {
             ready.add(new Problem(root.toString(), "no such file or directory"));
             finished = true;
         } else if (!Files.isDirectory(root)) {

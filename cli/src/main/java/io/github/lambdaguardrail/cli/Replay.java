@@ -60,6 +60,7 @@ final class Replay {
     private final int threads;
     private final long maxHeldChars;
     private final long maxProblemLines;
+    private InputStream standardInput = System.in;
 
     /**
      * What a run counted. {@code errors}: unusable input (exit status 2); {@code warnings}: records
@@ -89,6 +90,12 @@ final class Replay {
         this.threads = threads;
         this.maxHeldChars = maxHeldChars;
         this.maxProblemLines = maxProblemLines;
+    }
+
+    /** Reads {@code in} where the PATHs name standard input ({@code -}), for tests. */
+    Replay withStandardInput(InputStream in) {
+        this.standardInput = in;
+        return this;
     }
 
     /**
@@ -147,6 +154,15 @@ final class Replay {
         return new Result(total, errors, warnings, shown, limits.peakHeldChars());
     }
 
+    /** How a file's bytes are opened. */
+    @FunctionalInterface
+    private interface Source {
+        InputStream open() throws IOException;
+    }
+
+    /** How problems name standard input ({@code -} among the PATHs). */
+    static final Path STANDARD_INPUT_NAME = Path.of("(standard input)");
+
     /** A file being read, or a problem found while looking for files. */
     private record InFlight(HeldOutput output, Future<FileResult> result) {
     }
@@ -158,7 +174,10 @@ final class Replay {
                 Diagnostics.forFile(output.problems()).error(problem.where(), problem.reason());
                 yield new InFlight(output, CompletableFuture.completedFuture(new FileResult(new Tally(), 1, 0)));
             }
-            case InputPaths.LogFile file -> new InFlight(output, pool.submit(() -> new FileEvaluation(file.path(), output).run()));
+            case InputPaths.LogFile file -> new InFlight(output, pool.submit(
+                    () -> new FileEvaluation(file.path(), () -> Files.newInputStream(file.path()), output).run()));
+            case InputPaths.StandardInput stdin -> new InFlight(output, pool.submit(
+                    () -> new FileEvaluation(STANDARD_INPUT_NAME, () -> standardInput, output).run()));
         };
     }
 
@@ -213,6 +232,7 @@ final class Replay {
         private static final int OUTPUT_CHECK_INTERVAL = 4096;
 
         private final Path file;
+        private final Source source;
         private final HeldOutput output;
         private final VerdictPrinter printer;
         private final Diagnostics diagnostics;
@@ -222,8 +242,9 @@ final class Replay {
         /** The index of the record being read: the last one offered, or the next once it was handed over. */
         private int reading;
 
-        FileEvaluation(Path file, HeldOutput output) {
+        FileEvaluation(Path file, Source source, HeldOutput output) {
             this.file = file;
+            this.source = source;
             this.output = output;
             this.printer = printers.apply(output.out());
             this.diagnostics = Diagnostics.forFile(output.problems());
@@ -231,7 +252,7 @@ final class Replay {
 
         FileResult run() {
             tally.files++;
-            try (InputStream in = Files.newInputStream(file)) {
+            try (InputStream in = source.open()) {
                 CloudTrailReader.read(in, this, LogFileScanner::frame);
             } catch (UnreadableInputException e) {
                 if (e.recordIndex() == 0) {

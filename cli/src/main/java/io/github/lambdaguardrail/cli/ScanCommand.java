@@ -27,8 +27,9 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
  * SDK's standard chain ({@code AWS_PROFILE}, {@code AWS_REGION}, {@code AWS_ENDPOINT_URL}, ...).
  */
 @Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluates every existing Lambda function (and its aliases, versions and function URLs) in the",
-            "account's regions against the policy. Read-only: it reports, it never changes a function."},
+        // One element per paragraph: `guardrail --help` lists a command by the first one, whole.
+        description = {"Evaluates every existing Lambda function (and its aliases, versions and function URLs) in the"
+                + " account's regions against the policy. Read-only: it reports, it never changes a function."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:no findings", "1:findings (not exempted)",
             "2:unusable arguments, or a region or function could not be read completely"})

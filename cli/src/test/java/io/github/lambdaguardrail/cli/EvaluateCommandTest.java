@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lambdaguardrail.engine.RuleId;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -55,9 +56,16 @@ class EvaluateCommandTest {
     }
 
     private static Run run(Object... args) {
+        return runWithInput(new byte[0], args);
+    }
+
+    /** {@link #run} with {@code stdin} as what {@code -} reads. */
+    private static Run runWithInput(byte[] stdin, Object... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cmd = GuardrailCli.commandLine();
+        EvaluateCommand evaluate = cmd.getSubcommands().get("evaluate").getCommand();
+        evaluate.standardInput = new ByteArrayInputStream(stdin);
         cmd.setOut(new PrintWriter(out));
         cmd.setErr(new PrintWriter(err));
         int status = cmd.execute(Arrays.stream(args).map(String::valueOf).toArray(String[]::new));
@@ -775,6 +783,87 @@ class EvaluateCommandTest {
             assertEquals(0, run.status());
             assertTrue(run.out().contains("evaluate"), run.out());
             assertFalse(run.out().isEmpty());
+        }
+    }
+
+    /** What users already have: the output of {@code aws cloudtrail lookup-events}, and a pipe. */
+    @Nested
+    class InputsUsersHave {
+
+        private static final Path LOOKUP_EVENTS = Path.of("..", "shared", "src", "test", "resources", "lookup-events",
+                "lambda-changes.json");
+
+        @Test
+        void lookupEventsOutputIsJudgedRecordByRecord() {
+            Run run = run("evaluate", LOOKUP_EVENTS);
+
+            assertEquals(GuardrailCli.FINDINGS, run.status(), run.err());
+            assertTrue(run.out().contains("NOTIFY    PERMISSION_PUBLIC  arn:aws:lambda:us-east-1:111122223333:function:invoice-renderer"),
+                    run.out());
+            assertTrue(run.out().contains("NOTIFY    LAMBDA_NOT_IN_VPC  arn:aws:lambda:us-east-1:111122223333:function:data-scraper"),
+                    run.out());
+            assertTrue(run.out().contains("ALLOW     -  " + COMPLIANT_FUNCTION), run.out());
+            assertEquals("3", summary(run, "records read"));
+            assertEquals("", run.err());
+        }
+
+        @Test
+        void dashReadsStandardInputAndNamesItInProblems() throws IOException {
+            byte[] piped = (Files.readString(VIOLATING) + "\n{\"eventVersion\": \"1.08\"}").getBytes(StandardCharsets.UTF_8);
+
+            Run run = runWithInput(piped, "evaluate", "-");
+
+            assertEquals(GuardrailCli.UNUSABLE, run.status());
+            assertTrue(run.out().contains("NOTIFY    LAMBDA_NOT_IN_VPC"), run.out());
+            assertTrue(run.err().startsWith("guardrail: (standard input): record 2: "), run.err());
+        }
+
+        @Test
+        void dashAmongFilesIsReadInItsPlace() throws IOException {
+            Run run = runWithInput(Files.readAllBytes(PUBLIC_PERMISSION), "evaluate", "--format", "json", COMPLIANT, "-", VIOLATING);
+
+            assertEquals(GuardrailCli.FINDINGS, run.status(), run.err());
+            List<String> events = run.out().lines().map(line -> {
+                try {
+                    return JSON.readTree(line).path("eventName").asText();
+                } catch (IOException e) {
+                    throw new AssertionError(line, e);
+                }
+            }).toList();
+            assertEquals(List.of("CreateFunction20150331", "AddPermission20150331v2", "CreateFunction20150331"), events);
+        }
+
+        @Test
+        void emptyStandardInputIsUnusable() {
+            Run run = runWithInput(new byte[0], "evaluate", "-");
+
+            assertEquals(GuardrailCli.UNUSABLE, run.status());
+            assertTrue(run.err().startsWith("guardrail: (standard input): "), run.err());
+        }
+
+        @Test
+        void nothingReadPrintsTheErrorWithoutAnAllZeroSummary() {
+            Run run = run("evaluate", tmp.resolve("missing.json"));
+
+            assertEquals(GuardrailCli.UNUSABLE, run.status());
+            assertEquals(List.of("guardrail: " + tmp.resolve("missing.json") + ": no such file or directory"), run.errorLines());
+            assertEquals("", run.out());
+        }
+
+        @Test
+        void somethingReadBesideAnErrorStillGetsItsSummary() {
+            Run run = run("evaluate", tmp.resolve("missing.json"), VIOLATING);
+
+            assertEquals(GuardrailCli.UNUSABLE, run.status());
+            assertEquals("1", summary(run, "records read"));
+        }
+
+        @Test
+        void modeIsCaseInsensitiveAsFormatIs() {
+            Run run = run("evaluate", "--mode", "ROLLBACK", "--format", "JSON", PUBLIC_PERMISSION);
+
+            assertEquals(GuardrailCli.FINDINGS, run.status(), run.err());
+            assertTrue(run.out().contains("\"decision\":\"ROLLBACK\""), run.out());
         }
     }
 }

@@ -18,7 +18,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads CloudTrail records in every form the guardrail meets: an EventBridge envelope, a bare
- * record, a JSON array of either, a CloudTrail log file ({@code {"Records": [...]}}) and several
+ * record, a JSON array of either, a CloudTrail log file ({@code {"Records": [...]}}), the output
+ * of {@code aws cloudtrail lookup-events} ({@code {"Events": [{"CloudTrailEvent": "..."}]}}) and several
  * such values one after another; gzipped or not (detected from the content, not the name).
  * Records are streamed one at a time, so a multi-gigabyte log file is never held in memory.
  *
@@ -265,6 +266,9 @@ public final class CloudTrailReader {
                 if ("Records".equals(field) && value == JsonToken.START_ARRAY) {
                     logFile = true;
                     array();
+                } else if ("Events".equals(field) && value == JsonToken.START_ARRAY) {
+                    logFile = true;
+                    lookedUpEvents();
                 } else {
                     single.set(field, parser.readValueAsTree());
                 }
@@ -275,6 +279,44 @@ public final class CloudTrailReader {
             if (!logFile) {
                 built(single);
             }
+        }
+
+        /**
+         * The {@code Events} of {@code aws cloudtrail lookup-events} output: each holds its record as
+         * a JSON string in {@code CloudTrailEvent}, read as strictly as any record. An element
+         * without that string, or whose {@code EventId} is not its record's {@code eventID}, is an
+         * invalid record: nothing is acted on from a wrapper that disagrees with what it wraps.
+         */
+        private void lookedUpEvents() throws IOException {
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                if (token == null) {
+                    throw new UnreadableInputException(count, "input ends inside the Events array", null);
+                }
+                JsonNode event = parser.readValueAsTree();
+                JsonNode text = event.get("CloudTrailEvent");
+                if (text == null || !text.isTextual()) {
+                    invalid("an element of Events has no CloudTrailEvent string (aws cloudtrail lookup-events output has one)");
+                    continue;
+                }
+                JsonNode record;
+                try {
+                    record = Json.read(text.textValue());
+                } catch (JsonProcessingException e) {
+                    invalid("CloudTrailEvent is not one JSON record: " + e.getOriginalMessage());
+                    continue;
+                }
+                JsonNode wrapperId = event.get("EventId");
+                JsonNode recordId = record.get("eventID");
+                if (wrapperId != null && !(recordId != null && recordId.isTextual() && wrapperId.equals(recordId))) {
+                    invalid("EventId " + wrapperId + " differs from its CloudTrailEvent's eventID " + recordId);
+                    continue;
+                }
+                built(record);
+            }
+        }
+
+        private void invalid(String reason) {
+            deliver(null, index -> new ParsedRecord.Invalid(index, reason));
         }
 
         /** A record built whole (an EventBridge envelope, a bare record, anything else). */

@@ -37,6 +37,28 @@ class CloudTrailReaderTest {
         return TestRecords.createFunction("data-scraper", null, null, Map.of());
     }
 
+    /** {@code record} as {@code aws cloudtrail lookup-events} wraps it. */
+    private static ObjectNode lookedUp(ObjectNode record) {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("EventId", record.get("eventID").textValue());
+        event.put("EventName", record.get("eventName").textValue());
+        event.put("ReadOnly", "false");
+        event.put("EventTime", "2026-03-02T09:14:27+00:00");
+        event.put("EventSource", record.get("eventSource").textValue());
+        event.putArray("Resources");
+        event.put("CloudTrailEvent", text(record));
+        return event;
+    }
+
+    private static List<ParsedRecord> lookupEvents(ObjectNode... events) throws IOException {
+        ObjectNode output = JSON.createObjectNode();
+        ArrayNode array = output.putArray("Events");
+        for (ObjectNode event : events) {
+            array.add(event);
+        }
+        return readAll(text(output));
+    }
+
     private static List<String> eventNames(List<ParsedRecord> records) {
         return records.stream().map(r -> assertInstanceOf(ParsedRecord.Watched.class, r).event().header().eventName()).toList();
     }
@@ -120,6 +142,29 @@ class CloudTrailReaderTest {
         }
 
         @Test
+        void lookupEventsOutputGivesTheRecordOfEachEventInOrder() throws IOException {
+            try (InputStream in = CloudTrailReaderTest.class.getResourceAsStream("/lookup-events/lambda-changes.json")) {
+                List<ParsedRecord> records = new ArrayList<>();
+                CloudTrailReader.read(in, records::add);
+                assertEquals(List.of("AddPermission20150331v2", "CreateFunction20150331", "CreateFunction20150331"),
+                        eventNames(records));
+                LambdaEvent grant = assertInstanceOf(ParsedRecord.Watched.class, records.get(0)).event();
+                assertEquals("invoice-renderer", grant.change().function().name());
+            }
+        }
+
+        @Test
+        void lookupEventsPagesOneAfterAnotherAreAllRead() throws IOException {
+            String page = "{\"Events\": [" + text(lookedUp(grant())) + "], \"NextToken\": \"abc\"}";
+            assertEquals(List.of("AddPermission20150331v2", "AddPermission20150331v2"), eventNames(readAll(page + "\n" + page)));
+        }
+
+        @Test
+        void emptyLookupEventsOutputGivesNoRecords() throws IOException {
+            assertEquals(0, CloudTrailReader.read(in("{\"Events\": []}"), r -> { }));
+        }
+
+        @Test
         void readReturnsTheNumberOfRecordsDelivered() throws IOException {
             List<ParsedRecord> sink = new ArrayList<>();
             int n = CloudTrailReader.read(in(text(JSON.createArrayNode().add(grant()).add(grant()))), sink::add);
@@ -137,6 +182,49 @@ class CloudTrailReaderTest {
             UnreadableInputException e = assertThrows(UnreadableInputException.class, () -> readAll(input));
             assertEquals(0, e.recordIndex());
             assertTrue(e.getMessage().contains("empty"), e.getMessage());
+        }
+
+        @Test
+        void lookedUpEventWithoutItsRecordStringIsInvalidAndTheOthersAreRead() throws IOException {
+            ObjectNode missing = lookedUp(grant());
+            missing.remove("CloudTrailEvent");
+            ObjectNode notAString = lookedUp(grant());
+            notAString.set("CloudTrailEvent", grant());
+            List<ParsedRecord> records = lookupEvents(missing, lookedUp(created()), notAString);
+            assertEquals(3, records.size());
+            for (int i : new int[] {0, 2}) {
+                ParsedRecord.Invalid invalid = assertInstanceOf(ParsedRecord.Invalid.class, records.get(i));
+                assertTrue(invalid.reason().contains("no CloudTrailEvent string"), invalid.reason());
+            }
+            assertEquals(List.of("CreateFunction20150331"), eventNames(records.subList(1, 2)));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"{\"eventVersion\": \"1.08\"", "{} {}", "{\"eventID\": \"a\", \"eventID\": \"b\"}"})
+        void lookedUpRecordStringThatIsNotOneStrictJsonRecordIsInvalid(String recordText) throws IOException {
+            ObjectNode event = lookedUp(grant());
+            event.put("CloudTrailEvent", recordText);
+            ParsedRecord.Invalid invalid = assertInstanceOf(ParsedRecord.Invalid.class, lookupEvents(event).get(0));
+            assertTrue(invalid.reason().startsWith("CloudTrailEvent is not one JSON record"), invalid.reason());
+        }
+
+        /** A wrapper naming another event than the record it carries: nothing acted on from either. */
+        @Test
+        void lookedUpEventWhoseIdIsNotItsRecordsIsInvalid() throws IOException {
+            ObjectNode event = lookedUp(grant());
+            event.put("EventId", "00000000-0000-4000-8000-000000000000");
+            ParsedRecord.Invalid invalid = assertInstanceOf(ParsedRecord.Invalid.class, lookupEvents(event).get(0));
+            assertTrue(invalid.reason().contains("differs from its CloudTrailEvent's eventID"), invalid.reason());
+        }
+
+        @Test
+        void lookupEventsOutputBreakingOffDeliversTheEventsBefore() {
+            String truncated = "{\"Events\":[" + text(lookedUp(grant())) + "," + text(lookedUp(created())) + ",";
+            List<ParsedRecord> delivered = new ArrayList<>();
+            UnreadableInputException e = assertThrows(UnreadableInputException.class,
+                    () -> CloudTrailReader.read(in(truncated), delivered::add));
+            assertEquals(2, delivered.size());
+            assertEquals(2, e.recordIndex());
         }
 
         @Test

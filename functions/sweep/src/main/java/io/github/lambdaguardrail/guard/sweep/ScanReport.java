@@ -57,12 +57,20 @@ public final class ScanReport {
         t.append("Lambda Guardrail sweep: ").append(r.findings().size()).append(" finding(s) on ")
                 .append(r.functionsWithFindings()).append(" of ").append(r.functionsListed()).append(" function(s)")
                 .append(" (account ").append(r.account()).append(", region ").append(r.region()).append(")\n\n");
-        t.append("Scanned:   ").append(r.functionsScanned()).append(" function(s), ").append(r.policiesRead())
+        // Every listed function is accounted for: a function read in part still has its findings above.
+        long readInPart = r.errors().stream().map(ScanError::functionArn).distinct().count();
+        t.append("Functions: ").append(r.functionsListed()).append(" listed, ").append(r.functionsScanned())
+                .append(" read completely");
+        if (readInPart > 0) {
+            t.append(", ").append(readInPart).append(" read in part (errors below)");
+        }
+        if (r.functionsVanished() > 0) {
+            t.append(", ").append(r.functionsVanished()).append(" deleted during the sweep");
+        }
+        t.append('\n');
+        t.append("Read:      ").append(r.policiesRead())
                 .append(" resource polic").append(r.policiesRead() == 1 ? "y" : "ies")
                 .append(" (functions, aliases, versions), ").append(r.urlConfigsRead()).append(" function URL config(s)\n");
-        if (r.functionsVanished() > 0) {
-            t.append("Deleted during the sweep: ").append(r.functionsVanished()).append('\n');
-        }
         if (!r.complete()) {
             t.append("NOT SCANNED (time ran out): ").append(r.functionsNotScanned())
                     .append(" function(s); raise the rate limit or shorten the schedule's scope\n");

@@ -65,6 +65,29 @@ class ScanReportTest {
         assertTrue(text.contains("never changes a function"), text);
     }
 
+    /** Each listed function is accounted for once: "2 of 2 functions" never sits beside "0 scanned" unexplained. */
+    @Test
+    void textAccountsForEveryListedFunction() {
+        List<ScanError> errors = List.of(new ScanError(ARN + "api", "ListFunctionUrlConfigs", "LambdaException", "404"),
+                new ScanError(ARN + "api", "GetPolicy", "LambdaException", "500"),
+                new ScanError(ARN + "orders", "GetPolicy", "LambdaException", "500"));
+        ScanResult r = new ScanResult("111122223333", "eu-west-1", Instant.parse("2026-11-25T03:00:00Z"), Duration.ofSeconds(2),
+                4, 1, 1, 0, 3, 0, 0, List.of(finding("api", RuleId.PERMISSION_PUBLIC)), List.of(), errors, List.of(), 12, 0, 8);
+
+        String text = ScanReport.text(r, 10, 10);
+
+        assertTrue(text.contains("Functions: 4 listed, 1 read completely, 2 read in part (errors below),"
+                + " 1 deleted during the sweep\n"), text);
+    }
+
+    @Test
+    void textLeavesOutWhatDidNotHappen() {
+        ScanResult r = new ScanResult("111122223333", "eu-west-1", Instant.parse("2026-11-25T03:00:00Z"), Duration.ofSeconds(2),
+                2, 2, 0, 0, 2, 1, 0, List.of(), List.of(), List.of(), List.of(), 6, 0, 8);
+
+        assertTrue(ScanReport.text(r, 10, 10).contains("Functions: 2 listed, 2 read completely\n"));
+    }
+
     /** The summary's findings are the verdicts' findings ({@code VerdictJson.finding}) with the function first. */
     @Test
     void findingsAreRenderedAsEveryVerdictRendersThemWithTheirFunction() {
