@@ -16,7 +16,7 @@ import java.util.List;
  * was in; otherwise the finding is pre-existing, and the engine makes it introduced when the
  * function's facts hold the proof (a known-good VPC config).
  */
-final class NotInVpcRule implements Rule {
+final class NotInVpcRule extends VpcRule {
 
     static final String SUBJECT = "vpcConfig";
 
@@ -26,17 +26,7 @@ final class NotInVpcRule implements Rule {
     }
 
     @Override
-    public List<RuleResult> evaluate(LambdaChange change, RuleContext context) {
-        return switch (change) {
-            case LambdaChange.FunctionConfigured configured -> evaluate(configured, context);
-            case LambdaChange.PermissionGranted granted -> List.of();
-            case LambdaChange.ResourcePolicyReplaced replaced -> List.of();
-            case LambdaChange.FunctionUrlConfigured url -> List.of();
-            case LambdaChange.TagsChanged tags -> List.of();
-        };
-    }
-
-    private List<RuleResult> evaluate(LambdaChange.FunctionConfigured configured, RuleContext context) {
+    List<RuleResult> check(LambdaChange.FunctionConfigured configured, RuleContext context) {
         if (!context.policy().vpc().required()) {
             return List.of(RuleResult.skip(id(), SUBJECT, "policy does not require a VPC"));
         }

@@ -9,7 +9,7 @@ import java.util.List;
  * One named rule. Implementations are stateless and thread-safe; a rule returns no result for a
  * change it does not apply to, and one result per subject (VPC config or statement) otherwise.
  */
-public sealed interface Rule permits NotInVpcRule, VpcNotAllowedRule, StatementRule, GuardrailTagRule {
+public sealed interface Rule permits VpcRule, StatementRule, GuardrailTagRule {
 
     RuleId id();
 

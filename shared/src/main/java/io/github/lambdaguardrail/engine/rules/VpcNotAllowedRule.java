@@ -13,7 +13,7 @@ import java.util.List;
  * {@code LAMBDA_VPC_NOT_ALLOWED}: VPC, subnet or security group outside a non-empty allow-list,
  * or a denied security group.
  */
-final class VpcNotAllowedRule implements Rule {
+final class VpcNotAllowedRule extends VpcRule {
 
     @Override
     public RuleId id() {
@@ -21,17 +21,7 @@ final class VpcNotAllowedRule implements Rule {
     }
 
     @Override
-    public List<RuleResult> evaluate(LambdaChange change, RuleContext context) {
-        return switch (change) {
-            case LambdaChange.FunctionConfigured configured -> evaluate(configured, context);
-            case LambdaChange.PermissionGranted granted -> List.of();
-            case LambdaChange.ResourcePolicyReplaced replaced -> List.of();
-            case LambdaChange.FunctionUrlConfigured url -> List.of();
-            case LambdaChange.TagsChanged tags -> List.of();
-        };
-    }
-
-    private List<RuleResult> evaluate(LambdaChange.FunctionConfigured configured, RuleContext context) {
+    List<RuleResult> check(LambdaChange.FunctionConfigured configured, RuleContext context) {
         VpcConfig vpc = configured.resultingVpc();
         if (!vpc.isAttached()) {
             return List.of(RuleResult.skip(id(), NotInVpcRule.SUBJECT, "not in a VPC (see LAMBDA_NOT_IN_VPC)"));
