@@ -74,6 +74,7 @@ public record AwsClients(LambdaClient lambda, SnsClient sns, DynamoDbClient dyna
                         .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(r.throttlingBaseDelay(), r.maxDelay()))
                         .build()),
                 () -> overrides.retryStrategy(RetryMode.STANDARD));
+        overrides.addExecutionInterceptor(new MissingResourceNamed());
         settings.interceptors().forEach(overrides::addExecutionInterceptor);
         return overrides.build();
     }

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.sns.model.NotFoundException;
 
 /**
  * The claim of an event in {@link DynamoDbStateStore}, against moto's DynamoDB: it is held as long
@@ -43,6 +45,28 @@ class StateStoreMotoTest {
     private Map<String, AttributeValue> item() {
         return dynamo.getItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS("event#" + EVENT))).consistentRead(true))
                 .item();
+    }
+
+    /** DynamoDB says only "Requested resource not found": the error names the table and its setting. */
+    @Test
+    void aMissingTableIsNamedInTheError() {
+        DynamoDbStateStore missing = new DynamoDbStateStore(dynamo, "no-such-table", Clock.fixed(T0, ZoneOffset.UTC));
+
+        ResourceNotFoundException e = assertThrows(ResourceNotFoundException.class,
+                () -> missing.claim(EVENT, T0.plusSeconds(60)));
+
+        assertTrue(e.getMessage().startsWith("state table 'no-such-table' (GUARDRAIL_STATE_TABLE) does not exist in this"
+                + " account and region"), e.getMessage());
+    }
+
+    @Test
+    void aMissingTopicIsNamedInTheError() {
+        String topic = "arn:aws:sns:us-east-1:" + MotoWorld.ACCOUNT + ":no-such-topic";
+
+        NotFoundException e = assertThrows(NotFoundException.class,
+                () -> new SnsNotifier(moto.sns(), topic).publish(Alert.invalid("a test", Map.of())));
+
+        assertTrue(e.getMessage().startsWith("topic '" + topic + "' (GUARDRAIL_TOPIC_ARN) does not exist"), e.getMessage());
     }
 
     @Test
