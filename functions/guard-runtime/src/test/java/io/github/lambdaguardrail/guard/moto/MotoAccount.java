@@ -1,29 +1,33 @@
 package io.github.lambdaguardrail.guard.moto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import java.util.TreeSet;
-import java.util.Set;
-import io.github.lambdaguardrail.guard.GuardPermissions;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.WatchedApi;
 import io.github.lambdaguardrail.guard.AwsClients;
+import io.github.lambdaguardrail.guard.DynamoDbStateStore;
 import io.github.lambdaguardrail.guard.Guard;
 import io.github.lambdaguardrail.guard.GuardConfig;
+import io.github.lambdaguardrail.guard.GuardFunction;
+import io.github.lambdaguardrail.guard.GuardPermissions;
 import io.github.lambdaguardrail.guard.GuardReport;
 import io.github.lambdaguardrail.guard.JsonLog;
+import io.github.lambdaguardrail.guard.SnsNotifier;
+import io.github.lambdaguardrail.guard.sweep.FunctionScanner;
+import io.github.lambdaguardrail.guard.sweep.MotoInventory;
+import io.github.lambdaguardrail.guard.sweep.ScanClient;
+import io.github.lambdaguardrail.guard.sweep.ScanSettings;
+import io.github.lambdaguardrail.guard.sweep.SweepConfig;
+import io.github.lambdaguardrail.guard.sweep.SweepFunction;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,11 +36,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -70,6 +79,8 @@ import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.Credentials;
 
 /**
  * One test's world in moto server, reached through the real SDK v2 clients: an IAM role for its
@@ -77,7 +88,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * {@code expiresAt}), the alert topic with an SQS queue subscribed (raw delivery off, so the SNS
  * envelope with the message attributes arrives), and the functions the test creates. Every name
  * carries a random suffix, so tests never see each other's resources; {@link #close()} deletes
- * them.
+ * them. The world is in moto's default account, or in another one ({@link #open(String)}: the
+ * account of the sample events, or a fresh one for a sweep that must see only its own functions).
  *
  * <p>Two sets of clients: the test's own, to set up and inspect the world, and the guard's, built
  * into {@link AwsClients} with {@link AwsClients#overrides()}, whose every call is recorded in
@@ -85,18 +97,21 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * does where the guard depends on it: {@link MotoRendering} (function-URL conditions) and
  * {@link AtomicConditionalWrites} (DynamoDB conditional writes under concurrency).
  */
-final class MotoAccount implements AutoCloseable {
+public final class MotoAccount implements AutoCloseable {
 
     /** moto's default account; CloudTrail records must name it to be actionable. */
     static final String ACCOUNT = "123456789012";
     static final String REGION = "us-east-1";
     static final URI ENDPOINT = MotoServer.ENDPOINT;
+    /** The template's {@code POWERTOOLS_METRICS_NAMESPACE}. */
+    static final String METRICS_NAMESPACE = "LambdaGuardrail";
 
     private static final String LAMBDA_TRUST = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
             + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
     private static final byte[] CODE = zip("x.py", "def x(event, context):\n    return event\n");
 
     final String suffix = UUID.randomUUID().toString().substring(0, 8);
+    private final String account;
 
     // The test's clients: set up and inspect the world. Not recorded.
     final LambdaClient lambda;
@@ -117,19 +132,23 @@ final class MotoAccount implements AutoCloseable {
     final String queueUrl;
 
     private final SdkHttpClient http;
+    private final AwsCredentialsProvider credentials;
     private final AwsClients guardClients;
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     private final JsonLog log = new JsonLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8));
     private final List<String> roles = new ArrayList<>();
     private final List<String> functions = new ArrayList<>();
+    private final List<ScanClient> scanClients = new ArrayList<>();
 
     /** A request the test made and moto's response. */
-    record ApiCall<Q, R>(Q request, R response) {
+    public record ApiCall<Q, R>(Q request, R response) {
     }
 
-    private MotoAccount() {
+    private MotoAccount(String account) {
         MotoServer.require();
+        this.account = account;
         http = UrlConnectionHttpClient.builder().build();
+        credentials = credentialsFor(account, http);
         MotoRendering rendering = new MotoRendering();
         lambda = client(LambdaClient.builder(), rendering);
         lambdaAsMotoRendersIt = client(LambdaClient.builder());
@@ -157,25 +176,59 @@ final class MotoAccount implements AutoCloseable {
                 .attributes(Map.of("RawMessageDelivery", "false")));
     }
 
+    /** The account this world is in. */
+    public String account() {
+        return account;
+    }
+
+    /** A world in moto's default account. */
     static MotoAccount open() {
-        return new MotoAccount();
+        return new MotoAccount(ACCOUNT);
+    }
+
+    /** A world in {@code account}: moto keeps every account apart, and its STS lets a caller into any. */
+    public static MotoAccount open(String account) {
+        return new MotoAccount(account);
+    }
+
+    /** A world in an account of its own, with nothing else in it. */
+    public static MotoAccount openInNewAccount() {
+        return open(String.valueOf(ThreadLocalRandom.current().nextLong(200_000_000_000L, 1_000_000_000_000L)));
+    }
+
+    /**
+     * Credentials moto attributes to {@code account}: its default ones for its default account,
+     * else those of a role in {@code account} assumed through moto's STS.
+     */
+    private static AwsCredentialsProvider credentialsFor(String account, SdkHttpClient http) {
+        StaticCredentialsProvider motoDefault = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+        if (account.equals(ACCOUNT)) {
+            return motoDefault;
+        }
+        try (StsClient sts = StsClient.builder().endpointOverride(ENDPOINT).region(Region.US_EAST_1)
+                .credentialsProvider(motoDefault).httpClient(http).build()) {
+            Credentials session = sts.assumeRole(b -> b.roleArn("arn:aws:iam::" + account + ":role/moto-tests")
+                    .roleSessionName("moto-tests")).credentials();
+            return StaticCredentialsProvider.create(AwsSessionCredentials.create(session.accessKeyId(),
+                    session.secretAccessKey(), session.sessionToken()));
+        }
     }
 
 
     // ---- the guard -------------------------------------------------------------------------
 
-    /** The permission guard in rollback mode. */
     /**
      * Every AWS call the guard made is one its role grants: the template grants exactly
      * {@link GuardPermissions#forApis} (deployment's TemplatePermissionsTest), so a call outside
      * it would fail with AccessDenied in a real account.
      */
-    void assertGuardCallsGranted(List<WatchedApi> apis) {
+    public void assertGuardCallsGranted(List<WatchedApi> apis) {
         Set<String> undeclared = new TreeSet<>(guardCalls.iamActions());
         undeclared.removeAll(GuardPermissions.forApis(apis));
         assertEquals(Set.of(), undeclared, "calls the guard made that its role does not grant");
     }
 
+    /** The permission guard in rollback mode. */
     Guard permissionGuard() {
         return guard(WatchedApi.resourcePolicy(), Map.of("GUARDRAIL_MODE", "rollback"));
     }
@@ -190,12 +243,39 @@ final class MotoAccount implements AutoCloseable {
      * table and guard role, plus {@code variables} (mode, dry run, policy settings).
      */
     Guard guard(List<WatchedApi> apis, Map<String, String> variables) {
+        return Guard.create(GuardConfig.fromEnvironment(environment(variables)), apis, guardClients, log);
+    }
+
+    /** What a guard handler's package-private constructor takes: the guard of {@link #guard}, logging to {@link #log()}. */
+    public GuardFunction guardFunction(List<WatchedApi> apis, Map<String, String> variables) {
+        return new GuardFunction(guard(apis, variables), log, METRICS_NAMESPACE);
+    }
+
+    /**
+     * What the sweep handler's package-private constructor takes, built as
+     * {@code SweepFunction.fromEnvironment} builds it on this account: the scan reads through
+     * {@link MotoInventory} (moto's gaps closed), the summary goes to the alert topic and the
+     * known-good VPC configs to the state table.
+     */
+    public SweepFunction sweepFunction() {
+        SweepConfig config = SweepConfig.fromEnvironment(environment(Map.of()));
+        ScanSettings settings = ScanSettings.DEFAULT.withRateLimit(config.rateLimit());
+        ScanClient scan = ScanClient.create(settings, b -> b.endpointOverride(ENDPOINT).region(Region.US_EAST_1)
+                .credentialsProvider(credentials));
+        scanClients.add(scan);
+        FunctionScanner scanner = new FunctionScanner(new MotoInventory(scan), new GuardrailEngine(config.policy(), Set.of()),
+                Optional.of(new DynamoDbStateStore(guardClients.dynamo(), config.stateTable())), settings, scan.traffic(), log);
+        return new SweepFunction(scanner, new SnsNotifier(guardClients.sns(), config.topicArn()), REGION, config.account(), log);
+    }
+
+    /** A function's environment: this account's topic, table and guard role, plus {@code variables}. */
+    private Map<String, String> environment(Map<String, String> variables) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "GUARDRAIL_TOPIC_ARN", topicArn,
                 "GUARDRAIL_STATE_TABLE", table,
                 "GUARDRAIL_SELF_ROLE_ARNS", guardRoleArn));
         env.putAll(variables);
-        return Guard.create(GuardConfig.fromEnvironment(env), apis, guardClients, log);
+        return env;
     }
 
     static GuardReport deliver(Guard guard, ObjectNode event) {
@@ -235,7 +315,7 @@ final class MotoAccount implements AutoCloseable {
     }
 
     /** Creates a python3.12 function (handler {@code x}) outside any VPC, plus what {@code more} sets. */
-    ApiCall<CreateFunctionRequest, CreateFunctionResponse> createFunction(String prefix,
+    public ApiCall<CreateFunctionRequest, CreateFunctionResponse> createFunction(String prefix,
                                                                           Consumer<CreateFunctionRequest.Builder> more) {
         CreateFunctionRequest request = CreateFunctionRequest.builder().functionName(name(prefix))
                 .runtime(Runtime.PYTHON3_12).handler("x").role(functionRoleArn)
@@ -246,11 +326,11 @@ final class MotoAccount implements AutoCloseable {
         return new ApiCall<>(request, response);
     }
 
-    String createFunction(String prefix) {
+    public String createFunction(String prefix) {
         return createFunction(prefix, b -> { }).request().functionName();
     }
 
-    ApiCall<AddPermissionRequest, AddPermissionResponse> addPermission(Consumer<AddPermissionRequest.Builder> spec) {
+    public ApiCall<AddPermissionRequest, AddPermissionResponse> addPermission(Consumer<AddPermissionRequest.Builder> spec) {
         AddPermissionRequest request = AddPermissionRequest.builder().applyMutation(spec).build();
         return new ApiCall<>(request, lambda.addPermission(request));
     }
@@ -259,6 +339,59 @@ final class MotoAccount implements AutoCloseable {
             Consumer<UpdateFunctionConfigurationRequest.Builder> spec) {
         UpdateFunctionConfigurationRequest request = UpdateFunctionConfigurationRequest.builder().applyMutation(spec).build();
         return new ApiCall<>(request, lambda.updateFunctionConfiguration(request));
+    }
+
+    /**
+     * Puts this account where the successful Lambda calls of a sample event left it, so a guard
+     * finds the live state the event describes: each function created or configured, with the
+     * VPC config of the record's response and the tags of its request, and each statement added,
+     * through AddPermission with the recorded parameters (on an alias of that name when the call
+     * named a qualifier). Failed calls and calls no guard watches change nothing.
+     */
+    public void replay(SampleEvent event) {
+        for (JsonNode record : event.records()) {
+            if (!"lambda.amazonaws.com".equals(record.path("eventSource").asText()) || record.hasNonNull("errorCode")) {
+                continue;
+            }
+            String call = record.path("eventName").asText();
+            JsonNode request = record.path("requestParameters");
+            String function = request.path("functionName").asText().replaceFirst("^arn:.*:function:", "");
+            if (call.startsWith("CreateFunction") || call.startsWith("UpdateFunctionConfiguration")) {
+                JsonNode vpc = record.path("responseElements").path("vpcConfig");
+                Map<String, String> tags = new LinkedHashMap<>();
+                request.path("tags").properties().forEach(tag -> tags.put(tag.getKey(), tag.getValue().asText()));
+                createFunction(function, b -> b.functionName(function).tags(tags).applyMutation(f -> {
+                    if (!vpc.path("subnetIds").isEmpty()) {
+                        f.vpcConfig(v -> v.subnetIds(texts(vpc.path("subnetIds"))).securityGroupIds(texts(vpc.path("securityGroupIds"))));
+                    }
+                }));
+            } else if (call.startsWith("AddPermission")) {
+                if (!functions.contains(function)) {
+                    createFunction(function, b -> b.functionName(function));
+                }
+                Optional<String> qualifier = text(request, "qualifier");
+                qualifier.ifPresent(alias -> lambda.createAlias(b -> b.functionName(function).name(alias)
+                        .functionVersion(lambda.publishVersion(v -> v.functionName(function)).version())));
+                addPermission(b -> b.functionName(function).qualifier(qualifier.orElse(null))
+                        .statementId(request.path("statementId").asText()).action(request.path("action").asText())
+                        .principal(request.path("principal").asText()).sourceArn(text(request, "sourceArn").orElse(null))
+                        .sourceAccount(text(request, "sourceAccount").orElse(null))
+                        .principalOrgID(text(request, "principalOrgID").orElse(null))
+                        .functionUrlAuthType(text(request, "functionUrlAuthType").orElse(null))
+                        .invokedViaFunctionUrl(request.hasNonNull("invokedViaFunctionUrl")
+                                ? request.get("invokedViaFunctionUrl").asBoolean() : null));
+            }
+        }
+    }
+
+    private static Optional<String> text(JsonNode object, String field) {
+        return Optional.ofNullable(object.get(field)).filter(JsonNode::isTextual).map(JsonNode::asText);
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(item -> texts.add(item.asText()));
+        return texts;
     }
 
     static String functionArn(String name) {
@@ -273,7 +406,7 @@ final class MotoAccount implements AutoCloseable {
         return bySid;
     }
 
-    Map<String, JsonNode> statements(String function) {
+    public Map<String, JsonNode> statements(String function) {
         return statements(function, null);
     }
 
@@ -286,12 +419,12 @@ final class MotoAccount implements AutoCloseable {
     }
 
     /** Reserved concurrency from GetFunctionConcurrency (moto's GetFunction omits a reserved 0). */
-    Optional<Integer> reservedConcurrency(String function) {
+    public Optional<Integer> reservedConcurrency(String function) {
         return Optional.ofNullable(lambda.getFunctionConcurrency(b -> b.functionName(function)).reservedConcurrentExecutions());
     }
 
     Map<String, String> tags(String function) {
-        return lambda.listTags(b -> b.resource(functionArn(function))).tags();
+        return lambda.listTags(b -> b.resource("arn:aws:lambda:" + REGION + ":" + account + ":function:" + function)).tags();
     }
 
     GetFunctionConfigurationResponse configuration(String function) {
@@ -301,7 +434,7 @@ final class MotoAccount implements AutoCloseable {
     // ---- state table -----------------------------------------------------------------------
 
     /** Every item of the guard's state table, keyed by {@code pk}. */
-    Map<String, Map<String, AttributeValue>> stateItems() {
+    public Map<String, Map<String, AttributeValue>> stateItems() {
         Map<String, Map<String, AttributeValue>> items = new LinkedHashMap<>();
         dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true))
                 .items().forEach(item -> items.put(item.get("pk").s(), item));
@@ -315,7 +448,7 @@ final class MotoAccount implements AutoCloseable {
      * 5 s), then keeps reading until the queue stays empty for a second, so extra alerts are
      * counted too. Every message read is deleted.
      */
-    List<DeliveredAlert> awaitAlerts(int expected) {
+    public List<DeliveredAlert> awaitAlerts(int expected) {
         List<DeliveredAlert> alerts = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (alerts.size() < expected && System.nanoTime() < deadline) {
@@ -358,6 +491,7 @@ final class MotoAccount implements AutoCloseable {
         for (String role : roles) {
             quietly(() -> iam.deleteRole(b -> b.roleName(role)));
         }
+        scanClients.forEach(ScanClient::close);
         guardClients.close();
         lambda.close();
         lambdaAsMotoRendersIt.close();
@@ -388,8 +522,7 @@ final class MotoAccount implements AutoCloseable {
         for (ExecutionInterceptor interceptor : interceptors) {
             overrides.addExecutionInterceptor(interceptor);
         }
-        return builder.endpointOverride(ENDPOINT).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+        return builder.endpointOverride(ENDPOINT).region(Region.US_EAST_1).credentialsProvider(credentials)
                 .httpClient(http).overrideConfiguration(overrides.build()).build();
     }
 

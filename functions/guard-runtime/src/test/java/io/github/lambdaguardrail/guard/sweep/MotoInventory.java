@@ -34,14 +34,14 @@ import software.amazon.awssdk.services.lambda.model.LambdaException;
  *       lists the function's one URL config through {@code GetFunctionUrlConfig}.</li>
  * </ul>
  */
-final class MotoInventory implements FunctionInventory {
+public final class MotoInventory implements FunctionInventory {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FunctionInventory sdk;
     private final LambdaClient lambda;
 
-    MotoInventory(ScanClient client) {
+    public MotoInventory(ScanClient client) {
         this.sdk = client.inventory();
         this.lambda = client.lambda();
     }
