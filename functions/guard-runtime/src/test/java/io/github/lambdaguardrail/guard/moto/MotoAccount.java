@@ -87,9 +87,10 @@ import software.amazon.awssdk.services.sts.model.Credentials;
  * functions and one for the guard itself, the guard's DynamoDB state table (TTL on
  * {@code expiresAt}), the alert topic with an SQS queue subscribed (raw delivery off, so the SNS
  * envelope with the message attributes arrives), and the functions the test creates. Every name
- * carries a random suffix, so tests never see each other's resources; {@link #close()} deletes
- * them. The world is in moto's default account, or in another one ({@link #open(String)}: the
- * account of the sample events, or a fresh one for a sweep that must see only its own functions).
+ * carries a random suffix, so tests never see each other's resources, except the functions
+ * {@link #replay} makes, named as in their sample event; {@link #close()} deletes them all. The
+ * world is in moto's default account, or in another one ({@link #open(String)}: the account of the
+ * sample events, or a fresh one for a sweep that must see only its own functions).
  *
  * <p>Two sets of clients: the test's own, to set up and inspect the world, and the guard's, built
  * into {@link AwsClients} with {@link AwsClients#overrides()}, whose every call is recorded in
@@ -346,7 +347,8 @@ public final class MotoAccount implements AutoCloseable {
      * finds the live state the event describes: each function created or configured, with the
      * VPC config of the record's response and the tags of its request, and each statement added,
      * through AddPermission with the recorded parameters (on an alias of that name when the call
-     * named a qualifier). Failed calls and calls no guard watches change nothing.
+     * named a qualifier). Failed calls and calls no guard watches change nothing. A function of
+     * that name left over from an interrupted run is deleted first.
      */
     public void replay(SampleEvent event) {
         for (JsonNode record : event.records()) {
@@ -356,6 +358,9 @@ public final class MotoAccount implements AutoCloseable {
             String call = record.path("eventName").asText();
             JsonNode request = record.path("requestParameters");
             String function = request.path("functionName").asText().replaceFirst("^arn:.*:function:", "");
+            if (!functions.contains(function)) {
+                quietly(() -> lambda.deleteFunction(b -> b.functionName(function)));
+            }
             if (call.startsWith("CreateFunction") || call.startsWith("UpdateFunctionConfiguration")) {
                 JsonNode vpc = record.path("responseElements").path("vpcConfig");
                 Map<String, String> tags = new LinkedHashMap<>();
