@@ -12,13 +12,14 @@ import java.util.UUID;
 /**
  * The Lambda {@link Context} of one local invocation, as {@code sam local invoke} fills it: a fresh
  * request id, the logical id as function name, {@code $LATEST}, and the remaining time counted down
- * from the function's timeout in the template ({@link LocalFunction#timeout}). The logger writes
- * lines to standard output, like Lambda's.
+ * from the function's timeout in the template ({@link LocalFunction#timeout}), which a guard's
+ * claim lease is computed from. The logger writes lines to standard output, like Lambda's. Used by
+ * {@code guardrail invoke} and by the cold-start harness ({@code tools/ColdStart.java}).
  */
-final class LocalContext implements Context {
+public final class LocalContext implements Context {
 
     /** {@code Globals.Function.Timeout} and {@code MemorySize} in template.yaml. */
-    static final Duration GLOBAL_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration GLOBAL_TIMEOUT = Duration.ofSeconds(60);
     static final int MEMORY_MB = 1024;
     /** The account {@code sam local} and moto use when none is known. */
     static final String LOCAL_ACCOUNT = "123456789012";
@@ -29,7 +30,7 @@ final class LocalContext implements Context {
     private final long deadline;
     private final PrintStream out;
 
-    LocalContext(String functionName, String region, Duration timeout, PrintStream out) {
+    public LocalContext(String functionName, String region, Duration timeout, PrintStream out) {
         this.functionName = functionName;
         this.region = region;
         this.deadline = System.nanoTime() + timeout.toNanos();

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 /**
  * Structured logs: one JSON object per line on standard output, which Lambda ships to CloudWatch
  * Logs. Callers add identifiers (rule id, decision, function ARN, event id), never request bodies.
+ * Not Powertools Logging: its log4j2 backend made the cold start 14-24 % slower (README, Operations).
  */
 public final class JsonLog {
 

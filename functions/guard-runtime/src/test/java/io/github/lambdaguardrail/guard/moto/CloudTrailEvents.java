@@ -30,8 +30,8 @@ import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationR
  */
 final class CloudTrailEvents {
 
-    private static final String SAMPLE_ACCOUNT = "111122223333";
-    private static final Path EVENTS = eventsFolder();
+    /** The repository's {@code events/} folder. */
+    static final Path EVENTS = eventsFolder();
 
     private CloudTrailEvents() {
     }
@@ -115,7 +115,7 @@ final class CloudTrailEvents {
     /** A sample event in moto's account, with fresh ids and the current time. */
     private static ObjectNode template(String file) {
         try {
-            String text = Files.readString(EVENTS.resolve(file)).replace(SAMPLE_ACCOUNT, MotoWorld.ACCOUNT);
+            String text = Files.readString(EVENTS.resolve(file)).replace(SampleEvent.ACCOUNT, MotoWorld.ACCOUNT);
             ObjectNode event = (ObjectNode) SdkJson.JSON.readTree(text);
             String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
             event.put("id", UUID.randomUUID().toString()).put("time", now);

@@ -14,7 +14,7 @@ import java.util.Map;
  * which for {@code MessageStructure=json} is the topic message's {@code "sqs"} entry, the JSON
  * document.
  */
-record DeliveredAlert(String subject, JsonNode document, Map<String, String> attributes) {
+public record DeliveredAlert(String subject, JsonNode document, Map<String, String> attributes) {
 
     static DeliveredAlert fromSqsBody(String body) {
         JsonNode envelope = read(body);
@@ -24,19 +24,19 @@ record DeliveredAlert(String subject, JsonNode document, Map<String, String> att
         return new DeliveredAlert(envelope.path("Subject").asText(), read(envelope.path("Message").asText()), attributes);
     }
 
-    String decision() {
+    public String decision() {
         return attributes.get("decision");
     }
 
     /** The {@code ruleIds} attribute ({@code String.Array}). */
-    List<String> ruleIds() {
+    public List<String> ruleIds() {
         List<String> ids = new ArrayList<>();
         read(attributes.getOrDefault("ruleIds", "[]")).forEach(id -> ids.add(id.asText()));
         return ids;
     }
 
     /** The document's {@code outcomes}: what the guard did. */
-    List<JsonNode> outcomes() {
+    public List<JsonNode> outcomes() {
         List<JsonNode> outcomes = new ArrayList<>();
         document.path("outcomes").forEach(outcomes::add);
         return outcomes;

@@ -1,10 +1,6 @@
 package io.github.lambdaguardrail.guard.moto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import java.util.TreeSet;
-import java.util.Set;
-import io.github.lambdaguardrail.guard.GuardPermissions;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +9,8 @@ import io.github.lambdaguardrail.engine.WatchedApi;
 import io.github.lambdaguardrail.guard.AwsClients;
 import io.github.lambdaguardrail.guard.Guard;
 import io.github.lambdaguardrail.guard.GuardConfig;
+import io.github.lambdaguardrail.guard.GuardFunction;
+import io.github.lambdaguardrail.guard.GuardPermissions;
 import io.github.lambdaguardrail.guard.GuardReport;
 import io.github.lambdaguardrail.guard.JsonLog;
 import io.github.lambdaguardrail.guard.LambdaRemediator;
@@ -28,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.SdkBytes;
@@ -52,13 +52,15 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * One test's guard world in moto server ({@link MotoWorld} makes one per test that asks for it,
- * and resets moto after), reached through the real SDK v2 clients: an IAM role for its functions
- * and one for the guard itself, the guard's DynamoDB state table (TTL on {@code expiresAt}), the
- * alert topic with an SQS queue subscribed (raw delivery off, so the SNS envelope with the message
- * attributes arrives), and the functions the test creates. Every name carries a random suffix.
+ * in the world's account, and resets moto after), reached through the real SDK v2 clients: an IAM
+ * role for its functions and one for the guard itself, the guard's DynamoDB state table (TTL on
+ * {@code expiresAt}), the alert topic with an SQS queue subscribed (raw delivery off, so the SNS
+ * envelope with the message attributes arrives), and the functions the test creates. Every name
+ * carries a random suffix, except the functions {@link #replay} makes, named as in their sample
+ * event.
  *
  * <p>Two sets of clients: the test's own, to set up and inspect the world, and the guard's, built
- * by {@link AwsClients} on the production settings ({@link MotoWorld#SETTINGS}), whose every call
+ * by {@link AwsClients} on the production settings ({@link MotoWorld#settings()}), whose every call
  * is recorded in {@link #guardCalls} and, after the test, checked against what the guard's role
  * grants. The guard logs to {@link #log()}. Two interceptors make moto answer as AWS does where
  * the guard depends on it: {@link MotoRendering} (function-URL conditions) and
@@ -66,7 +68,12 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 public final class MotoAccount {
 
+    /** The template's {@code POWERTOOLS_METRICS_NAMESPACE}. */
+    static final String METRICS_NAMESPACE = "LambdaGuardrail";
+
     final String suffix = UUID.randomUUID().toString().substring(0, 8);
+    /** The account the world is in: moto's, or the sample events' for the handler tests. */
+    final String account;
 
     // The test's clients: set up and inspect the world. Not recorded.
     final LambdaClient lambda;
@@ -93,19 +100,20 @@ public final class MotoAccount {
     private int functions;
 
     /** A request the test made and moto's response. */
-    record ApiCall<Q, R>(Q request, R response) {
+    public record ApiCall<Q, R>(Q request, R response) {
     }
 
     MotoAccount(MotoWorld world) {
+        account = world.accountId();
         MotoRendering rendering = new MotoRendering();
-        lambda = AwsClients.lambda(MotoWorld.SETTINGS.withInterceptors(rendering));
+        lambda = AwsClients.lambda(world.settings().withInterceptors(rendering));
         lambdaAsMotoRendersIt = world.lambda();
         sns = world.sns();
         sqs = world.sqs();
         dynamo = world.dynamo();
-        guardClients = new AwsClients(AwsClients.lambda(MotoWorld.SETTINGS.withInterceptors(rendering, guardCalls)),
-                AwsClients.sns(MotoWorld.SETTINGS.withInterceptors(guardCalls)),
-                AwsClients.dynamo(MotoWorld.SETTINGS.withInterceptors(new AtomicConditionalWrites(), guardCalls)));
+        guardClients = new AwsClients(AwsClients.lambda(world.settings().withInterceptors(rendering, guardCalls)),
+                AwsClients.sns(world.settings().withInterceptors(guardCalls)),
+                AwsClients.dynamo(world.settings().withInterceptors(new AtomicConditionalWrites(), guardCalls)));
 
         functionRoleArn = world.createRole("fn-role-" + suffix);
         guardRoleArn = world.createRole("guard-role-" + suffix);
@@ -152,13 +160,26 @@ public final class MotoAccount {
      * table and guard role, plus {@code variables} (mode, dry run, policy settings).
      */
     Guard guard(List<WatchedApi> apis, Map<String, String> variables) {
+        guardApis.addAll(apis);
+        return Guard.create(GuardConfig.fromEnvironment(environment(variables)), apis, guardClients, log);
+    }
+
+    /**
+     * What a guard handler's package-private constructor takes: the guard of {@link #guard}, its
+     * calls checked against its grants after the test, logging to {@link #log()}.
+     */
+    GuardFunction guardFunction(List<WatchedApi> apis, Map<String, String> variables) {
+        return new GuardFunction(guard(apis, variables), log, METRICS_NAMESPACE);
+    }
+
+    /** A function's environment as the template sets it: this account's topic, table and guard role, plus {@code variables}. */
+    public Map<String, String> environment(Map<String, String> variables) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "GUARDRAIL_TOPIC_ARN", topicArn,
                 "GUARDRAIL_STATE_TABLE", table,
                 "GUARDRAIL_SELF_ROLE_ARNS", guardRoleArn));
         env.putAll(variables);
-        guardApis.addAll(apis);
-        return Guard.create(GuardConfig.fromEnvironment(env), apis, guardClients, log);
+        return env;
     }
 
     static GuardReport deliver(Guard guard, ObjectNode event) {
@@ -198,8 +219,8 @@ public final class MotoAccount {
     }
 
     /** Creates a python3.12 function (handler {@code x}) outside any VPC, plus what {@code more} sets. */
-    ApiCall<CreateFunctionRequest, CreateFunctionResponse> createFunction(String prefix,
-                                                                          Consumer<CreateFunctionRequest.Builder> more) {
+    public ApiCall<CreateFunctionRequest, CreateFunctionResponse> createFunction(String prefix,
+                                                                                 Consumer<CreateFunctionRequest.Builder> more) {
         CreateFunctionRequest request = CreateFunctionRequest.builder().functionName(name(prefix))
                 .runtime(Runtime.PYTHON3_12).handler("x.handler").role(functionRoleArn)
                 .code(FunctionCode.builder().zipFile(SdkBytes.fromByteArray(MotoWorld.CODE)).build())
@@ -209,11 +230,11 @@ public final class MotoAccount {
         return new ApiCall<>(request, response);
     }
 
-    String createFunction(String prefix) {
+    public String createFunction(String prefix) {
         return createFunction(prefix, b -> { }).request().functionName();
     }
 
-    ApiCall<AddPermissionRequest, AddPermissionResponse> addPermission(Consumer<AddPermissionRequest.Builder> spec) {
+    public ApiCall<AddPermissionRequest, AddPermissionResponse> addPermission(Consumer<AddPermissionRequest.Builder> spec) {
         AddPermissionRequest request = AddPermissionRequest.builder().applyMutation(spec).build();
         return new ApiCall<>(request, lambda.addPermission(request));
     }
@@ -224,8 +245,68 @@ public final class MotoAccount {
         return new ApiCall<>(request, lambda.updateFunctionConfiguration(request));
     }
 
-    static String functionArn(String name) {
-        return "arn:aws:lambda:" + MotoWorld.REGION + ":" + MotoWorld.ACCOUNT + ":function:" + name;
+    /**
+     * Puts this account where the successful Lambda calls of a sample event left it, so a guard
+     * finds the live state the event describes: each function created or configured, with the
+     * VPC config of the record's response and the tags of its request, and each statement added,
+     * through AddPermission with the recorded parameters (on an alias of that name when the call
+     * named a qualifier). Failed calls and calls no guard watches change nothing.
+     */
+    void replay(SampleEvent event) {
+        Set<String> made = new TreeSet<>();
+        for (JsonNode record : event.records()) {
+            if (!"lambda.amazonaws.com".equals(record.path("eventSource").asText()) || record.hasNonNull("errorCode")) {
+                continue;
+            }
+            String call = record.path("eventName").asText();
+            JsonNode request = record.path("requestParameters");
+            String function = request.path("functionName").asText().replaceFirst("^arn:.*:function:", "");
+            if (call.startsWith("CreateFunction") || call.startsWith("UpdateFunctionConfiguration")) {
+                JsonNode vpc = record.path("responseElements").path("vpcConfig");
+                Map<String, String> tags = new LinkedHashMap<>();
+                request.path("tags").properties().forEach(tag -> tags.put(tag.getKey(), tag.getValue().asText()));
+                createFunction(function, b -> b.functionName(function).tags(tags).applyMutation(f -> {
+                    if (!vpc.path("subnetIds").isEmpty()) {
+                        f.vpcConfig(v -> v.subnetIds(texts(vpc.path("subnetIds"))).securityGroupIds(texts(vpc.path("securityGroupIds"))));
+                    }
+                }));
+                made.add(function);
+            } else if (call.startsWith("AddPermission")) {
+                if (made.add(function)) {
+                    createFunction(function, b -> b.functionName(function));
+                }
+                Optional<String> qualifier = text(request, "qualifier");
+                qualifier.ifPresent(alias -> lambda.createAlias(b -> b.functionName(function).name(alias)
+                        .functionVersion(lambda.publishVersion(v -> v.functionName(function)).version())));
+                addPermission(b -> b.functionName(function).qualifier(qualifier.orElse(null))
+                        .statementId(request.path("statementId").asText()).action(request.path("action").asText())
+                        .principal(request.path("principal").asText()).sourceArn(text(request, "sourceArn").orElse(null))
+                        .sourceAccount(text(request, "sourceAccount").orElse(null))
+                        .principalOrgID(text(request, "principalOrgID").orElse(null))
+                        .functionUrlAuthType(text(request, "functionUrlAuthType").orElse(null))
+                        .invokedViaFunctionUrl(request.hasNonNull("invokedViaFunctionUrl")
+                                ? request.get("invokedViaFunctionUrl").asBoolean() : null));
+            }
+        }
+    }
+
+    private static Optional<String> text(JsonNode object, String field) {
+        return Optional.ofNullable(object.get(field)).filter(JsonNode::isTextual).map(JsonNode::asText);
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(item -> texts.add(item.asText()));
+        return texts;
+    }
+
+    /** A function's ARN in moto's account. */
+    public static String functionArn(String name) {
+        return functionArn(MotoWorld.ACCOUNT, name);
+    }
+
+    static String functionArn(String account, String name) {
+        return "arn:aws:lambda:" + MotoWorld.REGION + ":" + account + ":function:" + name;
     }
 
     /** The function's (or qualifier's) policy statements by Sid, as moto holds them; empty without a policy. */
@@ -236,7 +317,7 @@ public final class MotoAccount {
         return bySid;
     }
 
-    Map<String, JsonNode> statements(String function) {
+    public Map<String, JsonNode> statements(String function) {
         return statements(function, null);
     }
 
@@ -249,12 +330,12 @@ public final class MotoAccount {
     }
 
     /** Reserved concurrency from GetFunctionConcurrency (moto's GetFunction omits a reserved 0). */
-    Optional<Integer> reservedConcurrency(String function) {
+    public Optional<Integer> reservedConcurrency(String function) {
         return Optional.ofNullable(lambda.getFunctionConcurrency(b -> b.functionName(function)).reservedConcurrentExecutions());
     }
 
     Map<String, String> tags(String function) {
-        return lambda.listTags(b -> b.resource(functionArn(function))).tags();
+        return lambda.listTags(b -> b.resource(functionArn(account, function))).tags();
     }
 
     GetFunctionConfigurationResponse configuration(String function) {
@@ -264,7 +345,7 @@ public final class MotoAccount {
     // ---- state table -----------------------------------------------------------------------
 
     /** Every item of the guard's state table, keyed by {@code pk}. */
-    Map<String, Map<String, AttributeValue>> stateItems() {
+    public Map<String, Map<String, AttributeValue>> stateItems() {
         Map<String, Map<String, AttributeValue>> items = new LinkedHashMap<>();
         dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true))
                 .items().forEach(item -> items.put(item.get("pk").s(), item));
@@ -278,7 +359,7 @@ public final class MotoAccount {
      * 5 s), then keeps reading until the queue stays empty for a second, so extra alerts are
      * counted too. Every message read is deleted.
      */
-    List<DeliveredAlert> awaitAlerts(int expected) {
+    public List<DeliveredAlert> awaitAlerts(int expected) {
         List<DeliveredAlert> alerts = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (alerts.size() < expected && System.nanoTime() < deadline) {

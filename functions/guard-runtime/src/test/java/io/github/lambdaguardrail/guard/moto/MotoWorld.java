@@ -30,6 +30,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -48,14 +52,16 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * The JUnit 5 extension that opens and closes the moto world of a test class: moto server at
- * {@code -Dmoto.endpoint} (required, never skipped), moto's account and region, the production
- * client settings pointed at it ({@link #SETTINGS}) and the test's own SDK clients, and a reset of
- * moto after the class (and after each test that used a {@link MotoAccount}), so no test sees
- * another's resources and none has to delete its own.
+ * {@code -Dmoto.endpoint} (required, never skipped), an account (moto's default one unless
+ * {@link #inAccount}) and moto's region, the production client settings pointed at them
+ * ({@link #settings()}) and the test's own SDK clients, and a reset of moto before and after the
+ * class (and after each test that used a {@link MotoAccount}), so no test sees another's resources
+ * (nor those an interrupted run left) and none has to delete its own.
  *
  * <pre>{@code
  * @RegisterExtension
  * static final MotoWorld moto = new MotoWorld();     // moto.lambda(), moto.createRole(...), ...
+ *                                                    // or MotoWorld.inAccount("111122223333")
  *
  * @ExtendWith(MotoWorld.class)                       // or: a guard's world per test,
  * class SomeMotoTest {                               // injected, and checked after the test
@@ -71,7 +77,7 @@ public final class MotoWorld implements BeforeAllCallback, AfterAllCallback, Aft
     /** moto's account; CloudTrail records must name it to be actionable. */
     public static final String ACCOUNT = "123456789012";
     public static final String REGION = "us-east-1";
-    /** The production client settings ({@link ClientSettings#DEFAULT}) pointed at moto. */
+    /** The production client settings ({@link ClientSettings#DEFAULT}) pointed at moto, in its account. */
     public static final ClientSettings SETTINGS = ClientSettings.DEFAULT.withEndpoint(ENDPOINT).withRegion(Region.of(REGION))
             .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
     /** The same for the AWS SDK's and CLI's standard chain: a function's or a command's environment. */
@@ -83,6 +89,11 @@ public final class MotoWorld implements BeforeAllCallback, AfterAllCallback, Aft
     private static final String LAMBDA_TRUST = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
             + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
 
+    /** moto serves a request in the account this header names (its multi-account support). */
+    private static final String ACCOUNT_HEADER = "x-moto-account-id";
+
+    private final String accountId;
+    private final ClientSettings settings;
     private final List<SdkAutoCloseable> clients = new ArrayList<>();
     private LambdaClient lambda;
     private IamClient iam;
@@ -91,7 +102,43 @@ public final class MotoWorld implements BeforeAllCallback, AfterAllCallback, Aft
     private DynamoDbClient dynamo;
     private MotoAccount account;
 
-    /** Fails (never skips) when moto server does not answer, saying how to start it. */
+    /** A world in moto's account ({@link #ACCOUNT}). */
+    public MotoWorld() {
+        this(ACCOUNT, SETTINGS);
+    }
+
+    private MotoWorld(String accountId, ClientSettings settings) {
+        this.accountId = accountId;
+        this.settings = settings;
+    }
+
+    /**
+     * A world in {@code account}: every client of it, the test's and the guard's, asks moto for that
+     * account, as credentials of that account would in AWS. moto keeps each account's resources apart.
+     */
+    public static MotoWorld inAccount(String account) {
+        return new MotoWorld(account, SETTINGS.withInterceptors(new ExecutionInterceptor() {
+            @Override
+            public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+                return context.httpRequest().toBuilder().putHeader(ACCOUNT_HEADER, account).build();
+            }
+        }));
+    }
+
+    /** The account this world is in. */
+    public String accountId() {
+        return accountId;
+    }
+
+    /** The production client settings pointed at moto, in this world's account. */
+    public ClientSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Fails (never skips) when moto server does not answer, saying how to start it; else resets it,
+     * forgetting what an interrupted run left behind.
+     */
     @Override
     public void beforeAll(ExtensionContext context) {
         URI probe = ENDPOINT.resolve("/moto-api/");
@@ -101,6 +148,7 @@ public final class MotoWorld implements BeforeAllCallback, AfterAllCallback, Aft
                     .send(HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(3)).GET().build(),
                             HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() == 200) {
+                reset();
                 return;
             }
             problem = "HTTP " + response.statusCode();
@@ -173,9 +221,9 @@ public final class MotoWorld implements BeforeAllCallback, AfterAllCallback, Aft
         return dynamo = dynamo != null ? dynamo : client(DynamoDbClient.builder());
     }
 
-    /** Another client on {@link #SETTINGS}, closed after the class. */
+    /** Another client on {@link #settings()}, closed after the class. */
     public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkAutoCloseable> C client(B builder) {
-        return keep(() -> AwsClients.build(builder, SETTINGS));
+        return keep(() -> AwsClients.build(builder, settings));
     }
 
     /** A client {@code build} makes (with interceptors of the test's, say), closed after the class. */

@@ -1,114 +1,115 @@
 package io.github.lambdaguardrail.guard.sweep;
 
+import static io.github.lambdaguardrail.guard.moto.MotoAccount.functionArn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.lambdaguardrail.engine.FunctionTags;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
-import io.github.lambdaguardrail.engine.Policy;
-import io.github.lambdaguardrail.engine.VpcConfig;
-import io.github.lambdaguardrail.guard.Alert;
+import io.github.lambdaguardrail.guard.AwsClients;
+import io.github.lambdaguardrail.guard.DynamoDbStateStore;
 import io.github.lambdaguardrail.guard.JsonLog;
+import io.github.lambdaguardrail.guard.SnsNotifier;
+import io.github.lambdaguardrail.guard.moto.DeliveredAlert;
+import io.github.lambdaguardrail.guard.moto.MotoAccount;
+import io.github.lambdaguardrail.guard.moto.MotoWorld;
+import io.github.lambdaguardrail.guard.moto.SampleEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+import java.util.TreeSet;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 
-/** The handler only delegates: a scheduled event in, one summary out, nothing changed. */
+/**
+ * The sweep handler, invoked as Lambda invokes it on its schedule, against moto (reset before each
+ * test, so the sweep sees only the functions made here): one summary out, the counts as the
+ * result, nothing changed. The payload is the sample scheduled event (a schedule rule delivers
+ * that shape, naming its rule); the sweep ignores it.
+ */
 class SweepHandlerTest {
 
-    /** An EventBridge scheduled event as Lambda receives it. */
-    private static final String SCHEDULED_EVENT = "{\"version\":\"0\",\"id\":\"53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa\","
-            + "\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\",\"account\":\"123456789012\","
-            + "\"time\":\"2026-11-25T03:00:00Z\",\"region\":\"eu-west-1\","
-            + "\"resources\":[\"arn:aws:events:eu-west-1:123456789012:rule/guardrail-SweepFunctionScheduled\"],\"detail\":{}}";
-    private static final String ARN = "arn:aws:lambda:eu-west-1:123456789012:function:";
+    @RegisterExtension
+    static final MotoWorld world = new MotoWorld();
 
-    /** Two functions: one outside any VPC, one in a VPC with a public alias. */
-    private static class TwoFunctions implements FunctionInventory {
-        @Override
-        public List<ListedFunction> functions() {
-            return List.of(new ListedFunction("legacy", ARN + "legacy"), new ListedFunction("api", ARN + "api"));
-        }
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-        @Override
-        public Optional<LiveFunction> function(String functionArn) {
-            String name = functionArn.substring(ARN.length());
-            VpcConfig vpc = name.equals("api")
-                    ? new VpcConfig(List.of("subnet-0a1b2c3d"), List.of("sg-0a1b2c3d"), Optional.of("vpc-0a1b2c3d"))
-                    : VpcConfig.NONE;
-            return Optional.of(new LiveFunction(name, functionArn, vpc, FunctionTags.NONE));
-        }
+    @ParameterizedTest
+    @Event(value = "events/guardrail/heartbeat-scheduled-event.json", type = SampleEvent.class)
+    void scheduledRunPublishesOneSummaryOfTheAccountsViolationsAndChangesNothing(SampleEvent schedule, MotoAccount moto)
+            throws IOException {
+        String legacy = moto.createFunction("legacy");
+        String api = moto.createFunction("api", b -> b.vpcConfig(v -> v.subnetIds("subnet-0a1b2c3d4e5f60011")
+                .securityGroupIds("sg-0a1b2c3d4e5f60021"))).request().functionName();
+        moto.addPermission(b -> b.functionName(api).statementId("anyone").action("lambda:InvokeFunction").principal("*"));
+        JsonNode statementBefore = moto.statements(api).get("anyone");
 
-        @Override
-        public List<String> aliases(String functionArn) {
-            return functionArn.endsWith(":api") ? List.of("live") : List.of();
-        }
+        JsonNode result = runSweep(moto, schedule);
 
-        @Override
-        public List<String> versions(String functionArn) {
-            return List.of();
-        }
-
-        @Override
-        public Optional<String> policy(String functionArn, Optional<String> qualifier) {
-            return qualifier.isPresent() ? Optional.of("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"anyone\","
-                    + "\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunction\",\"Resource\":\""
-                    + functionArn + ":live\"}]}") : Optional.empty();
-        }
-
-        @Override
-        public List<UrlConfig> urlConfigs(String functionArn) {
-            return List.of();
-        }
-    }
-
-    @Test
-    void scheduledRunPublishesOneSummaryAndAnswersWithTheCounts() throws Exception {
-        List<Alert> alerts = new ArrayList<>();
-        JsonLog log = new JsonLog(new PrintStream(OutputStream.nullOutputStream()));
-        FunctionScanner scanner = new FunctionScanner(new TwoFunctions(), new GuardrailEngine(Policy.defaults(), Set.of()),
-                Optional.empty(), ScanSettings.DEFAULT, TrafficMeter.NONE, log);
-        SweepHandler handler = new SweepHandler(new SweepFunction(scanner, alerts::add, "eu-west-1", "123456789012", log));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        handler.handleRequest(new ByteArrayInputStream(SCHEDULED_EVENT.getBytes(StandardCharsets.UTF_8)), out, null);
-
-        assertEquals(1, alerts.size());
-        Alert summary = alerts.get(0);
+        assertEquals(2, result.path("functions").path("scanned").asInt(), result.toString());
+        assertEquals(2, result.path("findingCount").asInt(), result.toString());
+        DeliveredAlert summary = single(moto.awaitAlerts(1));
         assertEquals("SWEEP", summary.decision());
         assertEquals(List.of("LAMBDA_NOT_IN_VPC", "PERMISSION_PUBLIC"), summary.ruleIds());
-        assertEquals(ARN + "api:live", summary.document().get("findings").get(0).get("function").asText());
-        JsonNode result = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
-        assertEquals(2, result.get("findingCount").asInt());
-        assertEquals(2, result.get("functions").get("scanned").asInt());
+        assertEquals(result.path("findingCount"), summary.document().path("findingCount"), "the result is the summary sent");
+        assertEquals(Set.of(functionArn(legacy), functionArn(api)), functionsWithFindings(summary));
+        assertEquals(statementBefore, moto.statements(api).get("anyone"), "the public statement is only reported");
+        assertEquals(Optional.empty(), moto.reservedConcurrency(legacy), "the function outside a VPC is only reported");
+        assertTrue(moto.stateItems().containsKey("vpc#" + functionArn(api)), "the compliant VPC config is remembered");
     }
 
-    @Test
-    void regionWithoutFunctionsStillSendsASummaryNamingTheSweepsAccount() throws Exception {
-        List<Alert> alerts = new ArrayList<>();
+    @ParameterizedTest
+    @Event(value = "events/guardrail/heartbeat-scheduled-event.json", type = SampleEvent.class)
+    void accountWithoutFunctionsStillGetsASummaryNamingIt(SampleEvent schedule, MotoAccount moto) throws IOException {
+        JsonNode result = runSweep(moto, schedule);
+
+        assertEquals(0, result.path("findingCount").asInt());
+        DeliveredAlert summary = single(moto.awaitAlerts(1));
+        assertEquals(MotoWorld.ACCOUNT, summary.attributes().get("account"));
+        assertEquals("[Lambda Guardrail] Sweep " + MotoWorld.ACCOUNT + " " + MotoWorld.REGION + ": no findings",
+                summary.subject());
+    }
+
+    /**
+     * Runs the sweep handler on {@code schedule}, built as {@code SweepFunction.fromEnvironment}
+     * builds it from the function's environment in {@code moto}'s account (its alert topic and state
+     * table), except that the scan reads through {@link MotoInventory} (moto's gaps closed); returns
+     * the handler's result.
+     */
+    private static JsonNode runSweep(MotoAccount moto, SampleEvent schedule) throws IOException {
+        SweepConfig config = SweepConfig.fromEnvironment(moto.environment(Map.of()));
+        ScanSettings settings = ScanSettings.DEFAULT.withRateLimit(config.rateLimit());
+        RateLimitInterceptor pacer = new RateLimitInterceptor(new RateLimiter(settings.rateLimit()));
         JsonLog log = new JsonLog(new PrintStream(OutputStream.nullOutputStream()));
-        FunctionInventory empty = new TwoFunctions() {
-            @Override
-            public List<ListedFunction> functions() {
-                return List.of();
-            }
-        };
-        FunctionScanner scanner = new FunctionScanner(empty, new GuardrailEngine(Policy.defaults(), Set.of()),
-                Optional.empty(), ScanSettings.DEFAULT, TrafficMeter.NONE, log);
-        new SweepHandler(new SweepFunction(scanner, alerts::add, "eu-west-1", "123456789012", log))
-                .handleRequest(new ByteArrayInputStream(SCHEDULED_EVENT.getBytes(StandardCharsets.UTF_8)),
-                        new ByteArrayOutputStream(), null);
-        assertEquals(1, alerts.size());
-        assertEquals("123456789012", alerts.get(0).account());
-        assertEquals("[Lambda Guardrail] Sweep 123456789012 eu-west-1: no findings", alerts.get(0).subject());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (LambdaClient lambda = AwsClients.lambda(settings.lambdaClient(world.settings(), pacer))) {
+            FunctionScanner scanner = new FunctionScanner(new MotoInventory(lambda), new GuardrailEngine(config.policy(), Set.of()),
+                    Optional.of(new DynamoDbStateStore(world.dynamo(), config.stateTable())), settings, pacer, log);
+            SweepFunction sweep = new SweepFunction(scanner, new SnsNotifier(world.sns(), config.topicArn()), MotoWorld.REGION,
+                    config.account(), log);
+
+            new SweepHandler(sweep).handleRequest(new ByteArrayInputStream(schedule.payload()), out, null);
+        }
+        return JSON.readTree(out.toByteArray());
+    }
+
+    private static Set<String> functionsWithFindings(DeliveredAlert summary) {
+        Set<String> functions = new TreeSet<>();
+        summary.document().path("findings").forEach(f -> functions.add(f.path("function").asText()));
+        return functions;
+    }
+
+    private static DeliveredAlert single(List<DeliveredAlert> alerts) {
+        assertEquals(1, alerts.size(), "one summary per run: " + alerts);
+        return alerts.get(0);
     }
 }
