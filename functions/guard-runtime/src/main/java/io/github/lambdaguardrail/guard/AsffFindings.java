@@ -76,7 +76,7 @@ public final class AsffFindings {
             String findingDecision = suppressed ? "EXEMPTED" : decision;
             AwsSecurityFinding.Builder b = AwsSecurityFinding.builder()
                     .schemaVersion(SCHEMA_VERSION)
-                    .id(header.eventId() + "/" + f.ruleId().name())
+                    .id(id(header, f))
                     .productArn(productArn)
                     .productName(PRODUCT_NAME)
                     .generatorId(f.ruleId().name())
@@ -102,6 +102,11 @@ public final class AsffFindings {
             findings.add(b.build());
         }
         return findings;
+    }
+
+    /** A finding's {@code Id}: the CloudTrail event and the rule, the same on every import of the event. */
+    static String id(RecordHeader header, Finding f) {
+        return header.eventId() + "/" + f.ruleId().name();
     }
 
     private static SeverityLabel label(Finding f) {

@@ -45,6 +45,8 @@ import software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding;
  *       {@code FAILED} outcome in the alert, never a retry.</li>
  *   <li>The alert of an event acted on is kept before it is sent; if sending fails, a later
  *       delivery sends it without acting again.</li>
+ *   <li>With {@link GuardConfig#securityHub}, the verdict's findings then go to Security Hub too,
+ *       once per event; a failure there is logged and counted, never thrown.</li>
  * </ul>
  * Thread-safe if its collaborators are.
  */
@@ -251,9 +253,8 @@ public final class Guard {
         if (securityHub.isEmpty()) {
             return;
         }
-        List<AwsSecurityFinding> findings = AsffFindings.of(verdict, outcomes, config.dryRun(), Instant.now());
-        String ids = String.join(",", findings.stream().map(AwsSecurityFinding::id).toList());
         try {
+            List<AwsSecurityFinding> findings = AsffFindings.of(verdict, outcomes, config.dryRun(), Instant.now());
             List<SecurityHubFindings.Refused> refused = securityHub.get().importFindings(findings);
             report.securityHubFindings += findings.size() - refused.size();
             report.securityHubFailures += refused.size();
@@ -263,8 +264,10 @@ public final class Guard {
                         .put("detail", String.join("; ", refused.stream().map(SecurityHubFindings.Refused::reason).toList())));
             }
         } catch (RuntimeException e) {
-            report.securityHubFailures += findings.size();
-            log.error("Security Hub import failed; the SNS alert is unaffected", f -> ids(f, verdict).put("findingIds", ids)
+            report.securityHubFailures += verdict.findings().size();
+            log.error("Security Hub import failed; the SNS alert is unaffected", f -> ids(f, verdict)
+                    .put("findingIds", String.join(",", verdict.findings().stream()
+                            .map(finding -> AsffFindings.id(verdict.header(), finding)).toList()))
                     .put("error", e.getClass().getSimpleName()).put("detail", Failures.describe(e)));
         }
     }
