@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.securityhub.model.WorkflowStatus;
  * run, a rollback left alone or failed). The {@code Id} is the CloudTrail event id and the rule,
  * so a repeated import updates the finding instead of adding one.
  */
-public final class AsffFindings {
+final class AsffFindings {
 
     static final String SCHEMA_VERSION = "2018-10-08";
     static final String TYPE = "Software and Configuration Checks/AWS Security Best Practices";
@@ -59,7 +59,7 @@ public final class AsffFindings {
      * @param outcomes what the guard did about the verdict, as in its alert
      * @param now      the import time ({@code UpdatedAt})
      */
-    public static List<AwsSecurityFinding> of(Verdict verdict, List<ActionOutcome> outcomes, boolean dryRun, Instant now) {
+    static List<AwsSecurityFinding> of(Verdict verdict, List<ActionOutcome> outcomes, boolean dryRun, Instant now) {
         String decision = Alert.decision(verdict, outcomes, dryRun);
         boolean undone = decision.equals("ROLLBACK") && outcomes.stream()
                 .anyMatch(o -> o.status() == ActionOutcome.Status.DONE && UNDOING.contains(o.type()));
@@ -119,7 +119,7 @@ public final class AsffFindings {
     }
 
     /** The partition of {@code region} as the SDK knows it ({@code aws}, {@code aws-cn}, {@code aws-us-gov}, ...). */
-    static String partition(String region) {
+    private static String partition(String region) {
         return PartitionMetadata.of(Region.of(region)).id();
     }
 
