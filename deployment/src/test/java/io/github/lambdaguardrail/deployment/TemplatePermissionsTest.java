@@ -10,6 +10,7 @@ import io.github.lambdaguardrail.guard.GuardPermissions;
 import io.github.lambdaguardrail.guard.sweep.SweepFunction;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +24,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Each guard's role grants the IAM actions of every action its guard can plan
  * ({@link Action.Kind#permissions}), and the sweep's what it calls ({@link SweepFunction#IAM_ACTIONS}):
- * exactly what {@link GuardPermissions} derives, plus the few the platform needs on its behalf, and
- * never an action that could widen access or destroy a function; the sweep's role changes nothing at all.
+ * exactly what {@link GuardPermissions} derives, plus the few the platform needs on its behalf (and
+ * {@link GuardPermissions#SECURITY_HUB} exactly when {@code SecurityHub} is true), and never an action
+ * that could widen access or destroy a function; the sweep's role changes nothing at all.
  */
 class TemplatePermissionsTest {
 
@@ -57,13 +59,40 @@ class TemplatePermissionsTest {
         return apis.equals("functionConfiguration") ? WatchedApi.functionConfiguration() : WatchedApi.resourcePolicy();
     }
 
-    @ParameterizedTest
-    @CsvSource({"VpcGuardFunction, VpcGuardRole, functionConfiguration", "PermissionGuardFunction, PermissionGuardRole, resourcePolicy"})
-    void roleGrantsExactlyWhatTheGuardNeedsPlusPlatformNeeds(String function, String role, String apis) {
+    /** The example stack with {@code SecurityHub} set. */
+    private static Map<String, String> securityHub(boolean on) {
+        Map<String, String> values = new HashMap<>(Template.EXAMPLE);
+        values.put("SecurityHub", String.valueOf(on));
+        return values;
+    }
+
+    @ParameterizedTest(name = "{1}, SecurityHub={3}")
+    @CsvSource({"VpcGuardFunction, VpcGuardRole, functionConfiguration, false",
+            "PermissionGuardFunction, PermissionGuardRole, resourcePolicy, false",
+            "VpcGuardFunction, VpcGuardRole, functionConfiguration, true",
+            "PermissionGuardFunction, PermissionGuardRole, resourcePolicy, true"})
+    void roleGrantsExactlyWhatTheGuardNeedsPlusPlatformNeeds(String function, String role, String apis, boolean securityHub) {
         assertEquals(Map.of("Fn::GetAtt", List.of(role, "Arn")), template.properties(function).get("Role"));
         Set<String> expected = new TreeSet<>(GuardPermissions.forApis(watched(apis)));
         expected.addAll(PLATFORM_ACTIONS.keySet());
-        assertEquals(expected, grantedActions(role));
+        if (securityHub) {
+            expected.addAll(GuardPermissions.SECURITY_HUB);
+        }
+        assertEquals(expected, grantedActions(role, securityHub(securityHub)));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"VpcGuardRole", "PermissionGuardRole"})
+    void securityHubGrantIsOnlyTheImportIntoTheAccountsDefaultProduct(String role) {
+        List<Map<String, Object>> added = new ArrayList<>(statements(role, securityHub(true)));
+        added.removeAll(statements(role, securityHub(false)));
+        Map<String, Object> statement = added.stream().reduce((a, b) -> {
+            throw new AssertionError("one statement: " + added);
+        }).orElseThrow();
+        assertEquals("ImportSecurityHubFindings", statement.get("Sid"));
+        assertEquals("securityhub:BatchImportFindings", statement.get("Action"));
+        assertEquals("arn:aws:securityhub:us-east-1:111122223333:product/111122223333/default",
+                template.resolve(statement.get("Resource"), Template.EXAMPLE));
     }
 
     @ParameterizedTest
@@ -72,7 +101,7 @@ class TemplatePermissionsTest {
     void roleGrantsEveryIamActionOfEveryActionTheGuardCanPlan(String role, String apis, String kinds) {
         Set<Action.Kind> plannable = GuardPermissions.plannable(watched(apis));
         assertEquals(Arrays.stream(kinds.split(" ")).map(Action.Kind::valueOf).collect(Collectors.toSet()), plannable);
-        Set<String> granted = grantedActions(role);
+        Set<String> granted = grantedActions(role, securityHub(false));
         for (Action.Kind kind : plannable) {
             Set<String> missing = new TreeSet<>(kind.permissions());
             missing.removeAll(granted);
@@ -80,12 +109,13 @@ class TemplatePermissionsTest {
         }
     }
 
-    @Test
-    void sweepRoleGrantsExactlyWhatTheSweepCallsPlusPlatformNeeds() {
+    @ParameterizedTest(name = "SecurityHub={0}")
+    @CsvSource({"false", "true"})
+    void sweepRoleGrantsExactlyWhatTheSweepCallsPlusPlatformNeeds(boolean securityHub) {
         assertEquals(Map.of("Fn::GetAtt", List.of("SweepRole", "Arn")), template.properties("SweepFunction").get("Role"));
         Set<String> expected = new TreeSet<>(SweepFunction.IAM_ACTIONS);
         expected.addAll(PLATFORM_ACTIONS.keySet());
-        assertEquals(expected, grantedActions("SweepRole"));
+        assertEquals(expected, grantedActions("SweepRole", securityHub(securityHub)));
     }
 
     @Test
@@ -119,19 +149,39 @@ class TemplatePermissionsTest {
         }
     }
 
+    /** What {@code role} grants with every option that adds a grant on: the most it can be. */
     private static Set<String> grantedActions(String role) {
+        return grantedActions(role, securityHub(true));
+    }
+
+    private static Set<String> grantedActions(String role, Map<String, String> values) {
         Set<String> granted = new TreeSet<>();
-        statements(role).forEach(s -> granted.addAll(actions(s)));
+        statements(role, values).forEach(s -> granted.addAll(actions(s)));
         return granted;
     }
 
-    @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> statements(String role) {
+        return statements(role, securityHub(true));
+    }
+
+    /**
+     * The statements that apply to {@code role} for the parameter {@code values}: its own policies,
+     * and the stack's policies attached to it whose condition holds.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> statements(String role, Map<String, String> values) {
         List<Map<String, Object>> out = new ArrayList<>();
         List<Map<String, Object>> policies = (List<Map<String, Object>>) template.properties(role).get("Policies");
         for (Map<String, Object> policy : policies) {
             out.addAll(Template.at(policy, "PolicyDocument", "Statement"));
         }
+        template.resourcesOfType("AWS::IAM::Policy").values().forEach(policy -> {
+            String condition = (String) policy.get("Condition");
+            List<Object> roles = Template.at(policy, "Properties", "Roles");
+            if (roles.contains(Map.of("Ref", role)) && (condition == null || template.holds(condition, values))) {
+                out.addAll(Template.at(policy, "Properties", "PolicyDocument", "Statement"));
+            }
+        });
         return out;
     }
 

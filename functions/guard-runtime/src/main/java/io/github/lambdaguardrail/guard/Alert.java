@@ -100,7 +100,7 @@ public record Alert(String subject, String text, ObjectNode document, Severity s
     }
 
     /** What the guard did, from the outcomes: never ROLLBACK unless something was changed. */
-    private static String decision(Verdict verdict, List<ActionOutcome> outcomes, boolean dryRun) {
+    static String decision(Verdict verdict, List<ActionOutcome> outcomes, boolean dryRun) {
         if (verdict.decision() != Decision.ROLLBACK) {
             return verdict.decision().name();
         }

@@ -1,5 +1,6 @@
 package io.github.lambdaguardrail.guard;
 
+import java.util.Optional;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -10,27 +11,44 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.securityhub.SecurityHubClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The one factory of SDK clients, for the guards, the sweep, the command line and the tests:
  * the light URL-connection HTTP client, a retry strategy set explicitly and bounded timeouts,
  * as {@link ClientSettings} say. As a record, the clients of a guard, built once per container.
+ *
+ * @param securityHub only for a guard that sends its findings to Security Hub ({@link GuardConfig#securityHub}):
+ *                    a guard that does not never builds it
  */
-public record AwsClients(LambdaClient lambda, SnsClient sns, DynamoDbClient dynamo) implements AutoCloseable {
+public record AwsClients(LambdaClient lambda, SnsClient sns, DynamoDbClient dynamo, Optional<SecurityHubClient> securityHub)
+        implements AutoCloseable {
 
-    /** A guard's clients with {@link ClientSettings#DEFAULT}. */
-    public static AwsClients fromEnvironment() {
-        return create(ClientSettings.DEFAULT);
+    /** The clients of a guard that sends nothing to Security Hub. */
+    public AwsClients(LambdaClient lambda, SnsClient sns, DynamoDbClient dynamo) {
+        this(lambda, sns, dynamo, Optional.empty());
+    }
+
+    /** A guard's clients with {@link ClientSettings#DEFAULT}, Security Hub's only if {@code securityHub}. */
+    public static AwsClients fromEnvironment(boolean securityHub) {
+        return create(ClientSettings.DEFAULT, securityHub);
     }
 
     /** The three clients of a guard, sharing one HTTP client. */
     public static AwsClients create(ClientSettings settings) {
+        return create(settings, false);
+    }
+
+    /** The clients of a guard, sharing one HTTP client: Security Hub's too if {@code securityHub}. */
+    public static AwsClients create(ClientSettings settings, boolean securityHub) {
         SdkHttpClient http = http(settings).build();
         return new AwsClients(
                 configure(LambdaClient.builder(), settings).httpClient(http).build(),
                 configure(SnsClient.builder(), settings).httpClient(http).build(),
-                configure(DynamoDbClient.builder(), settings).httpClient(http).build());
+                configure(DynamoDbClient.builder(), settings).httpClient(http).build(),
+                securityHub ? Optional.of(configure(SecurityHubClient.builder(), settings).httpClient(http).build())
+                        : Optional.empty());
     }
 
     public static LambdaClient lambda(ClientSettings settings) {
@@ -43,6 +61,10 @@ public record AwsClients(LambdaClient lambda, SnsClient sns, DynamoDbClient dyna
 
     public static DynamoDbClient dynamo(ClientSettings settings) {
         return build(DynamoDbClient.builder(), settings);
+    }
+
+    public static SecurityHubClient securityHub(ClientSettings settings) {
+        return build(SecurityHubClient.builder(), settings);
     }
 
     /** Any service's client (tests build IAM and SQS clients this way), with an HTTP client of its own. */
@@ -84,5 +106,6 @@ public record AwsClients(LambdaClient lambda, SnsClient sns, DynamoDbClient dyna
         lambda.close();
         sns.close();
         dynamo.close();
+        securityHub.ifPresent(SecurityHubClient::close);
     }
 }

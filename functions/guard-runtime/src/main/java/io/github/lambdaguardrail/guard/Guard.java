@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding;
 
 /**
  * The guard loop shared by both functions: parse → evaluate → act → alert, once per CloudTrail
@@ -44,6 +45,8 @@ import java.util.function.Supplier;
  *       {@code FAILED} outcome in the alert, never a retry.</li>
  *   <li>The alert of an event acted on is kept before it is sent; if sending fails, a later
  *       delivery sends it without acting again.</li>
+ *   <li>With {@link GuardConfig#securityHub}, the verdict's findings then go to Security Hub too,
+ *       once per event; a failure there is logged and counted, never thrown.</li>
  * </ul>
  * Thread-safe if its collaborators are.
  */
@@ -65,6 +68,8 @@ public final class Guard {
     private final GuardrailEngine engine;
     private final Remediator remediator;
     private final Notifier notifier;
+    /** Present when the guard also sends its findings to Security Hub. */
+    private final Optional<SecurityHubFindings> securityHub;
     private final StateStore state;
     private final FunctionFactsSource facts;
     private final JsonLog log;
@@ -74,22 +79,30 @@ public final class Guard {
      *             {@link WatchedApi#tamper()} call that touches the guardrail itself
      */
     public Guard(GuardConfig config, List<WatchedApi> apis, Remediator remediator, Notifier notifier,
-                 StateStore state, FunctionFactsSource facts, JsonLog log) {
+                 Optional<SecurityHubFindings> securityHub, StateStore state, FunctionFactsSource facts, JsonLog log) {
         this.config = config;
         this.own = Set.copyOf(apis);
         this.engine = new GuardrailEngine(config.policy(), new HashSet<>(config.selfRoleArns()), config.functionName());
         this.remediator = remediator;
         this.notifier = notifier;
+        this.securityHub = securityHub;
         this.state = state;
         this.facts = facts;
         this.log = log;
     }
 
-    /** Wires a guard to the real AWS clients. */
+    /**
+     * Wires a guard to the real AWS clients; with {@link GuardConfig#securityHub}, {@code aws} must
+     * hold a Security Hub client ({@link AwsClients#create(ClientSettings, boolean)}).
+     */
     public static Guard create(GuardConfig config, List<WatchedApi> apis, AwsClients aws, JsonLog log) {
         StateStore state = new DynamoDbStateStore(aws.dynamo(), config.stateTable());
+        Optional<SecurityHubFindings> securityHub = config.securityHub()
+                ? Optional.of(new SecurityHubImporter(aws.securityHub().orElseThrow(() -> new IllegalArgumentException(
+                        GuardConfig.SECURITY_HUB_VARIABLE + " is true but no Security Hub client was built"))))
+                : Optional.empty();
         return new Guard(config, apis, new LambdaRemediator(aws.lambda()), new SnsNotifier(aws.sns(), config.topicArn()),
-                state, new LambdaFunctionFacts(new FunctionReader(aws.lambda()), state), log);
+                securityHub, state, new LambdaFunctionFacts(new FunctionReader(aws.lambda()), state), log);
     }
 
     /** Handles one invocation's payload (an EventBridge event; any CloudTrail form is accepted). */
@@ -198,10 +211,11 @@ public final class Guard {
         String eventId = first.header().eventId();
         Held held = new Held(eventId, fresh.owner());
         boolean lastAttempt = fresh.attempt() >= MAX_ATTEMPTS;
+        List<ActionOutcome> outcomes = new ArrayList<>();
+        Verdict verdict;
         Alert alert;
         try {
-            List<ActionOutcome> outcomes = new ArrayList<>();
-            Verdict verdict = withFacts(first, withFacts, lastAttempt, outcomes);
+            verdict = withFacts(first, withFacts, lastAttempt, outcomes);
             logVerdict(verdict);
             count(verdict, report);
             if (verdict.decision() == Decision.ALLOW) {
@@ -220,7 +234,42 @@ public final class Guard {
             release(held, e);
             throw e;
         }
-        send(held, alert, report);
+        // SNS first: the alert is the primary channel, and Security Hub's latency or failure must not
+        // delay it. Security Hub gets the findings also when publishing fails, as the delivery that
+        // then sends the kept alert imports nothing: once per event, by the invocation that acted.
+        try {
+            send(held, alert, report);
+        } finally {
+            importToSecurityHub(verdict, outcomes, report);
+        }
+    }
+
+    /**
+     * Sends the verdict's findings to Security Hub, if the guard does. Never thrown, never retried:
+     * the alert has gone (or is kept for a later delivery) and nothing may be acted on again for
+     * it; a failure is logged with the finding ids and counted ({@code SecurityHubFailures}, alarmed).
+     */
+    private void importToSecurityHub(Verdict verdict, List<ActionOutcome> outcomes, GuardReport report) {
+        if (securityHub.isEmpty()) {
+            return;
+        }
+        try {
+            List<AwsSecurityFinding> findings = AsffFindings.of(verdict, outcomes, config.dryRun(), Instant.now());
+            List<SecurityHubFindings.Refused> refused = securityHub.get().importFindings(findings);
+            report.securityHubFindings += findings.size() - refused.size();
+            report.securityHubFailures += refused.size();
+            if (!refused.isEmpty()) {
+                log.error("Security Hub refused findings; the SNS alert is unaffected", f -> ids(f, verdict)
+                        .put("findingIds", String.join(",", refused.stream().map(SecurityHubFindings.Refused::id).toList()))
+                        .put("detail", String.join("; ", refused.stream().map(SecurityHubFindings.Refused::reason).toList())));
+            }
+        } catch (RuntimeException e) {
+            report.securityHubFailures += verdict.findings().size();
+            log.error("Security Hub import failed; the SNS alert is unaffected", f -> ids(f, verdict)
+                    .put("findingIds", String.join(",", verdict.findings().stream()
+                            .map(finding -> AsffFindings.id(verdict.header(), finding)).toList()))
+                    .put("error", e.getClass().getSimpleName()).put("detail", Failures.describe(e)));
+        }
     }
 
     /** An event this invocation claimed, and the owner token of its claim. */

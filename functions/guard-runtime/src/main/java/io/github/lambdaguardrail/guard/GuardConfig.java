@@ -19,19 +19,21 @@ import java.util.regex.Pattern;
  * @param stateTable   DynamoDB table for idempotency and known-good VPC configs ({@code GUARDRAIL_STATE_TABLE})
  * @param selfRoleArns the guard's own role ARNs: their changes are never acted on ({@code GUARDRAIL_SELF_ROLE_ARNS})
  * @param dryRun       evaluate and notify "would roll back", but change nothing ({@code GUARDRAIL_DRY_RUN})
+ * @param securityHub  also send each finding to AWS Security Hub, in ASFF ({@code GUARDRAIL_SECURITY_HUB})
  * @param functionName the guard's own function ({@code AWS_LAMBDA_FUNCTION_NAME}, set by Lambda): it
  *                     never judges a change to itself, the other guard does
  */
 public record GuardConfig(Policy policy, String topicArn, String stateTable, List<String> selfRoleArns, boolean dryRun,
-                          Optional<String> functionName) {
+                          boolean securityHub, Optional<String> functionName) {
 
     static final String TOPIC_ARN_VARIABLE = "GUARDRAIL_TOPIC_ARN";
     static final String STATE_TABLE_VARIABLE = "GUARDRAIL_STATE_TABLE";
     static final String SELF_ROLE_ARNS_VARIABLE = "GUARDRAIL_SELF_ROLE_ARNS";
     static final String DRY_RUN_VARIABLE = "GUARDRAIL_DRY_RUN";
+    static final String SECURITY_HUB_VARIABLE = "GUARDRAIL_SECURITY_HUB";
     /** The guards' own variables, beside the policy's {@code GUARDRAIL_*} ones. */
     static final Set<String> VARIABLES = Set.of(TOPIC_ARN_VARIABLE, STATE_TABLE_VARIABLE, SELF_ROLE_ARNS_VARIABLE,
-            DRY_RUN_VARIABLE, LocalRunCheck.ALLOW_REAL_AWS);
+            DRY_RUN_VARIABLE, SECURITY_HUB_VARIABLE, LocalRunCheck.ALLOW_REAL_AWS);
 
     private static final Pattern TOPIC_ARN = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.-]{1,256}");
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
@@ -62,13 +64,19 @@ public record GuardConfig(Policy policy, String topicArn, String stateTable, Lis
                 throw new PolicyException(SELF_ROLE_ARNS_VARIABLE, "'" + role + "' is not an IAM role ARN");
             }
         }
-        String dryRun = env.getOrDefault(DRY_RUN_VARIABLE, "false").trim();
-        if (!dryRun.equals("true") && !dryRun.equals("false") && !dryRun.isEmpty()) {
-            throw new PolicyException(DRY_RUN_VARIABLE, "'" + dryRun + "' is not true or false");
-        }
         Optional<String> function = Optional.ofNullable(env.get("AWS_LAMBDA_FUNCTION_NAME")).map(String::trim)
                 .filter(name -> !name.isEmpty());
-        return new GuardConfig(policy, topic, table, selfRoles, dryRun.equals("true"), function);
+        return new GuardConfig(policy, topic, table, selfRoles, flag(env, DRY_RUN_VARIABLE), flag(env, SECURITY_HUB_VARIABLE),
+                function);
+    }
+
+    /** A {@code true}/{@code false} variable; unset or empty is false. */
+    private static boolean flag(Map<String, String> env, String name) {
+        String value = env.getOrDefault(name, "false").trim();
+        if (!value.equals("true") && !value.equals("false") && !value.isEmpty()) {
+            throw new PolicyException(name, "'" + value + "' is not true or false");
+        }
+        return value.equals("true");
     }
 
     private static String required(Map<String, String> env, String name, Pattern pattern, String expected) {

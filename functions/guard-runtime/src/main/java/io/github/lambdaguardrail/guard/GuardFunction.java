@@ -37,7 +37,7 @@ public final class GuardFunction {
         JsonLog log = new JsonLog(System.out);
         GuardConfig config = GuardConfig.fromEnvironment(env);
         LocalRunCheck.check(config, env, System.getProperty(LocalRunCheck.ENDPOINT_PROPERTY));
-        return new GuardFunction(Guard.create(config, apis, AwsClients.fromEnvironment(), log), log,
+        return new GuardFunction(Guard.create(config, apis, AwsClients.fromEnvironment(config.securityHub()), log), log,
                 env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE));
     }
 
@@ -64,6 +64,7 @@ public final class GuardFunction {
         metrics.addMetric("Skips", report.skipped() + report.duplicates(), MetricUnit.COUNT);
         metrics.addMetric("InvalidEvents", report.invalid(), MetricUnit.COUNT);
         metrics.addMetric("NotificationFailures", report.notificationFailures(), MetricUnit.COUNT);
+        metrics.addMetric("SecurityHubFailures", report.securityHubFailures(), MetricUnit.COUNT);
         metrics.addMetric("Exempted", report.exempted(), MetricUnit.COUNT);
         metrics.addMetric("Tampers", report.tampers(), MetricUnit.COUNT);
         metrics.addMetric("ActionFailures", report.actionFailures(), MetricUnit.COUNT);

@@ -24,6 +24,8 @@ public final class GuardReport {
     int actionFailures;
     int notifications;
     int notificationFailures;
+    int securityHubFindings;
+    int securityHubFailures;
     int heartbeats;
 
     public int records() {
@@ -82,6 +84,16 @@ public final class GuardReport {
         return notificationFailures;
     }
 
+    /** Findings Security Hub took (with {@code GUARDRAIL_SECURITY_HUB}). */
+    public int securityHubFindings() {
+        return securityHubFindings;
+    }
+
+    /** Findings that did not reach Security Hub: refused, or the call failed. The SNS alert went regardless. */
+    public int securityHubFailures() {
+        return securityHubFailures;
+    }
+
     /** Scheduled heartbeats received: proof that the guard still runs. */
     public int heartbeats() {
         return heartbeats;
@@ -94,7 +106,8 @@ public final class GuardReport {
                 .put("duplicates", duplicates).put("deferred", deferred).put("findings", findings)
                 .put("exempted", exempted).put("tampers", tampers).put("rollbacks", rollbacks)
                 .put("actionFailures", actionFailures).put("notifications", notifications)
-                .put("notificationFailures", notificationFailures).put("heartbeats", heartbeats);
+                .put("notificationFailures", notificationFailures).put("securityHubFindings", securityHubFindings)
+                .put("securityHubFailures", securityHubFailures).put("heartbeats", heartbeats);
         return json;
     }
 

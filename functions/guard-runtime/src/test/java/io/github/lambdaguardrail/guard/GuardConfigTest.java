@@ -2,6 +2,7 @@ package io.github.lambdaguardrail.guard;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,15 @@ class GuardConfigTest {
         assertEquals(List.of(ROLE), config.selfRoleArns());
         assertTrue(config.dryRun());
         assertEquals(Mode.ROLLBACK, config.policy().mode());
+    }
+
+    @Test
+    void securityHubIsOffUnlessTrueAndAnyOtherValueNamesTheVariable() {
+        assertFalse(GuardConfig.fromEnvironment(env()).securityHub());
+        assertFalse(GuardConfig.fromEnvironment(env("GUARDRAIL_SECURITY_HUB", "false")).securityHub());
+        assertTrue(GuardConfig.fromEnvironment(env("GUARDRAIL_SECURITY_HUB", "true")).securityHub());
+        PolicyException e = assertThrows(PolicyException.class, () -> GuardConfig.fromEnvironment(env("GUARDRAIL_SECURITY_HUB", "yes")));
+        assertEquals("GUARDRAIL_SECURITY_HUB", e.key());
     }
 
     @Test

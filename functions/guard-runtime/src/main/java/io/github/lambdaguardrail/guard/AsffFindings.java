@@ -1,0 +1,238 @@
+package io.github.lambdaguardrail.guard;
+
+import io.github.lambdaguardrail.engine.Action;
+import io.github.lambdaguardrail.engine.Finding;
+import io.github.lambdaguardrail.engine.FunctionRef;
+import io.github.lambdaguardrail.engine.Origin;
+import io.github.lambdaguardrail.engine.RecordHeader;
+import io.github.lambdaguardrail.engine.RuleId;
+import io.github.lambdaguardrail.engine.Verdict;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.regions.PartitionMetadata;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding;
+import software.amazon.awssdk.services.securityhub.model.ComplianceStatus;
+import software.amazon.awssdk.services.securityhub.model.RecordState;
+import software.amazon.awssdk.services.securityhub.model.Resource;
+import software.amazon.awssdk.services.securityhub.model.SeverityLabel;
+import software.amazon.awssdk.services.securityhub.model.WorkflowStatus;
+
+/**
+ * A verdict's findings in the AWS Security Finding Format (ASFF), one per finding, as the guard
+ * sends them to Security Hub once it has acted.
+ *
+ * <p>Security Hub takes a finding's {@code Workflow} (and {@code Note}) only when it creates the
+ * finding: a later {@code BatchImportFindings} cannot change them, and {@code BatchUpdateFindings}
+ * is the customers' API. So the guard imports each finding once, after acting, when what it did is
+ * known: {@code RESOLVED} and {@code PASSED} when its rollback undid the change (the statement
+ * removed, the VPC config restored), {@code SUPPRESSED} for an exempted finding, else {@code NEW}
+ * and {@code FAILED} (notify only, a quarantine, which leaves the function outside its VPC, a dry
+ * run, a rollback left alone or failed). The {@code Id} is the CloudTrail event id and the rule,
+ * so a repeated import updates the finding instead of adding one.
+ */
+final class AsffFindings {
+
+    static final String SCHEMA_VERSION = "2018-10-08";
+    static final String TYPE = "Software and Configuration Checks/AWS Security Best Practices";
+    static final String PRODUCT_NAME = "Lambda Guardrail";
+    /** ASFF's limits: Title 256 characters, Description 1024, Recommendation and Note text 512, a product field 2048. */
+    static final int MAX_TITLE = 256;
+    static final int MAX_DESCRIPTION = 1024;
+    static final int MAX_TEXT = 512;
+    static final int MAX_PRODUCT_FIELD = 2048;
+    /** The kinds of rollback that undo the change itself; a quarantine only stops the function. */
+    private static final List<String> UNDOING = List.of(Action.Kind.REMOVE_PERMISSION.name(),
+            Action.Kind.RESTORE_VPC_CONFIG.name());
+
+    private AsffFindings() {
+    }
+
+    /**
+     * The findings of {@code verdict}, exempted ones too, after the guard acted.
+     *
+     * @param outcomes what the guard did about the verdict, as in its alert
+     * @param now      the import time ({@code UpdatedAt})
+     */
+    static List<AwsSecurityFinding> of(Verdict verdict, List<ActionOutcome> outcomes, boolean dryRun, Instant now) {
+        String decision = Alert.decision(verdict, outcomes, dryRun);
+        boolean undone = decision.equals("ROLLBACK") && outcomes.stream()
+                .anyMatch(o -> o.status() == ActionOutcome.Status.DONE && UNDOING.contains(o.type()));
+        RecordHeader header = verdict.header();
+        String partition = partition(header.region());
+        String productArn = "arn:" + partition + ":securityhub:" + header.region() + ":" + header.account() + ":product/"
+                + header.account() + "/default";
+        String createdAt = observedAt(header.eventTime(), now);
+        List<AwsSecurityFinding> findings = new ArrayList<>();
+        for (Finding f : verdict.findings()) {
+            // The rollback undoes the event's change, and with it every violation the change introduced.
+            boolean resolved = undone && f.origin() == Origin.INTRODUCED;
+            boolean suppressed = !resolved && f.isExempted();
+            String findingDecision = suppressed ? "EXEMPTED" : decision;
+            AwsSecurityFinding.Builder b = AwsSecurityFinding.builder()
+                    .schemaVersion(SCHEMA_VERSION)
+                    .id(id(header, f))
+                    .productArn(productArn)
+                    .productName(PRODUCT_NAME)
+                    .generatorId(f.ruleId().name())
+                    .awsAccountId(header.account())
+                    .types(TYPE)
+                    .createdAt(createdAt)
+                    .firstObservedAt(createdAt)
+                    .updatedAt(now.toString())
+                    .severity(s -> s.label(label(f)))
+                    .title(cut(f.ruleId().name() + " on " + target(verdict, f) + ": " + f.ruleId().description(), MAX_TITLE))
+                    .description(cut(description(verdict, f), MAX_DESCRIPTION))
+                    .resources(resource(verdict.function(), f, partition, header.region()))
+                    .compliance(c -> c.status(resolved ? ComplianceStatus.PASSED : ComplianceStatus.FAILED))
+                    .workflow(w -> w.status(resolved ? WorkflowStatus.RESOLVED
+                            : suppressed ? WorkflowStatus.SUPPRESSED : WorkflowStatus.NEW))
+                    .recordState(RecordState.ACTIVE)
+                    .remediation(r -> r.recommendation(t -> t.text(recommendation(f, findingDecision, resolved, outcomes))))
+                    .productFields(productFields(verdict, f, findingDecision, outcomes));
+            if (suppressed) {
+                b.note(n -> n.text(cut("Exempted: " + f.exemption().orElseThrow(), MAX_TEXT))
+                        .updatedBy(PRODUCT_NAME).updatedAt(now.toString()));
+            }
+            findings.add(b.build());
+        }
+        return findings;
+    }
+
+    /** A finding's {@code Id}: the CloudTrail event and the rule, the same on every import of the event. */
+    static String id(RecordHeader header, Finding f) {
+        return header.eventId() + "/" + f.ruleId().name();
+    }
+
+    private static SeverityLabel label(Finding f) {
+        return switch (f.severity()) {
+            case LOW -> SeverityLabel.LOW;
+            case MEDIUM -> SeverityLabel.MEDIUM;
+            case HIGH -> SeverityLabel.HIGH;
+            case CRITICAL -> SeverityLabel.CRITICAL;
+        };
+    }
+
+    /** The partition of {@code region} as the SDK knows it ({@code aws}, {@code aws-cn}, {@code aws-us-gov}, ...). */
+    private static String partition(String region) {
+        return PartitionMetadata.of(Region.of(region)).id();
+    }
+
+    /** When the change was made: the event time in ASFF's form, or {@code now} if the record's is unusable or later. */
+    private static String observedAt(String eventTime, Instant now) {
+        try {
+            Instant at = Instant.parse(eventTime);
+            return (at.isAfter(now) ? now : at).toString();
+        } catch (DateTimeParseException e) {
+            return now.toString();
+        }
+    }
+
+    private static String target(Verdict verdict, Finding f) {
+        return verdict.function().map(fn -> fn.name() + fn.qualifier().map(q -> ":" + q).orElse("")).orElse(f.subject());
+    }
+
+    /** The function, by its unqualified ARN as AWS Config and Security Hub's own controls name it; else the resource the finding names. */
+    private static Resource resource(Optional<FunctionRef> function, Finding f, String partition, String region) {
+        return Resource.builder().type(function.isPresent() ? "AwsLambdaFunction" : "Other")
+                .id(function.map(FunctionRef::arn).orElse(f.subject())).partition(partition).region(region).build();
+    }
+
+    private static String description(Verdict verdict, Finding f) {
+        StringBuilder d = new StringBuilder(f.message());
+        if (f.origin() == Origin.PRE_EXISTING) {
+            d.append(" (pre-existing: reported, never rolled back)");
+        }
+        f.exemption().ifPresent(e -> d.append(" (exempted: ").append(e).append(')'));
+        d.append(". ").append(verdict.header().eventName()).append(" by ").append(verdict.header().actor().arn())
+                .append(" at ").append(verdict.header().eventTime()).append(" (CloudTrail event ")
+                .append(verdict.header().eventId()).append(").");
+        verdict.note().ifPresent(n -> d.append(' ').append(n).append('.'));
+        return d.toString();
+    }
+
+    /**
+     * What to do, from what the guard did and the rule's own advice. The undo commands go in only
+     * whole (a cut command would run something else); they are always in the product fields.
+     */
+    private static String recommendation(Finding f, String decision, boolean resolved, List<ActionOutcome> outcomes) {
+        if (resolved) {
+            String done = "The guard undid the change.";
+            List<String> undo = outcomes.stream().flatMap(o -> o.undoCommands().stream()).toList();
+            if (undo.isEmpty()) {
+                return done;
+            }
+            String approved = done + " Only if it was intended and approved: exempt the function or the caller, then ";
+            String text = approved + "run " + String.join(" ; ", undo);
+            return text.length() <= MAX_TEXT ? text : approved + "run the commands in guardrail/undo/*.";
+        }
+        String did = f.origin() == Origin.PRE_EXISTING && !decision.equals("EXEMPTED")
+                ? "Pre-existing: the guard reports it and never rolls it back. "
+                : switch (decision) {
+                    // The one rollback that leaves the violation: the function stops, still outside its VPC.
+                    case "ROLLBACK" -> "The guard quarantined the function (reserved concurrency 0; to lift it, run the"
+                            + " commands in guardrail/undo/*): the violation stands. ";
+                    case "ROLLBACK_FAILED" -> "The guard could not undo the change: it is still in place. ";
+                    case "LEFT_ALONE" -> "The guard changed nothing (the live state differed from the event's, or it was"
+                            + " already undone): check the function. ";
+                    case "WOULD_ROLLBACK" -> "Dry run: the guard would have undone the change; nothing was changed. ";
+                    case "EXEMPTED" -> "Exempted: no action is due while the exemption stands. ";
+                    default -> "";
+                };
+        return cut(did + advice(f.ruleId()), MAX_TEXT);
+    }
+
+    /** How to put a finding's violation right by hand. */
+    private static String advice(RuleId rule) {
+        return switch (rule) {
+            case LAMBDA_NOT_IN_VPC -> "Attach the function to a VPC (allowed subnets and security groups), or exempt it.";
+            case LAMBDA_VPC_NOT_ALLOWED -> "Move the function to an allowed VPC, subnets and security groups.";
+            case PERMISSION_PUBLIC -> "Remove the statement, or narrow it with a source account, source ARN or organisation id.";
+            case PERMISSION_UNTRUSTED_ACCOUNT -> "Remove the statement, or trust the account or organisation if it is trusted.";
+            case PERMISSION_SERVICE_WITHOUT_SOURCE -> "Add a source account or source ARN to the statement (confused deputy).";
+            case PERMISSION_WILDCARD_ACTION -> "Grant only the actions the caller needs, e.g. lambda:InvokeFunction.";
+            case FUNCTION_URL_PUBLIC -> "Give the function URL auth type AWS_IAM, or remove its public statement.";
+            case GUARDRAIL_TAMPERED -> "Check that the change to the guardrail was intended; if not, revert it and review the caller's access.";
+            case GUARDRAIL_TAG_CHANGED -> "Check that the guardrail tag change was intended: the exemption tag turns rules off for the function.";
+        };
+    }
+
+    /** The alert's identifiers and outcomes, for filters and automation: keys {@code guardrail/...}, values bounded. */
+    private static Map<String, String> productFields(Verdict verdict, Finding f, String decision, List<ActionOutcome> outcomes) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("guardrail/decision", decision);
+        fields.put("guardrail/ruleId", f.ruleId().name());
+        fields.put("guardrail/origin", f.origin().name());
+        fields.put("guardrail/mode", f.mode().label());
+        fields.put("guardrail/eventId", verdict.header().eventId());
+        fields.put("guardrail/eventName", verdict.header().eventName());
+        fields.put("guardrail/actor", verdict.header().actor().arn());
+        verdict.function().ifPresent(fn -> fields.put("guardrail/function", fn.qualifiedArn()));
+        f.exemption().ifPresent(e -> fields.put("guardrail/exemption", e));
+        verdict.note().ifPresent(n -> fields.put("guardrail/note", n));
+        int i = 0;
+        for (ActionOutcome o : outcomes) {
+            i++;
+            fields.put("guardrail/outcome/" + i, o.type() + " " + o.status() + ": " + o.detail());
+            int u = 0;
+            for (String command : o.undoCommands()) {
+                u++;
+                // Whole or not at all: a cut command would run something else.
+                fields.put("guardrail/undo/" + i + "/" + u, command.length() <= MAX_PRODUCT_FIELD ? command
+                        : "longer than a product field: see the SNS alert");
+            }
+        }
+        fields.replaceAll((k, v) -> cut(v, MAX_PRODUCT_FIELD));
+        return fields;
+    }
+
+    /** Text cut to {@code max} characters, ending with "..." when cut. */
+    static String cut(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 3) + "...";
+    }
+}

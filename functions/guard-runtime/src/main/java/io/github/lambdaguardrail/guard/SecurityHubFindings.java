@@ -1,0 +1,24 @@
+package io.github.lambdaguardrail.guard;
+
+import java.util.List;
+import software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding;
+
+/**
+ * Sends findings to AWS Security Hub, in ASFF ({@link AsffFindings}). A second channel beside the
+ * {@link Notifier}, never instead of it. IAM: {@code securityhub:BatchImportFindings} on the
+ * account's default product ARN.
+ */
+public interface SecurityHubFindings {
+
+    /**
+     * Imports the findings (created, or updated by their {@code Id}).
+     *
+     * @return the findings Security Hub refused, with its reason; empty when it took them all
+     * @throws RuntimeException when the call itself failed: then none is known to be imported
+     */
+    List<Refused> importFindings(List<AwsSecurityFinding> findings);
+
+    /** A finding Security Hub did not take, and why ({@code ErrorCode: ErrorMessage}). */
+    record Refused(String id, String reason) {
+    }
+}
