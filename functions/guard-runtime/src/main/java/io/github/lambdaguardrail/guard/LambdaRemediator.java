@@ -152,12 +152,15 @@ public final class LambdaRemediator implements Remediator {
                     + ") is no longer what the event set (" + action.expectedVpc().describe() + "): the function changed"
                     + " after the event; left alone");
         }
-        if (current.tags() instanceof FunctionTags.Unreadable unreadable) {
-            // Without its tags the guard cannot see a previous quarantine and would record its own 0.
-            return ActionOutcome.failed(action.type(), "the function's tags could not be read (" + unreadable.reason()
-                    + "): the function was left alone");
+        Map<String, String> tags;
+        switch (current.tags()) {
+            case FunctionTags.Read read -> tags = read.tags();
+            case FunctionTags.Unreadable unreadable -> {
+                // Without its tags the guard cannot see a previous quarantine and would record its own 0.
+                return ActionOutcome.failed(action.type(), "the function's tags could not be read (" + unreadable.reason()
+                        + "): the function was left alone");
+            }
         }
-        Map<String, String> tags = current.tags() instanceof FunctionTags.Read read ? read.tags() : Map.of();
         // A retry or duplicate must not record the guard's own 0 as the previous concurrency.
         String previous = tags.getOrDefault(TAG_PREVIOUS_CONCURRENCY,
                 current.reservedConcurrency().map(String::valueOf).orElse(UNRESERVED));
