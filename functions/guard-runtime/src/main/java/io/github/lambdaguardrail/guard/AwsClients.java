@@ -8,6 +8,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -17,38 +18,103 @@ import software.amazon.awssdk.services.sns.SnsClient;
 /**
  * The one factory of SDK clients, for the guards, the sweep, the command line and the tests:
  * the light URL-connection HTTP client, a retry strategy set explicitly and bounded timeouts,
- * as {@link ClientSettings} say. As a record, the clients of a guard, built once per container.
- *
- * @param securityHub only for a guard that sends its findings to Security Hub ({@link GuardConfig#securityHub}):
- *                    a guard that does not never builds it
+ * as {@link ClientSettings} say. As an instance, the clients of a guard: each is built on its
+ * first use (an event that needs no AWS call builds none), then kept for the container's life.
+ * Thread-safe.
  */
-public record AwsClients(LambdaClient lambda, SnsClient sns, DynamoDbClient dynamo, Optional<SecurityHubClient> securityHub)
-        implements AutoCloseable {
+public final class AwsClients implements AutoCloseable {
 
-    /** The clients of a guard that sends nothing to Security Hub. */
+    private final Lazy<LambdaClient> lambda;
+    private final Lazy<SnsClient> sns;
+    private final Lazy<DynamoDbClient> dynamo;
+    /** Only for a guard that sends its findings to Security Hub ({@link GuardConfig#securityHub}). */
+    private final Optional<Lazy<SecurityHubClient>> securityHub;
+    private final Optional<Lazy<SdkHttpClient>> http;
+    private final Optional<FunctionCredentials> credentials;
+
+    private AwsClients(Lazy<LambdaClient> lambda, Lazy<SnsClient> sns, Lazy<DynamoDbClient> dynamo,
+                       Optional<Lazy<SecurityHubClient>> securityHub, Optional<Lazy<SdkHttpClient>> http,
+                       Optional<FunctionCredentials> credentials) {
+        this.lambda = lambda;
+        this.sns = sns;
+        this.dynamo = dynamo;
+        this.securityHub = securityHub;
+        this.http = http;
+        this.credentials = credentials;
+    }
+
+    /** Clients built already (tests record or render their calls); closing closes them. */
+    public AwsClients(LambdaClient lambda, SnsClient sns, DynamoDbClient dynamo, Optional<SecurityHubClient> securityHub) {
+        this(Lazy.built(lambda), Lazy.built(sns), Lazy.built(dynamo), securityHub.map(Lazy::built), Optional.empty(),
+                Optional.empty());
+    }
+
+    /** Clients built already, of a guard that sends nothing to Security Hub. */
     public AwsClients(LambdaClient lambda, SnsClient sns, DynamoDbClient dynamo) {
         this(lambda, sns, dynamo, Optional.empty());
     }
 
-    /** A guard's clients with {@link ClientSettings#DEFAULT}, Security Hub's only if {@code securityHub}. */
-    public static AwsClients fromEnvironment(boolean securityHub) {
-        return create(ClientSettings.DEFAULT, securityHub);
-    }
-
-    /** The three clients of a guard, sharing one HTTP client. */
+    /** The clients of a guard, sharing one HTTP client, each built on first use. */
     public static AwsClients create(ClientSettings settings) {
         return create(settings, false);
     }
 
-    /** The clients of a guard, sharing one HTTP client: Security Hub's too if {@code securityHub}. */
+    /** The clients of a guard, sharing one HTTP client, each built on first use: Security Hub's too if {@code securityHub}. */
     public static AwsClients create(ClientSettings settings, boolean securityHub) {
-        SdkHttpClient http = http(settings).build();
+        Lazy<SdkHttpClient> http = Lazy.of(() -> http(settings).build());
         return new AwsClients(
-                configure(LambdaClient.builder(), settings).httpClient(http).build(),
-                configure(SnsClient.builder(), settings).httpClient(http).build(),
-                configure(DynamoDbClient.builder(), settings).httpClient(http).build(),
-                securityHub ? Optional.of(configure(SecurityHubClient.builder(), settings).httpClient(http).build())
-                        : Optional.empty());
+                Lazy.of(() -> configure(LambdaClient.builder(), settings).httpClient(http.get()).build()),
+                Lazy.of(() -> configure(SnsClient.builder(), settings).httpClient(http.get()).build()),
+                Lazy.of(() -> configure(DynamoDbClient.builder(), settings).httpClient(http.get()).build()),
+                securityHub ? Optional.of(Lazy.of(() -> configure(SecurityHubClient.builder(), settings)
+                        .httpClient(http.get()).build())) : Optional.empty(),
+                Optional.of(http),
+                settings.credentials().filter(FunctionCredentials.class::isInstance).map(FunctionCredentials.class::cast));
+    }
+
+    public LambdaClient lambda() {
+        return lambda.get();
+    }
+
+    public SnsClient sns() {
+        return sns.get();
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo.get();
+    }
+
+    /** Present only for a guard that sends its findings to Security Hub. */
+    public Optional<SecurityHubClient> securityHub() {
+        return securityHub.map(Lazy::get);
+    }
+
+    /** Whether a Security Hub client is set up (built or not). */
+    public boolean hasSecurityHub() {
+        return securityHub.isPresent();
+    }
+
+    /**
+     * Builds every client now, as a SnapStart snapshot should hold them ({@link GuardFunction#beforeCheckpoint}).
+     */
+    void buildAll() {
+        lambda();
+        sns();
+        dynamo();
+        securityHub();
+    }
+
+    /** Whether any client was built: none is before an event needs one. */
+    boolean anyBuilt() {
+        return lambda.isBuilt() || sns.isBuilt() || dynamo.isBuilt() || securityHub.filter(Lazy::isBuilt).isPresent();
+    }
+
+    /**
+     * After a SnapStart restore: the next call resolves the function's credentials afresh, as the
+     * restored environment has them (a no-op for clients with other credentials).
+     */
+    void renewCredentials() {
+        credentials.ifPresent(FunctionCredentials::renew);
     }
 
     public static LambdaClient lambda(ClientSettings settings) {
@@ -96,6 +162,9 @@ public record AwsClients(LambdaClient lambda, SnsClient sns, DynamoDbClient dyna
                         .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(r.throttlingBaseDelay(), r.maxDelay()))
                         .build()),
                 () -> overrides.retryStrategy(RetryMode.STANDARD));
+        if (!settings.profileFile()) {
+            overrides.defaultProfileFile(ProfileFile.aggregator().build());
+        }
         overrides.addExecutionInterceptor(new MissingResourceNamed());
         settings.interceptors().forEach(overrides::addExecutionInterceptor);
         return overrides.build();
@@ -103,9 +172,11 @@ public record AwsClients(LambdaClient lambda, SnsClient sns, DynamoDbClient dyna
 
     @Override
     public void close() {
-        lambda.close();
-        sns.close();
-        dynamo.close();
-        securityHub.ifPresent(SecurityHubClient::close);
+        lambda.ifBuilt(LambdaClient::close);
+        sns.ifBuilt(SnsClient::close);
+        dynamo.ifBuilt(DynamoDbClient::close);
+        securityHub.ifPresent(hub -> hub.ifBuilt(SecurityHubClient::close));
+        http.ifPresent(client -> client.ifBuilt(SdkHttpClient::close));
+        credentials.ifPresent(FunctionCredentials::close);
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import java.util.Map;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 
@@ -23,10 +24,13 @@ import software.amazon.awssdk.regions.Region;
  * @param attemptTimeout one HTTP attempt
  * @param callTimeout    one call, all its attempts and backoffs included
  * @param interceptors   run on every call, in this order (the sweep's pacing, tests' recorders)
+ * @param profileFile    whether the SDK reads {@code ~/.aws/config} and {@code ~/.aws/credentials}
+ *                       for what is left empty here (endpoints, FIPS, defaults mode); a function in
+ *                       Lambda has none, and reading them costs its cold start
  */
 public record ClientSettings(Optional<Region> region, Optional<URI> endpoint, Optional<AwsCredentialsProvider> credentials,
                              Optional<Retries> retries, Duration socketTimeout, Duration attemptTimeout,
-                             Duration callTimeout, List<ExecutionInterceptor> interceptors) {
+                             Duration callTimeout, List<ExecutionInterceptor> interceptors, boolean profileFile) {
 
     public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
 
@@ -35,7 +39,23 @@ public record ClientSettings(Optional<Region> region, Optional<URI> endpoint, Op
      * so a hung call fails well within the function's timeout.
      */
     public static final ClientSettings DEFAULT = new ClientSettings(Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(20), List.of());
+            Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(20), List.of(), true);
+
+    /**
+     * A guard's clients in {@code env}: in Lambda (and {@code sam local}, which sets
+     * {@code AWS_LAMBDA_FUNCTION_NAME} too) {@link #DEFAULT} with the region of {@code AWS_REGION}, the
+     * credentials a function has ({@link FunctionCredentials}) and no profile file, so that building
+     * a client looks nothing up that Lambda never has; elsewhere ({@code ./guardrail invoke}) the
+     * SDK's chains, so a developer's profile works.
+     */
+    public static ClientSettings forEnvironment(Map<String, String> env) {
+        String region = env.getOrDefault("AWS_REGION", "").trim();
+        if (env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "").isBlank() || region.isEmpty()) {
+            return DEFAULT;
+        }
+        return new ClientSettings(Optional.of(Region.of(region)), Optional.empty(), Optional.of(new FunctionCredentials()),
+                DEFAULT.retries, DEFAULT.socketTimeout, DEFAULT.attemptTimeout, DEFAULT.callTimeout, List.of(), false);
+    }
 
     public ClientSettings {
         interceptors = List.copyOf(interceptors);
@@ -55,32 +75,33 @@ public record ClientSettings(Optional<Region> region, Optional<URI> endpoint, Op
 
     public ClientSettings withRegion(Region value) {
         return new ClientSettings(Optional.of(value), endpoint, credentials, retries, socketTimeout, attemptTimeout,
-                callTimeout, interceptors);
+                callTimeout, interceptors, profileFile);
     }
 
     public ClientSettings withEndpoint(URI value) {
         return new ClientSettings(region, Optional.of(value), credentials, retries, socketTimeout, attemptTimeout,
-                callTimeout, interceptors);
+                callTimeout, interceptors, profileFile);
     }
 
     public ClientSettings withCredentials(AwsCredentialsProvider value) {
         return new ClientSettings(region, endpoint, Optional.of(value), retries, socketTimeout, attemptTimeout,
-                callTimeout, interceptors);
+                callTimeout, interceptors, profileFile);
     }
 
     public ClientSettings withRetries(Retries value) {
         return new ClientSettings(region, endpoint, credentials, Optional.of(value), socketTimeout, attemptTimeout,
-                callTimeout, interceptors);
+                callTimeout, interceptors, profileFile);
     }
 
     public ClientSettings withTimeouts(Duration socket, Duration attempt, Duration call) {
-        return new ClientSettings(region, endpoint, credentials, retries, socket, attempt, call, interceptors);
+        return new ClientSettings(region, endpoint, credentials, retries, socket, attempt, call, interceptors, profileFile);
     }
 
     /** These settings with {@code more} interceptors after the ones already set. */
     public ClientSettings withInterceptors(ExecutionInterceptor... more) {
         List<ExecutionInterceptor> all = new ArrayList<>(interceptors);
         all.addAll(List.of(more));
-        return new ClientSettings(region, endpoint, credentials, retries, socketTimeout, attemptTimeout, callTimeout, all);
+        return new ClientSettings(region, endpoint, credentials, retries, socketTimeout, attemptTimeout, callTimeout, all,
+                profileFile);
     }
 }

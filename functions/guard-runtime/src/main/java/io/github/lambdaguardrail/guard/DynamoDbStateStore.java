@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -32,15 +33,16 @@ public final class DynamoDbStateStore implements StateStore {
     private static final String RELEASED = "RELEASED";
     private static final Map<String, String> NAMES = Map.of("#status", "status", "#owner", "owner");
 
-    private final DynamoDbClient dynamo;
+    private final Supplier<DynamoDbClient> dynamo;
     private final String table;
     private final Clock clock;
 
-    public DynamoDbStateStore(DynamoDbClient dynamo, String table) {
+    /** @param dynamo called on the first read or write: a guard builds its DynamoDB client then */
+    public DynamoDbStateStore(Supplier<DynamoDbClient> dynamo, String table) {
         this(dynamo, table, Clock.systemUTC());
     }
 
-    DynamoDbStateStore(DynamoDbClient dynamo, String table, Clock clock) {
+    DynamoDbStateStore(Supplier<DynamoDbClient> dynamo, String table, Clock clock) {
         this.dynamo = dynamo;
         this.table = table;
         this.clock = clock;
@@ -54,7 +56,7 @@ public final class DynamoDbStateStore implements StateStore {
         long leaseUntil = holdUntil.getEpochSecond() + (holdUntil.getNano() > 0 ? 1 : 0);
         Map<String, AttributeValue> item;
         try {
-            item = dynamo.updateItem(b -> b.tableName(table).key(key(eventId))
+            item = dynamo.get().updateItem(b -> b.tableName(table).key(key(eventId))
                     .updateExpression("SET #status = :inProgress, leaseUntil = :lease, #owner = :owner,"
                             + " expiresAt = if_not_exists(expiresAt, :expires) ADD attempts :one")
                     .conditionExpression("attribute_not_exists(pk) OR #status = :released"
@@ -77,7 +79,7 @@ public final class DynamoDbStateStore implements StateStore {
 
     /** Done for a handled event; throws while another invocation holds an unexpired claim. */
     private Claim alreadyDone(String eventId) {
-        GetItemResponse item = dynamo.getItem(b -> b.tableName(table).key(key(eventId)).consistentRead(true));
+        GetItemResponse item = dynamo.get().getItem(b -> b.tableName(table).key(key(eventId)).consistentRead(true));
         AttributeValue status = item.hasItem() ? item.item().get("status") : null;
         if (status != null && DONE.equals(status.s())) {
             return new Claim.Done();
@@ -86,8 +88,9 @@ public final class DynamoDbStateStore implements StateStore {
     }
 
     @Override
-    public boolean recordAlert(String eventId, String owner, Alert alert) {
-        return whileHeld(eventId, owner, "SET alert = :alert", Map.of(":alert", s(alert.toJson())));
+    public boolean keepAlert(String eventId, String owner, Alert alert) {
+        return whileHeld(eventId, owner, "SET #status = :released, alert = :alert REMOVE leaseUntil",
+                Map.of(":released", s(RELEASED), ":alert", s(alert.toJson())));
     }
 
     @Override
@@ -106,7 +109,7 @@ public final class DynamoDbStateStore implements StateStore {
         all.put(":inProgress", s(IN_PROGRESS));
         all.put(":owner", s(owner));
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(key(eventId)).updateExpression(update)
+            dynamo.get().updateItem(b -> b.tableName(table).key(key(eventId)).updateExpression(update)
                     .conditionExpression("#status = :inProgress AND #owner = :owner")
                     .expressionAttributeNames(NAMES)
                     .expressionAttributeValues(all));
@@ -123,7 +126,7 @@ public final class DynamoDbStateStore implements StateStore {
 
     @Override
     public Optional<VpcConfig> lastKnownGoodVpc(String functionArn) {
-        GetItemResponse item = dynamo.getItem(b -> b.tableName(table).key(Map.of("pk", s("vpc#" + functionArn)))
+        GetItemResponse item = dynamo.get().getItem(b -> b.tableName(table).key(Map.of("pk", s("vpc#" + functionArn)))
                 .consistentRead(true));
         if (!item.hasItem() || !item.item().containsKey("subnetIds")) {
             return Optional.empty();
@@ -147,7 +150,7 @@ public final class DynamoDbStateStore implements StateStore {
         }
         vpc.vpcId().ifPresent(id -> item.put("vpcId", s(id)));
         item.put("ipv6AllowedForDualStack", AttributeValue.fromBool(vpc.ipv6AllowedForDualStack()));
-        dynamo.putItem(b -> b.tableName(table).item(item));
+        dynamo.get().putItem(b -> b.tableName(table).item(item));
     }
 
     private static AttributeValue s(String value) {

@@ -8,6 +8,7 @@ import io.github.lambdaguardrail.engine.VpcConfig;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
@@ -25,9 +26,10 @@ import software.amazon.awssdk.services.lambda.model.VpcConfigResponse;
  */
 public final class FunctionReader {
 
-    private final LambdaClient lambda;
+    private final Supplier<LambdaClient> lambda;
 
-    public FunctionReader(LambdaClient lambda) {
+    /** @param lambda called on the first read: a guard builds its Lambda client then */
+    public FunctionReader(Supplier<LambdaClient> lambda) {
         this.lambda = lambda;
     }
 
@@ -47,7 +49,7 @@ public final class FunctionReader {
     public Optional<Snapshot> function(String functionArn) {
         GetFunctionResponse response;
         try {
-            response = lambda.getFunction(b -> b.functionName(functionArn));
+            response = lambda.get().getFunction(b -> b.functionName(functionArn));
         } catch (ResourceNotFoundException e) {
             return Optional.empty();
         }
@@ -66,7 +68,7 @@ public final class FunctionReader {
     /** {@code GetPolicy} of the function or one of its aliases or versions. */
     public LivePolicy policy(String functionArn, Optional<String> qualifier) {
         try {
-            GetPolicyResponse policy = lambda.getPolicy(b -> b.functionName(functionArn).qualifier(qualifier.orElse(null)));
+            GetPolicyResponse policy = lambda.get().getPolicy(b -> b.functionName(functionArn).qualifier(qualifier.orElse(null)));
             return new LivePolicy.Found(policy.policy() == null ? "" : policy.policy(),
                     policy.revisionId() == null ? "" : policy.revisionId());
         } catch (ResourceNotFoundException e) {

@@ -43,8 +43,10 @@ import software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding;
  *       is thrown, so Lambda retries; on the last attempt it becomes a {@code FAILED} outcome.</li>
  *   <li>Any other failure while acting (access denied, invalid parameter, a bad tag value) is a
  *       {@code FAILED} outcome in the alert, never a retry.</li>
- *   <li>The alert of an event acted on is kept before it is sent; if sending fails, a later
- *       delivery sends it without acting again.</li>
+ *   <li>If sending the alert of an event fails, the alert is kept with the event's claim, and a
+ *       later delivery sends it without acting again. (An invocation that dies between acting
+ *       and alerting keeps nothing: the retry reads the live state again, finds the change
+ *       undone and alerts that.)</li>
  *   <li>With {@link GuardConfig#securityHub}, the verdict's findings then go to Security Hub too,
  *       once per event; a failure there is logged and counted, never thrown.</li>
  * </ul>
@@ -62,6 +64,8 @@ public final class Guard {
      * no longer, so that a retry of a crashed or timed-out invocation can take the event over.
      */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
+    /** The function ARN whose known-good VPC config {@link #rehearseReads} reads: no function has it. */
+    static final String REHEARSAL_KEY = "arn:aws:lambda:none:000000000000:function:guardrail-snapshot-rehearsal";
 
     private final GuardConfig config;
     private final Set<WatchedApi> own;
@@ -92,17 +96,19 @@ public final class Guard {
     }
 
     /**
-     * Wires a guard to the real AWS clients; with {@link GuardConfig#securityHub}, {@code aws} must
-     * hold a Security Hub client ({@link AwsClients#create(ClientSettings, boolean)}).
+     * Wires a guard to the real AWS clients, each built when an event first needs it; with
+     * {@link GuardConfig#securityHub}, {@code aws} must have a Security Hub client
+     * ({@link AwsClients#create(ClientSettings, boolean)}).
      */
     public static Guard create(GuardConfig config, List<WatchedApi> apis, AwsClients aws, JsonLog log) {
-        StateStore state = new DynamoDbStateStore(aws.dynamo(), config.stateTable());
+        if (config.securityHub() && !aws.hasSecurityHub()) {
+            throw new IllegalArgumentException(GuardConfig.SECURITY_HUB_VARIABLE + " is true but no Security Hub client was set up");
+        }
+        StateStore state = new DynamoDbStateStore(aws::dynamo, config.stateTable());
         Optional<SecurityHubFindings> securityHub = config.securityHub()
-                ? Optional.of(new SecurityHubImporter(aws.securityHub().orElseThrow(() -> new IllegalArgumentException(
-                        GuardConfig.SECURITY_HUB_VARIABLE + " is true but no Security Hub client was built"))))
-                : Optional.empty();
-        return new Guard(config, apis, new LambdaRemediator(aws.lambda()), new SnsNotifier(aws.sns(), config.topicArn()),
-                securityHub, state, new LambdaFunctionFacts(new FunctionReader(aws.lambda()), state), log);
+                ? Optional.of(new SecurityHubImporter(() -> aws.securityHub().orElseThrow())) : Optional.empty();
+        return new Guard(config, apis, new LambdaRemediator(aws::lambda), new SnsNotifier(aws::sns, config.topicArn()),
+                securityHub, state, new LambdaFunctionFacts(new FunctionReader(aws::lambda), state), log);
     }
 
     /** Handles one invocation's payload (an EventBridge event; any CloudTrail form is accepted). */
@@ -224,10 +230,6 @@ public final class Guard {
             }
             outcomes.addAll(act(verdict, eventId, lastAttempt, report));
             alert = Alert.of(verdict, outcomes, config.dryRun());
-            if (!state.recordAlert(eventId, held.owner(), alert)) {
-                log.warn("claim taken over by another invocation; the alert is sent without being kept",
-                        f -> f.put("eventId", eventId));
-            }
         } catch (RuntimeException e) {
             log.error("handling failed; the event will be retried", f -> ids(f, first)
                     .put("error", e.getClass().getSimpleName()).put("detail", String.valueOf(e.getMessage())));
@@ -369,9 +371,9 @@ public final class Guard {
     }
 
     /**
-     * Publishes a kept alert and completes the event. A failure keeps the alert for a later
-     * delivery (and is thrown, so Lambda retries; after the last retry the failure queue's alarm
-     * and the notification-failure alarm go to the alarm topic).
+     * Publishes an alert and completes the event. A failure keeps the alert with the claim for a
+     * later delivery (and is thrown, so Lambda retries; after the last retry the failure queue's
+     * alarm and the notification-failure alarm go to the alarm topic).
      */
     private void send(Held held, Alert alert, GuardReport report) {
         String eventId = held.eventId();
@@ -384,7 +386,7 @@ public final class Guard {
                     .put("decision", alert.decision()).put("ruleIds", String.join(",", alert.ruleIds()))
                     .put("functionArn", alert.document().path("function").asText(""))
                     .put("error", e.getClass().getSimpleName()).put("detail", String.valueOf(e.getMessage())));
-            release(held, e);
+            keepAlert(held, alert, e);
             throw e;
         }
         complete(held);
@@ -430,6 +432,18 @@ public final class Guard {
         }
     }
 
+    /** Gives up this invocation's claim after its alert failed, keeping the alert for the retry that takes the event. */
+    private void keepAlert(Held held, Alert alert, RuntimeException cause) {
+        try {
+            if (!state.keepAlert(held.eventId(), held.owner(), alert)) {
+                log.warn("claim taken over by another invocation; the unsent alert is left to it", f -> f.put("eventId", held.eventId()));
+            }
+        } catch (RuntimeException keepFailure) {
+            // The claim then runs out after its lease; the retry reads the live state and alerts again.
+            cause.addSuppressed(keepFailure);
+        }
+    }
+
     /** Gives up this invocation's claim after a failure, so a retry can take the event at once. */
     private void release(Held held, RuntimeException cause) {
         try {
@@ -462,6 +476,36 @@ public final class Guard {
             log.info("known-good VPC config not remembered: the function no longer has the config the event set",
                     f -> f.put("eventId", event.header().eventId()).put("functionArn", function.arn()));
         }
+    }
+
+    /**
+     * Judges the Lambda changes in {@code payload} as an event would be judged, without reading,
+     * acting, alerting or logging: the engine's and the alert's code is loaded and run once (for
+     * a SnapStart snapshot). Returns the number of verdicts rendered.
+     */
+    int rehearse(InputStream payload) {
+        List<Verdict> verdicts = new ArrayList<>();
+        try {
+            CloudTrailReader.read(payload, record -> {
+                if (record instanceof ParsedRecord.Watched watched) {
+                    verdicts.add(engine.evaluate(watched.event(), FunctionFacts.NONE));
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        verdicts.forEach(v -> Alert.of(v, List.of(), config.dryRun()).toJson());
+        return verdicts.size();
+    }
+
+    /**
+     * Reads once through each adapter that reads, writing nothing: this guard's own function
+     * ({@code GetFunction}, when it knows its name) and a state item that never exists ({@code GetItem}),
+     * so the SDK's request path is loaded and run before a SnapStart snapshot.
+     */
+    void rehearseReads() {
+        config.functionName().ifPresent(name -> facts.live(new FunctionRef(name, Optional.empty(), name)));
+        state.lastKnownGoodVpc(REHEARSAL_KEY);
     }
 
     private void logVerdict(Verdict verdict) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.PreconditionFailedException;
@@ -38,17 +39,18 @@ public final class LambdaRemediator implements Remediator {
     private static final String SUCCESSFUL = "Successful";
     private static final String FAILED = "Failed";
 
-    private final LambdaClient lambda;
+    private final Supplier<LambdaClient> lambda;
     private final FunctionReader reader;
     private final Duration updateWait;
     private final Duration updatePoll;
 
-    public LambdaRemediator(LambdaClient lambda) {
+    /** @param lambda called on the first rollback: a guard builds its Lambda client then */
+    public LambdaRemediator(Supplier<LambdaClient> lambda) {
         this(lambda, UPDATE_WAIT, UPDATE_POLL);
     }
 
     /** With another wait for a restore to finish (tests). */
-    public LambdaRemediator(LambdaClient lambda, Duration updateWait, Duration updatePoll) {
+    public LambdaRemediator(Supplier<LambdaClient> lambda, Duration updateWait, Duration updatePoll) {
         this.lambda = lambda;
         this.reader = new FunctionReader(lambda);
         this.updateWait = updateWait;
@@ -125,7 +127,7 @@ public final class LambdaRemediator implements Remediator {
             }
             String guard = revision.get();
             try {
-                lambda.removePermission(b -> b.functionName(function.arn()).statementId(sid)
+                lambda.get().removePermission(b -> b.functionName(function.arn()).statementId(sid)
                         .qualifier(function.qualifier().orElse(null)).revisionId(guard));
                 return Removal.REMOVED;
             } catch (PreconditionFailedException e) {
@@ -180,9 +182,9 @@ public final class LambdaRemediator implements Remediator {
                 + " event " + eventId + " undo: restore concurrency and remove these tags"));
         guardTags.put(TAG_PREVIOUS_CONCURRENCY, previous);
         // Tag first: the record of the previous concurrency must exist before it is overwritten.
-        lambda.tagResource(b -> b.resource(function.arn()).tags(guardTags));
+        lambda.get().tagResource(b -> b.resource(function.arn()).tags(guardTags));
         try {
-            lambda.putFunctionConcurrency(b -> b.functionName(function.arn()).reservedConcurrentExecutions(0));
+            lambda.get().putFunctionConcurrency(b -> b.functionName(function.arn()).reservedConcurrentExecutions(0));
         } catch (RuntimeException e) {
             if (Failures.isTransient(e)) {
                 throw e; // a retry finds the tags and records the same previous concurrency
@@ -221,7 +223,7 @@ public final class LambdaRemediator implements Remediator {
             }
             String guard = revision.get();
             try {
-                lambda.updateFunctionConfiguration(b -> b.functionName(function.arn()).revisionId(guard)
+                lambda.get().updateFunctionConfiguration(b -> b.functionName(function.arn()).revisionId(guard)
                         .vpcConfig(software.amazon.awssdk.services.lambda.model.VpcConfig.builder().subnetIds(good.subnetIds())
                                 .securityGroupIds(good.securityGroupIds())
                                 .ipv6AllowedForDualStack(good.ipv6AllowedForDualStack()).build()));

@@ -3,6 +3,7 @@ package io.github.lambdaguardrail.guard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.securityhub.SecurityHubClient;
 import software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding;
@@ -15,15 +16,15 @@ import software.amazon.awssdk.services.securityhub.model.BatchImportFindingsResp
  */
 public final class SecurityHubImporter implements SecurityHubFindings {
 
-    private final SecurityHubClient securityHub;
+    private final Supplier<SecurityHubClient> securityHub;
 
-    public SecurityHubImporter(SecurityHubClient securityHub) {
+    public SecurityHubImporter(Supplier<SecurityHubClient> securityHub) {
         this.securityHub = securityHub;
     }
 
     @Override
     public List<Refused> importFindings(List<AwsSecurityFinding> findings) {
-        BatchImportFindingsResponse response = securityHub.batchImportFindings(b -> b.findings(findings));
+        BatchImportFindingsResponse response = securityHub.get().batchImportFindings(b -> b.findings(findings));
         List<Refused> refused = new ArrayList<>(response.failedFindings().stream()
                 .map(f -> new Refused(f.id(), f.errorCode() + ": " + f.errorMessage())).toList());
         int failed = response.failedCount() == null ? 0 : response.failedCount();

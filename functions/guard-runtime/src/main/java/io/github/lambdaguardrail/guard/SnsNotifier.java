@@ -3,6 +3,7 @@ package io.github.lambdaguardrail.guard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
@@ -15,10 +16,11 @@ public final class SnsNotifier implements Notifier {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SnsClient sns;
+    private final Supplier<SnsClient> sns;
     private final String topicArn;
 
-    public SnsNotifier(SnsClient sns, String topicArn) {
+    /** @param sns called on the first alert: a guard builds its SNS client then ({@link AwsClients}) */
+    public SnsNotifier(Supplier<SnsClient> sns, String topicArn) {
         this.sns = sns;
         this.topicArn = topicArn;
     }
@@ -34,7 +36,7 @@ public final class SnsNotifier implements Notifier {
         message.put("lambda", document);
         message.put("http", document);
         message.put("https", document);
-        sns.publish(b -> b.topicArn(topicArn).subject(alert.subject()).messageStructure("json")
+        sns.get().publish(b -> b.topicArn(topicArn).subject(alert.subject()).messageStructure("json")
                 .message(message.toString()).messageAttributes(Map.of(
                         "severity", string(alert.severity().name()),
                         "ruleIds", MessageAttributeValue.builder().dataType("String.Array")

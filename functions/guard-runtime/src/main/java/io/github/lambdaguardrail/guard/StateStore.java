@@ -41,12 +41,13 @@ public interface StateStore {
     Claim claim(String eventId, Instant holdUntil);
 
     /**
-     * Keeps the alert of an event acted on, so that a later delivery can send it without acting
-     * again; only while {@code owner} holds the claim.
+     * Gives up a claim whose alert could not be sent, keeping the alert, so that a later delivery
+     * sends it without acting again ({@link Claim.AlertPending}); only while {@code owner} holds it.
+     * One write: the happy path keeps no alert, as it sends it at once.
      *
      * @return false when another invocation holds the claim now (nothing was kept)
      */
-    boolean recordAlert(String eventId, String owner, Alert alert);
+    boolean keepAlert(String eventId, String owner, Alert alert);
 
     /**
      * Marks a claimed event handled (later deliveries of it are duplicates); only while

@@ -39,7 +39,7 @@ class StateStoreMotoTest {
 
     /** The store as an invocation running at {@code at} sees it. */
     private DynamoDbStateStore at(Instant at) {
-        return new DynamoDbStateStore(dynamo, table, Clock.fixed(at, ZoneOffset.UTC));
+        return new DynamoDbStateStore(() -> dynamo, table, Clock.fixed(at, ZoneOffset.UTC));
     }
 
     private Map<String, AttributeValue> item() {
@@ -50,7 +50,7 @@ class StateStoreMotoTest {
     /** DynamoDB says only "Requested resource not found": the error names the table and its setting. */
     @Test
     void aMissingTableIsNamedInTheError() {
-        DynamoDbStateStore missing = new DynamoDbStateStore(dynamo, "no-such-table", Clock.fixed(T0, ZoneOffset.UTC));
+        DynamoDbStateStore missing = new DynamoDbStateStore(() -> dynamo, "no-such-table", Clock.fixed(T0, ZoneOffset.UTC));
 
         ResourceNotFoundException e = assertThrows(ResourceNotFoundException.class,
                 () -> missing.claim(EVENT, T0.plusSeconds(60)));
@@ -64,7 +64,7 @@ class StateStoreMotoTest {
         String topic = "arn:aws:sns:us-east-1:" + MotoWorld.ACCOUNT + ":no-such-topic";
 
         NotFoundException e = assertThrows(NotFoundException.class,
-                () -> new SnsNotifier(moto.sns(), topic).publish(Alert.invalid("a test", Map.of())));
+                () -> new SnsNotifier(moto::sns, topic).publish(Alert.invalid("a test", Map.of())));
 
         assertTrue(e.getMessage().startsWith("topic '" + topic + "' (GUARDRAIL_TOPIC_ARN) does not exist"), e.getMessage());
     }
@@ -121,10 +121,12 @@ class StateStoreMotoTest {
                 at(T0.plusSeconds(91)).claim(EVENT, T0.plusSeconds(181)));
         Alert alert = Alert.invalid("test", Map.of("eventID", EVENT));
 
-        assertFalse(at(T0.plusSeconds(92)).recordAlert(EVENT, stale.owner(), alert));
+        assertFalse(at(T0.plusSeconds(92)).keepAlert(EVENT, stale.owner(), alert));
         assertFalse(item().containsKey("alert"));
-        assertTrue(at(T0.plusSeconds(93)).recordAlert(EVENT, current.owner(), alert));
-        assertTrue(at(T0.plusSeconds(94)).release(EVENT, current.owner()));
+        assertEquals("IN_PROGRESS", item().get("status").s(), "a stale holder releases nothing");
+        assertTrue(at(T0.plusSeconds(93)).keepAlert(EVENT, current.owner(), alert));
+        assertEquals("RELEASED", item().get("status").s());
+        assertFalse(item().containsKey("leaseUntil"), "a released claim is taken at once");
 
         StateStore.Claim.AlertPending pending = assertInstanceOf(StateStore.Claim.AlertPending.class,
                 at(T0.plusSeconds(95)).claim(EVENT, T0.plusSeconds(185)));

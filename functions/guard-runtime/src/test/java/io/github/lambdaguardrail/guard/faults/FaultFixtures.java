@@ -295,12 +295,12 @@ final class FaultFixtures {
     enum StateWrite {
         /** {@code SET #status = :inProgress, ... ADD attempts :one}, conditional, returning ALL_NEW. */
         CLAIM("claim", "ADD attempts"),
-        /** {@code SET alert = :alert}: the alert is kept before it is published. */
-        RECORD_ALERT("recordAlert", "SET alert = :alert"),
+        /** {@code SET #status = :released, alert = :alert REMOVE leaseUntil}: a failed alert kept for a retry. */
+        KEEP_ALERT("keepAlert", "alert = :alert"),
         /** {@code SET #status = :done REMOVE leaseUntil, alert}. */
         COMPLETE("complete", "#status = :done"),
         /** {@code SET #status = :released REMOVE leaseUntil}, conditional on IN_PROGRESS. */
-        RELEASE("release", "#status = :released");
+        RELEASE("release", "#status = :released REMOVE");
 
         private final String method;
         private final String expressionPart;
@@ -411,10 +411,10 @@ final class FaultFixtures {
                 .willReturn(dynamoJson(body.toString())));
     }
 
-    /** The alert JSON a {@code recordAlert} request kept (its {@code :alert} value). */
-    static String keptAlert(LoggedRequest recordAlert) {
+    /** The alert JSON a {@code keepAlert} request kept (its {@code :alert} value). */
+    static String keptAlert(LoggedRequest keepAlert) {
         try {
-            return JSON.readTree(recordAlert.getBodyAsString()).path("ExpressionAttributeValues").path(":alert")
+            return JSON.readTree(keepAlert.getBodyAsString()).path("ExpressionAttributeValues").path(":alert")
                     .path("S").textValue();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

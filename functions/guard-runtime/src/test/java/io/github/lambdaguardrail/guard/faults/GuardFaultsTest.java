@@ -101,7 +101,7 @@ class GuardFaultsTest {
     private static final String REVISION = "9f2c4e51-6a0d-4b7e-8c3f-1d2e3f4a5b60";
 
     private static final String CLAIM = StateWrite.CLAIM.call();
-    private static final String RECORD_ALERT = StateWrite.RECORD_ALERT.call();
+    private static final String KEEP_ALERT = StateWrite.KEEP_ALERT.call();
     private static final String COMPLETE = StateWrite.COMPLETE.call();
     private static final String RELEASE = StateWrite.RELEASE.call();
 
@@ -199,9 +199,9 @@ class GuardFaultsTest {
 
         assertEquals(1, report.rollbacks(), report.toString());
         assertEquals(1, report.notifications());
-        assertEquals(List.of(CLAIM, "GetFunction", "GetPolicy", "RemovePermission", RECORD_ALERT, "Publish",
+        assertEquals(List.of(CLAIM, "GetFunction", "GetPolicy", "RemovePermission", "Publish",
                 COMPLETE), calls());
-        assertEquals(List.of(CLAIM, RECORD_ALERT, COMPLETE), stateWrites(PUBLIC_EVENT_ID));
+        assertEquals(List.of(CLAIM, COMPLETE), stateWrites(PUBLIC_EVENT_ID));
         Published alert = onlyAlert();
         assertEquals("ROLLBACK", alert.decision());
         assertTrue(alert.text().contains("REMOVE_PERMISSION: DONE"), alert.text());
@@ -254,8 +254,8 @@ class GuardFaultsTest {
         }
         GuardReport last = assertDoesNotThrow(() -> guard.handle(payload(event(PUBLIC_EVENT))), "attempt 3");
 
-        assertEquals(concat(acting, List.of(RECORD_ALERT, "Publish", COMPLETE)), calls());
-        assertEquals(List.of(CLAIM, RECORD_ALERT, COMPLETE), stateWrites(PUBLIC_EVENT_ID));
+        assertEquals(concat(acting, List.of("Publish", COMPLETE)), calls());
+        assertEquals(List.of(CLAIM, COMPLETE), stateWrites(PUBLIC_EVENT_ID));
         assertEquals(1, last.actionFailures(), last.toString());
         assertEquals(0, last.rollbacks());
         assertEquals(1, last.notifications());
@@ -278,9 +278,9 @@ class GuardFaultsTest {
 
         GuardReport report = assertDoesNotThrow(() -> permissionGuard().handle(payload(event(PUBLIC_EVENT))));
 
-        assertEquals(List.of(CLAIM, "GetFunction", "GetPolicy", "RemovePermission", RECORD_ALERT, "Publish",
+        assertEquals(List.of(CLAIM, "GetFunction", "GetPolicy", "RemovePermission", "Publish",
                 COMPLETE), calls(), "403 is not retried by the SDK; the claim is completed, not released");
-        assertEquals(List.of(CLAIM, RECORD_ALERT, COMPLETE), stateWrites(PUBLIC_EVENT_ID));
+        assertEquals(List.of(CLAIM, COMPLETE), stateWrites(PUBLIC_EVENT_ID));
         assertEquals(1, report.actionFailures(), report.toString());
         assertEquals(0, report.rollbacks());
         assertEquals(1, report.notifications());
@@ -315,8 +315,8 @@ class GuardFaultsTest {
         GuardReport report = assertDoesNotThrow(() -> vpcGuard().handle(payload(event(CREATE_EVENT))));
 
         assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "GetFunction", "TagResource", "PutFunctionConcurrency",
-                RECORD_ALERT, "Publish", COMPLETE), calls());
-        assertEquals(List.of(CLAIM, RECORD_ALERT, COMPLETE), stateWrites(eventId(CREATE_EVENT)));
+                "Publish", COMPLETE), calls());
+        assertEquals(List.of(CLAIM, COMPLETE), stateWrites(eventId(CREATE_EVENT)));
         assertEquals(1, report.actionFailures(), report.toString());
         assertEquals(0, report.rollbacks());
         Published alert = onlyAlert();
@@ -358,14 +358,14 @@ class GuardFaultsTest {
 
         GuardReport report = assertDoesNotThrow(() -> vpcGuard().handle(payload(event(VPC_REMOVED_EVENT))));
 
-        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "UpdateFunctionConfiguration", RECORD_ALERT, "Publish",
+        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "UpdateFunctionConfiguration", "Publish",
                 COMPLETE), calls());
         assertEquals(1, requests(putRequestedFor(urlPathMatching(functionPath(PAYMENTS) + "/configuration"))
                 .withRequestBody(equalToJson("{\"RevisionId\": \"" + PAYMENTS_REVISION + "\", \"VpcConfig\": {\"SubnetIds\":"
                         + " [\"subnet-0a1b2c3d4e5f60011\", \"subnet-0a1b2c3d4e5f60012\"], \"SecurityGroupIds\":"
                         + " [\"sg-0a1b2c3d4e5f60021\"], \"Ipv6AllowedForDualStack\": false}}", true, false))),
                 "the restore asked for the known-good config, every field, under the revision it inspected");
-        assertEquals(List.of(CLAIM, RECORD_ALERT, COMPLETE), stateWrites(eventId(VPC_REMOVED_EVENT)));
+        assertEquals(List.of(CLAIM, COMPLETE), stateWrites(eventId(VPC_REMOVED_EVENT)));
         assertEquals(1, report.actionFailures(), report.toString());
         assertRollbackFailed(onlyAlert(), "RESTORE_VPC_CONFIG: FAILED - InvalidParameterValueException: Error occurred"
                 + " while DescribeSecurityGroups");
@@ -386,8 +386,8 @@ class GuardFaultsTest {
 
         assertEquals(0, requests(postRequestedFor(urlPathMatching(tagsPath(SCRAPER)))), "no TagResource");
         assertEquals(0, requests(putRequestedFor(urlPathMatching(concurrencyPath(SCRAPER)))), "no PutFunctionConcurrency");
-        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "GetFunction", RECORD_ALERT, "Publish", COMPLETE), calls());
-        assertEquals(List.of(CLAIM, RECORD_ALERT, COMPLETE), stateWrites(eventId(CREATE_EVENT)));
+        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "GetFunction", "Publish", COMPLETE), calls());
+        assertEquals(List.of(CLAIM, COMPLETE), stateWrites(eventId(CREATE_EVENT)));
         assertEquals(1, report.actionFailures(), report.toString());
         assertEquals(0, report.rollbacks());
         assertRollbackFailed(onlyAlert(), "QUARANTINE: FAILED - tag guardrail:previous-concurrency holds 'none'");
@@ -414,7 +414,7 @@ class GuardFaultsTest {
 
         GuardReport report = assertDoesNotThrow(() -> vpcGuard().handle(payload(event(CREATE_EVENT))));
 
-        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", RECORD_ALERT, "Publish", COMPLETE), calls(),
+        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "Publish", COMPLETE), calls(),
                 "no TagResource, no PutFunctionConcurrency");
         assertEquals(1, report.findings(), report.toString());
         assertEquals(0, report.exempted());
@@ -442,7 +442,7 @@ class GuardFaultsTest {
 
         GuardReport report = assertDoesNotThrow(() -> vpcGuard().handle(payload(event(CREATE_EVENT))));
 
-        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "GetFunction", RECORD_ALERT, "Publish", COMPLETE), calls(),
+        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "GetFunction", "Publish", COMPLETE), calls(),
                 "no TagResource, no PutFunctionConcurrency");
         assertEquals(1, report.actionFailures(), report.toString());
         assertRollbackFailed(onlyAlert(), "QUARANTINE: FAILED - the function's tags could not be read (AccessDeniedException"
@@ -477,11 +477,10 @@ class GuardFaultsTest {
         assertEquals(0, report.notifications());
         assertEquals(1, report.notificationFailures());
         assertEquals(3, requests(snsPublishRequests()), "the SDK retried the publish");
-        // The alert is kept before the publish, and the claim released after it, so a retry sends it.
-        assertEquals(List.of(CLAIM, "GetFunction", "GetPolicy", "RemovePermission", RECORD_ALERT,
-                "Publish", "Publish", "Publish", RELEASE), calls());
-        assertEquals(List.of(CLAIM, RECORD_ALERT, RELEASE), stateWrites(PUBLIC_EVENT_ID));
-        Alert kept = Alert.fromJson(keptAlert(aws.findAll(StateWrite.RECORD_ALERT.requests(PUBLIC_EVENT_ID)).get(0)));
+        // The failed alert is kept and the claim released in one write, so a retry sends it.
+        assertEquals(List.of(CLAIM, "GetFunction", "GetPolicy", "RemovePermission", "Publish", "Publish", "Publish", KEEP_ALERT), calls());
+        assertEquals(List.of(CLAIM, KEEP_ALERT), stateWrites(PUBLIC_EVENT_ID));
+        Alert kept = Alert.fromJson(keptAlert(aws.findAll(StateWrite.KEEP_ALERT.requests(PUBLIC_EVENT_ID)).get(0)));
         assertEquals("ROLLBACK", kept.decision());
         assertEquals(published(aws).get(0).subject(), kept.subject(), "the kept alert is the one that failed");
         List<JsonNode> errors = log.at("ERROR", "notification failed; a retry sends it without acting again");
@@ -502,11 +501,11 @@ class GuardFaultsTest {
         Guard guard = permissionGuard();
         assertThrows(SnsException.class, () -> guard.handle(payload(event(PUBLIC_EVENT))));
         List<String> first = calls();
-        LoggedRequest recordAlert = aws.findAll(StateWrite.RECORD_ALERT.requests(PUBLIC_EVENT_ID)).get(0);
+        LoggedRequest keepAlert = aws.findAll(StateWrite.KEEP_ALERT.requests(PUBLIC_EVENT_ID)).get(0);
         String failedMessage = published(aws).get(0).message();
         aws.resetRequests();
         // The released item still holds the alert; the next claim returns it.
-        stubClaimWithKeptAlert(aws, 2, keptAlert(recordAlert));
+        stubClaimWithKeptAlert(aws, 2, keptAlert(keepAlert));
         aws.stubFor(snsPublish().willReturn(snsPublished()));
 
         GuardReport report = assertDoesNotThrow(() -> guard.handle(payload(event(PUBLIC_EVENT))));
@@ -522,7 +521,7 @@ class GuardFaultsTest {
         List<String> both = concat(first, calls());
         assertEquals(1, Collections.frequency(both, "RemovePermission"), "acted once across both deliveries");
         assertEquals(4, Collections.frequency(both, "Publish"), "three failed attempts, then the one that was sent");
-        assertEquals(1, Collections.frequency(both, RECORD_ALERT));
+        assertEquals(1, Collections.frequency(both, KEEP_ALERT));
     }
 
     // ---- 9. malformed responses -----------------------------------------------------------------
@@ -560,7 +559,7 @@ class GuardFaultsTest {
         Published alert = onlyAlert();
         assertTrue(alert.text().contains("REMOVE_PERMISSION: LEFT_ALONE - the live policy could not be read"), alert.text());
         assertEquals("LEFT_ALONE", alert.decision(), "planned, not done: never ROLLBACK");
-        assertEquals(List.of(CLAIM, RECORD_ALERT, COMPLETE), stateWrites(PUBLIC_EVENT_ID));
+        assertEquals(List.of(CLAIM, COMPLETE), stateWrites(PUBLIC_EVENT_ID));
     }
 
     static Stream<Arguments> unreadablePolicies() {
@@ -714,11 +713,11 @@ class GuardFaultsTest {
                 .withRequestBody(matchingJsonPath("$.ReservedConcurrentExecutions", equalTo("0")))));
         // The concurrency goes to 0 only after the tag is on.
         assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "GetFunction", "TagResource", "TagResource",
-                "PutFunctionConcurrency", RECORD_ALERT, "Publish", COMPLETE), calls());
+                "PutFunctionConcurrency", "Publish", COMPLETE), calls());
         Published alert = onlyAlert();
         assertTrue(alert.text().contains("QUARANTINE: DONE"), alert.text());
         assertEquals("ROLLBACK", alert.decision());
-        assertEquals(List.of(CLAIM, RECORD_ALERT, COMPLETE), stateWrites(eventId(CREATE_EVENT)));
+        assertEquals(List.of(CLAIM, COMPLETE), stateWrites(eventId(CREATE_EVENT)));
     }
 
     @Test

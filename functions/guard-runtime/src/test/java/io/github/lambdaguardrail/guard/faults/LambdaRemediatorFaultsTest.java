@@ -80,7 +80,7 @@ class LambdaRemediatorFaultsTest {
     /** Removes through a remediator on a fresh client with the production override configuration. */
     private ActionOutcome remove(Action.RemovePermission action) {
         lambda = AwsClients.lambda(FaultFixtures.settings(aws));
-        return new LambdaRemediator(lambda).removePermission(action);
+        return new LambdaRemediator(() -> lambda).removePermission(action);
     }
 
     /**
@@ -94,7 +94,7 @@ class LambdaRemediatorFaultsTest {
         aws.stubFor(get(urlPathMatching(policyPath("warm-up"))).willReturn(lambdaJson(getPolicyBody(POLICY, REVISION))));
         lambda.getPolicy(b -> b.functionName("arn:aws:lambda:us-east-1:" + FaultFixtures.ACCOUNT + ":function:warm-up"));
         aws.resetRequests();
-        return new LambdaRemediator(lambda);
+        return new LambdaRemediator(() -> lambda);
     }
 
     private static void stubPolicy(String fixture, String revisionId) {
@@ -391,7 +391,7 @@ class LambdaRemediatorFaultsTest {
     /** A remediator that waits at most {@code wait} for Lambda to finish, looking every 10 ms. */
     private ActionOutcome restoreWith(Duration wait, Action.RestoreVpcConfig action) {
         lambda = AwsClients.lambda(FaultFixtures.settings(aws));
-        return new LambdaRemediator(lambda, wait, Duration.ofMillis(10)).restoreVpcConfig(action);
+        return new LambdaRemediator(() -> lambda, wait, Duration.ofMillis(10)).restoreVpcConfig(action);
     }
 
     /** The recorded GetFunction response with this VPC config, revision id and LastUpdateStatus (and reason). */

@@ -70,7 +70,7 @@ class SecurityHubFaultsTest {
     private static final String FUNCTION = "invoice-renderer";
     private static final String IMPORT = "POST /findings/import";
     private static final List<String> ACTED_AND_ALERTED = List.of(StateWrite.CLAIM.call(), "GetFunction", "GetPolicy",
-            "RemovePermission", StateWrite.RECORD_ALERT.call(), "Publish", StateWrite.COMPLETE.call());
+            "RemovePermission", "Publish", StateWrite.COMPLETE.call());
 
     private final FaultFixtures.CapturedLog log = new FaultFixtures.CapturedLog();
     private AwsClients clients;
@@ -218,10 +218,9 @@ class SecurityHubFaultsTest {
 
         assertThrows(SnsException.class, () -> guard.handle(new ByteArrayInputStream(event(EVENT)), first));
 
-        assertEquals(List.of(StateWrite.CLAIM.call(), "GetFunction", "GetPolicy", "RemovePermission", StateWrite.RECORD_ALERT.call(),
-                "Publish", "Publish", "Publish", StateWrite.RELEASE.call(), IMPORT), calls());
+        assertEquals(List.of(StateWrite.CLAIM.call(), "GetFunction", "GetPolicy", "RemovePermission", "Publish", "Publish", "Publish", StateWrite.KEEP_ALERT.call(), IMPORT), calls());
         assertEquals(1, first.securityHubFindings(), first.toString());
-        String kept = keptAlert(aws.findAll(StateWrite.RECORD_ALERT.requests(EVENT_ID)).get(0));
+        String kept = keptAlert(aws.findAll(StateWrite.KEEP_ALERT.requests(EVENT_ID)).get(0));
         aws.resetRequests();
         stubClaimWithKeptAlert(aws, 2, kept);
         aws.stubFor(snsPublish().willReturn(snsPublished()));

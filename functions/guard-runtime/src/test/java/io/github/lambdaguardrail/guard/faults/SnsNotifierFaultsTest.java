@@ -37,7 +37,7 @@ class SnsNotifierFaultsTest {
     @BeforeEach
     void client() {
         sns = AwsClients.sns(FaultFixtures.settings(aws));
-        notifier = new SnsNotifier(sns, FaultFixtures.TOPIC_ARN);
+        notifier = new SnsNotifier(() -> sns, FaultFixtures.TOPIC_ARN);
     }
 
     @AfterEach

@@ -64,7 +64,7 @@ class ClaimLeaseMotoTest {
                 leaseUntil.set(Long.parseLong(claimOf(event).get("leaseUntil").n()));
             }
         });
-        GuardFunction function = new GuardFunction(moto.permissionGuard(), new JsonLog(new PrintStream(new ByteArrayOutputStream(),
+        GuardFunction function = new GuardFunction(moto.permissionGuard(), moto.guardClients(), new JsonLog(new PrintStream(new ByteArrayOutputStream(),
                 true, StandardCharsets.UTF_8)), "LambdaGuardrailTest");
         long before = Instant.now().getEpochSecond();
 

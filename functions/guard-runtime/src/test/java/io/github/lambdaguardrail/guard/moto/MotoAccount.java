@@ -142,7 +142,12 @@ public final class MotoAccount {
      */
     LambdaRemediator remediator(List<WatchedApi> apis) {
         guardApis.addAll(apis);
-        return new LambdaRemediator(guardClients.lambda());
+        return new LambdaRemediator(guardClients::lambda);
+    }
+
+    /** The clients every guard of this account uses (recorded in {@link #guardCalls}). */
+    AwsClients guardClients() {
+        return guardClients;
     }
 
     /** The permission guard in rollback mode. */
@@ -169,7 +174,7 @@ public final class MotoAccount {
      * calls checked against its grants after the test, logging to {@link #log()}.
      */
     GuardFunction guardFunction(List<WatchedApi> apis, Map<String, String> variables) {
-        return new GuardFunction(guard(apis, variables), log, METRICS_NAMESPACE);
+        return new GuardFunction(guard(apis, variables), guardClients, log, METRICS_NAMESPACE);
     }
 
     /** A function's environment as the template sets it: this account's topic, table and guard role, plus {@code variables}. */

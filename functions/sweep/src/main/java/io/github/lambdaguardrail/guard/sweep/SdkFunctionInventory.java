@@ -26,7 +26,7 @@ public final class SdkFunctionInventory implements FunctionInventory {
 
     public SdkFunctionInventory(LambdaClient lambda) {
         this.lambda = lambda;
-        this.reader = new FunctionReader(lambda);
+        this.reader = new FunctionReader(() -> lambda);
     }
 
     @Override

@@ -18,7 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.core.SdkSystemSetting;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
@@ -75,13 +77,14 @@ public final class SweepFunction {
         SweepConfig config = SweepConfig.fromEnvironment(env);
         ScanSettings settings = ScanSettings.DEFAULT.withRateLimit(config.rateLimit());
         RateLimitInterceptor pacer = new RateLimitInterceptor(new RateLimiter(settings.rateLimit()));
-        LambdaClient lambda = AwsClients.lambda(settings.lambdaClient(ClientSettings.DEFAULT, pacer));
+        ClientSettings clients = ClientSettings.forEnvironment(env);
+        LambdaClient lambda = AwsClients.lambda(settings.lambdaClient(clients, pacer));
+        DynamoDbClient dynamo = AwsClients.dynamo(clients);
+        SnsClient sns = AwsClients.sns(clients);
         FunctionScanner scanner = new FunctionScanner(new SdkFunctionInventory(lambda), new GuardrailEngine(config.policy(), Set.of()),
-                Optional.of(new DynamoDbStateStore(AwsClients.dynamo(ClientSettings.DEFAULT), config.stateTable())), settings,
-                pacer, log);
+                Optional.of(new DynamoDbStateStore(() -> dynamo, config.stateTable())), settings, pacer, log);
         String region = SdkSystemSetting.AWS_REGION.getStringValue().orElse("");
-        return new SweepFunction(scanner, new SnsNotifier(AwsClients.sns(ClientSettings.DEFAULT), config.topicArn()), region,
-                config.account(), log);
+        return new SweepFunction(scanner, new SnsNotifier(() -> sns, config.topicArn()), region, config.account(), log);
     }
 
     /** One scheduled run; the scheduled event itself carries nothing the sweep needs. */

@@ -106,7 +106,7 @@ class FunctionScannerTest {
         }
 
         @Override
-        public boolean recordAlert(String eventId, String owner, io.github.lambdaguardrail.guard.Alert alert) {
+        public boolean keepAlert(String eventId, String owner, io.github.lambdaguardrail.guard.Alert alert) {
             throw new UnsupportedOperationException();
         }
 

@@ -93,8 +93,8 @@ class SweepHandlerTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (LambdaClient lambda = AwsClients.lambda(settings.lambdaClient(world.settings(), pacer))) {
             FunctionScanner scanner = new FunctionScanner(new MotoInventory(lambda), new GuardrailEngine(config.policy(), Set.of()),
-                    Optional.of(new DynamoDbStateStore(world.dynamo(), config.stateTable())), settings, pacer, log);
-            SweepFunction sweep = new SweepFunction(scanner, new SnsNotifier(world.sns(), config.topicArn()), MotoWorld.REGION,
+                    Optional.of(new DynamoDbStateStore(world::dynamo, config.stateTable())), settings, pacer, log);
+            SweepFunction sweep = new SweepFunction(scanner, new SnsNotifier(world::sns, config.topicArn()), MotoWorld.REGION,
                     config.account(), log);
 
             new SweepHandler(sweep).handleRequest(new ByteArrayInputStream(schedule.payload()), out, null);

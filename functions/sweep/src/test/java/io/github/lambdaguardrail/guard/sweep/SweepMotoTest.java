@@ -247,8 +247,8 @@ class SweepMotoTest {
         try (LambdaClient client = AwsClients.lambda(settings.lambdaClient(MotoWorld.SETTINGS, pacer))) {
             FunctionScanner scanner = new FunctionScanner(new MotoInventory(client),
                     new GuardrailEngine(config.policy(), Set.of()),
-                    Optional.of(new DynamoDbStateStore(dynamo, config.stateTable())), settings, pacer, log);
-            SweepFunction sweep = new SweepFunction(scanner, new SnsNotifier(sns, config.topicArn()), REGION,
+                    Optional.of(new DynamoDbStateStore(() -> dynamo, config.stateTable())), settings, pacer, log);
+            SweepFunction sweep = new SweepFunction(scanner, new SnsNotifier(() -> sns, config.topicArn()), REGION,
                     config.account(), log);
             sweep.handle(output, null);
         }
