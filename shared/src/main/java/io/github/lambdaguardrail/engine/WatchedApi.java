@@ -31,6 +31,9 @@ public enum WatchedApi {
     PUT_FUNCTION_EVENT_INVOKE_CONFIG(Kind.GUARDRAIL_ONLY, Service.LAMBDA, "PutFunctionEventInvokeConfig"),
     UPDATE_FUNCTION_EVENT_INVOKE_CONFIG(Kind.GUARDRAIL_ONLY, Service.LAMBDA, "UpdateFunctionEventInvokeConfig"),
     DELETE_FUNCTION_EVENT_INVOKE_CONFIG(Kind.GUARDRAIL_ONLY, Service.LAMBDA, "DeleteFunctionEventInvokeConfig"),
+    /** Events and heartbeats invoke a guard's alias: pointing it elsewhere or deleting it silences the guard. */
+    UPDATE_ALIAS(Kind.GUARDRAIL_ONLY, Service.LAMBDA, "UpdateAlias"),
+    DELETE_ALIAS(Kind.GUARDRAIL_ONLY, Service.LAMBDA, "DeleteAlias"),
     DISABLE_RULE(Kind.GUARDRAIL_ONLY, Service.EVENTS, "DisableRule"),
     DELETE_RULE(Kind.GUARDRAIL_ONLY, Service.EVENTS, "DeleteRule"),
     PUT_RULE(Kind.GUARDRAIL_ONLY, Service.EVENTS, "PutRule"),
