@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * {@link FunctionFactsSource} from the {@link FunctionReader} (tags and the live configuration;
  * the live policy only for a permission, with the change's qualifier) and the state store (the
- * known-good VPC config, only for a configuration change). Thread-safe.
+ * known-good VPC config, only for an update of a function's configuration). Thread-safe.
  */
 public final class LambdaFunctionFacts implements FunctionFactsSource {
 
@@ -35,7 +35,11 @@ public final class LambdaFunctionFacts implements FunctionFactsSource {
         // What the engine plans a rollback against (GuardrailEngine.plannable): the config a restore puts back,
         // the policy a removal is guarded by.
         switch (change) {
-            case LambdaChange.FunctionConfigured configured -> knownGood = state.lastKnownGoodVpc(function.arn());
+            case LambdaChange.FunctionConfigured configured when !configured.created() ->
+                    knownGood = state.lastKnownGoodVpc(function.arn());
+            case LambdaChange.FunctionConfigured created -> {
+                // A new function has no known-good config: a record under its ARN is an earlier function's.
+            }
             case LambdaChange.PermissionGranted granted -> policy = read.isPresent() ? Optional.of(reader.policy(function)) : policy;
             case LambdaChange.ResourcePolicyReplaced replaced -> {
                 // notify only

@@ -314,7 +314,7 @@ class GuardFaultsTest {
 
         GuardReport report = assertDoesNotThrow(() -> vpcGuard().handle(payload(event(CREATE_EVENT))));
 
-        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "GetFunction", "TagResource", "PutFunctionConcurrency",
+        assertEquals(List.of(CLAIM, "GetFunction", "GetFunction", "TagResource", "PutFunctionConcurrency",
                 "Publish", COMPLETE), calls());
         assertEquals(List.of(CLAIM, COMPLETE), stateWrites(eventId(CREATE_EVENT)));
         assertEquals(1, report.actionFailures(), report.toString());
@@ -386,7 +386,7 @@ class GuardFaultsTest {
 
         assertEquals(0, requests(postRequestedFor(urlPathMatching(tagsPath(SCRAPER)))), "no TagResource");
         assertEquals(0, requests(putRequestedFor(urlPathMatching(concurrencyPath(SCRAPER)))), "no PutFunctionConcurrency");
-        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "GetFunction", "Publish", COMPLETE), calls());
+        assertEquals(List.of(CLAIM, "GetFunction", "GetFunction", "Publish", COMPLETE), calls());
         assertEquals(List.of(CLAIM, COMPLETE), stateWrites(eventId(CREATE_EVENT)));
         assertEquals(1, report.actionFailures(), report.toString());
         assertEquals(0, report.rollbacks());
@@ -414,7 +414,7 @@ class GuardFaultsTest {
 
         GuardReport report = assertDoesNotThrow(() -> vpcGuard().handle(payload(event(CREATE_EVENT))));
 
-        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "Publish", COMPLETE), calls(),
+        assertEquals(List.of(CLAIM, "GetFunction", "Publish", COMPLETE), calls(),
                 "no TagResource, no PutFunctionConcurrency");
         assertEquals(1, report.findings(), report.toString());
         assertEquals(0, report.exempted());
@@ -442,7 +442,7 @@ class GuardFaultsTest {
 
         GuardReport report = assertDoesNotThrow(() -> vpcGuard().handle(payload(event(CREATE_EVENT))));
 
-        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "GetFunction", "Publish", COMPLETE), calls(),
+        assertEquals(List.of(CLAIM, "GetFunction", "GetFunction", "Publish", COMPLETE), calls(),
                 "no TagResource, no PutFunctionConcurrency");
         assertEquals(1, report.actionFailures(), report.toString());
         assertRollbackFailed(onlyAlert(), "QUARANTINE: FAILED - the function's tags could not be read (AccessDeniedException"
@@ -712,7 +712,7 @@ class GuardFaultsTest {
         assertEquals(1, requests(putRequestedFor(urlPathMatching(concurrencyPath(SCRAPER)))
                 .withRequestBody(matchingJsonPath("$.ReservedConcurrentExecutions", equalTo("0")))));
         // The concurrency goes to 0 only after the tag is on.
-        assertEquals(List.of(CLAIM, "GetFunction", "GetItem", "GetFunction", "TagResource", "TagResource",
+        assertEquals(List.of(CLAIM, "GetFunction", "GetFunction", "TagResource", "TagResource",
                 "PutFunctionConcurrency", "Publish", COMPLETE), calls());
         Published alert = onlyAlert();
         assertTrue(alert.text().contains("QUARANTINE: DONE"), alert.text());
