@@ -18,7 +18,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  */
 final class FunctionCredentials implements AwsCredentialsProvider, SdkAutoCloseable {
 
-    private volatile AwsCredentialsProviderChain chain = chain();
+    /** Built on the first call that needs credentials: a compliant event makes none. */
+    private volatile Lazy<AwsCredentialsProviderChain> chain = Lazy.of(FunctionCredentials::chain);
 
     private static AwsCredentialsProviderChain chain() {
         return AwsCredentialsProviderChain.builder().reuseLastProviderEnabled(true).credentialsProviders(
@@ -28,18 +29,18 @@ final class FunctionCredentials implements AwsCredentialsProvider, SdkAutoClosea
 
     @Override
     public AwsCredentials resolveCredentials() {
-        return chain.resolveCredentials();
+        return chain.get().resolveCredentials();
     }
 
     /** Forgets the provider and credentials resolved so far: the next call resolves them afresh. */
     void renew() {
-        AwsCredentialsProviderChain old = chain;
-        chain = chain();
-        old.close();
+        Lazy<AwsCredentialsProviderChain> old = chain;
+        chain = Lazy.of(FunctionCredentials::chain);
+        old.ifBuilt(AwsCredentialsProviderChain::close);
     }
 
     @Override
     public void close() {
-        chain.close();
+        chain.ifBuilt(AwsCredentialsProviderChain::close);
     }
 }
