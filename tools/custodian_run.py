@@ -30,8 +30,11 @@ usage: custodian_run.py --topic TOPIC_ARN [--as-packaged] EVENT.json [EVENT.json
                  hidden: what mu's archive holds (c7n without *.pyc) on Lambda's read-only
                  /var/task beside the runtime's boto3, so every cold start compiles c7n.
                  Without it c7n runs from the venv with its installed bytecode (and PyYAML).
-Environment: AWS_ENDPOINT_URL (moto; botocore honours it for every client), AWS_REGION or
-AWS_DEFAULT_REGION, AWS credentials; run with .venv-custodian/bin/python (tools/venv custodian).
+Environment: AWS_ENDPOINT_URL (moto; botocore honours it for every client), AWS_DEFAULT_REGION
+(botocore and c7n read it, not AWS_REGION; Lambda sets both), AWS credentials. Run with
+.venv-custodian/bin/python (tools/venv custodian). Exits non-zero if c7n raises (C7N_CATCH_ERR is
+off by default, as in Lambda); a statement left in place shows only in removed=. c7n writes its
+run output under /tmp/lambda-cross-account-permission/ (init_config forces output_dir=/tmp).
 """
 import argparse
 import json
