@@ -13,7 +13,7 @@ export MOTO_PORT
 export AWS_EMF_ENVIRONMENT := Local
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: test java-tests template-checks build venv bench demo sam-local-test cold-start clean
+.PHONY: test java-tests template-checks build venv bench demo sam-local-test cold-start package-check clean
 
 ## test: every test: engine, CLI, functions (against moto server on 127.0.0.1) and the template
 test: java-tests template-checks
@@ -55,6 +55,11 @@ sam-local-test: venv
 ## cold-start: init, first event and process time of each guard in fresh JVMs, against moto
 cold-start: venv
 	tools/cold-start
+
+## package-check: each function's shaded jar at most 10 MB, and run against moto on every path that loads
+## classes (rollbacks, Security Hub, the sweep, missing table/topic, connection errors): no missing class
+package-check: venv
+	tools/package-check
 
 clean:
 	$(MVN) clean
