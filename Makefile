@@ -10,7 +10,6 @@ endif
 export JAVA_HOME
 MOTO_PORT ?= 5000
 export MOTO_PORT
-export AWS_EMF_ENVIRONMENT := Local
 export SAM_CLI_TELEMETRY := 0
 
 .PHONY: test java-tests template-checks build venv bench demo sam-local-test cold-start package-check clean

@@ -19,6 +19,7 @@ which every botocore session registers when created: so every client of every se
 counts (one per HTTP attempt: a retry counts again). The removal is checked with boto3 after the
 timing. Printed on stdout, one line:
   CUSTODIAN init_ms=<ms> first_event_ms=<ms> first_calls=<n> warm_ms_median=<ms|-> \
+      first_operations=<service.Operation,...> peak_rss_mb=<MB after the first event> \
       warm_calls_median=<n|-> removed=<events whose statement is gone afterwards> check_ms=<ms>
 (check_ms: that boto3 check, part of the process's wall time but of no invocation.)
 and on stderr one line per event: CUSTODIAN_EVENT <n> ms=<ms> calls=<service.Operation,...>.
@@ -40,6 +41,7 @@ import argparse
 import json
 import logging
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -135,6 +137,10 @@ def main():
         handler.dispatch_event(event, LambdaContext(event))
         timings.append(ms(start, time.perf_counter_ns()))
         call_counts.append(len(calls))
+        if n == 1:
+            # Linux reports ru_maxrss in KiB: the process's peak resident memory after the first event.
+            peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            first_operations = ",".join(calls)
         print(f"CUSTODIAN_EVENT {n} ms={timings[-1]:.1f} calls={','.join(calls)}", file=sys.stderr)
 
     start = time.perf_counter_ns()
@@ -143,6 +149,7 @@ def main():
     warm_ms = f"{statistics.median(timings[1:]):.1f}" if len(timings) > 1 else "-"
     warm_calls = f"{statistics.median(call_counts[1:]):g}" if len(call_counts) > 1 else "-"
     print(f"CUSTODIAN init_ms={init_ms:.1f} first_event_ms={timings[0]:.1f} first_calls={call_counts[0]} "
+          f"first_operations={first_operations} peak_rss_mb={peak_rss_mb:.1f} "
           f"warm_ms_median={warm_ms} warm_calls_median={warm_calls} removed={removed} check_ms={check_ms:.1f}")
     shutil.rmtree(task_dir, ignore_errors=True)
 

@@ -115,7 +115,7 @@ final class InvokeCommand implements Callable<Integer> {
             err.flush();
         }
 
-        try (SdkSettings ignored = SdkSettings.apply(environment.fromEnvFile(), environment.variables())) {
+        try (SdkSettings ignored = SdkSettings.apply(environment.fromEnvFile())) {
             RequestStreamHandler function;
             try {
                 function = target.coldStart(environment.variables());

@@ -2,8 +2,6 @@ package io.github.lambdaguardrail.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import software.amazon.cloudwatchlogs.emf.config.EnvironmentConfigurationProvider;
-import software.amazon.cloudwatchlogs.emf.environment.Environments;
 
 /**
  * Hands the AWS settings of {@code env.json} to the libraries that would read them from the
@@ -16,11 +14,6 @@ import software.amazon.cloudwatchlogs.emf.environment.Environments;
  * as the matching system property ({@code aws.region}, {@code aws.endpointUrl}, ...) for the time
  * of the invocation, and wins over the process environment exactly as the overlay does. Values
  * {@code env.json} does not supply are left to the environment. Blank values count as unset.
- *
- * <p>The metrics library (Embedded Metric Format) likewise reads {@code AWS_EMF_ENVIRONMENT} from the
- * environment only; its setting goes to the library's configuration, and is {@code Local} (print to
- * standard output, as in Lambda) unless the function's environment names another: outside Lambda
- * the library would otherwise probe the EC2 metadata endpoint.
  *
  * <p>{@link #close()} restores the previous system properties. Not thread-safe: system properties
  * are global.
@@ -40,11 +33,8 @@ final class SdkSettings implements AutoCloseable {
     private SdkSettings() {
     }
 
-    /**
-     * Sets the system properties for what {@code fromEnvFile} supplies and the EMF environment
-     * from {@code variables} (the whole function environment).
-     */
-    static SdkSettings apply(Map<String, String> fromEnvFile, Map<String, String> variables) {
+    /** Sets the system properties for what {@code fromEnvFile} supplies. */
+    static SdkSettings apply(Map<String, String> fromEnvFile) {
         SdkSettings settings = new SdkSettings();
         SYSTEM_PROPERTIES.forEach((variable, property) -> {
             String value = fromEnvFile.get(variable);
@@ -53,19 +43,7 @@ final class SdkSettings implements AutoCloseable {
                 System.setProperty(property, value.trim());
             }
         });
-        EnvironmentConfigurationProvider.getConfig().setEnvironmentOverride(emfEnvironment(variables.get("AWS_EMF_ENVIRONMENT")));
         return settings;
-    }
-
-    static Environments emfEnvironment(String value) {
-        if (value != null) {
-            for (Environments e : Environments.values()) {
-                if (e != Environments.Unknown && e.name().equalsIgnoreCase(value.trim())) {
-                    return e;
-                }
-            }
-        }
-        return Environments.Local;
     }
 
     @Override

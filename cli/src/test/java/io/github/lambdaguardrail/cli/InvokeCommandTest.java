@@ -325,7 +325,7 @@ class InvokeCommandTest {
             assertNull(System.getProperty("aws.region"));
             Map<String, String> fromFile = Map.of("AWS_REGION", "eu-west-1", "AWS_ENDPOINT_URL", "http://127.0.0.1:1",
                     "AWS_ACCESS_KEY_ID", " ");
-            try (SdkSettings ignored = SdkSettings.apply(fromFile, Map.of("AWS_SECRET_ACCESS_KEY", "from-process"))) {
+            try (SdkSettings ignored = SdkSettings.apply(fromFile)) {
                 assertEquals("eu-west-1", System.getProperty("aws.region"));
                 assertEquals("http://127.0.0.1:1", System.getProperty("aws.endpointUrl"));
                 assertNull(System.getProperty("aws.accessKeyId"), "blank counts as unset");
@@ -384,7 +384,6 @@ class InvokeCommandTest {
             vars.put("GUARDRAIL_SELF_ROLE_ARNS", "arn:aws:iam::" + ACCOUNT + ":role/lambda-guardrail-VpcGuardRole,"
                     + "arn:aws:iam::" + ACCOUNT + ":role/lambda-guardrail-PermissionGuardRole");
             vars.putAll(MotoWorld.ENVIRONMENT);
-            vars.put("AWS_EMF_ENVIRONMENT", "Local");
             return vars;
         }
 

@@ -26,7 +26,7 @@ class EnvFileTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Read by ./guardrail invoke only: SAM drops them. */
     private static final Set<String> CLI_ONLY = Set.of("AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY", "AWS_EMF_ENVIRONMENT");
+            "AWS_SECRET_ACCESS_KEY");
     /** The SDK's system property for each CLI-only AWS_* setting. */
     private static final Map<String, String> SDK_PROPERTY = Map.of("AWS_ENDPOINT_URL", "aws.endpointUrl",
             "AWS_REGION", "aws.region", "AWS_ACCESS_KEY_ID", "aws.accessKeyId",

@@ -7,13 +7,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.crac.Core;
 import org.crac.Resource;
-import software.amazon.lambda.powertools.metrics.Metrics;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
-import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * What a guard function's handler does, so handlers only name their APIs: configuration read once
@@ -27,7 +25,6 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  */
 public final class GuardFunction implements Resource {
 
-    static final String NAMESPACE = "LambdaGuardrail";
     /** The sample events judged before a snapshot: one per guard, each with findings. */
     static final List<String> PRIMING_EVENTS = List.of("priming/addpermission-public-principal.json",
             "priming/createfunction-no-vpc.json");
@@ -35,13 +32,13 @@ public final class GuardFunction implements Resource {
     private final Guard guard;
     private final AwsClients aws;
     private final JsonLog log;
-    private final String metricsNamespace;
+    private final EmfMetrics metrics;
 
-    public GuardFunction(Guard guard, AwsClients aws, JsonLog log, String metricsNamespace) {
+    public GuardFunction(Guard guard, AwsClients aws, JsonLog log, EmfMetrics metrics) {
         this.guard = guard;
         this.aws = aws;
         this.log = log;
-        this.metricsNamespace = metricsNamespace;
+        this.metrics = metrics;
     }
 
     /**
@@ -54,7 +51,7 @@ public final class GuardFunction implements Resource {
         LocalRunCheck.check(config, env, System.getProperty(LocalRunCheck.ENDPOINT_PROPERTY));
         AwsClients aws = AwsClients.create(ClientSettings.forEnvironment(env), config.securityHub());
         GuardFunction function = new GuardFunction(Guard.create(config, apis, aws, log), aws, log,
-                env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE));
+                EmfMetrics.fromEnvironment(env, System.out));
         // The global context keeps a weak reference: the handler holding this function keeps it registered.
         Core.getGlobalContext().register(function);
         return function;
@@ -124,19 +121,18 @@ public final class GuardFunction implements Resource {
     }
 
     private void publishMetrics(GuardReport report) {
-        Metrics metrics = MetricsFactory.getMetricsInstance();
-        metrics.setNamespace(metricsNamespace);
-        metrics.addMetric("Findings", report.findings(), MetricUnit.COUNT);
-        metrics.addMetric("Rollbacks", report.rollbacks(), MetricUnit.COUNT);
-        metrics.addMetric("Skips", report.skipped() + report.duplicates(), MetricUnit.COUNT);
-        metrics.addMetric("InvalidEvents", report.invalid(), MetricUnit.COUNT);
-        metrics.addMetric("NotificationFailures", report.notificationFailures(), MetricUnit.COUNT);
-        metrics.addMetric("SecurityHubFailures", report.securityHubFailures(), MetricUnit.COUNT);
-        metrics.addMetric("Exempted", report.exempted(), MetricUnit.COUNT);
-        metrics.addMetric("Tampers", report.tampers(), MetricUnit.COUNT);
-        metrics.addMetric("ActionFailures", report.actionFailures(), MetricUnit.COUNT);
-        metrics.addMetric("DeferredDuplicates", report.deferred(), MetricUnit.COUNT);
-        metrics.addMetric("Heartbeats", report.heartbeats(), MetricUnit.COUNT);
-        metrics.flush();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put("Findings", report.findings());
+        counts.put("Rollbacks", report.rollbacks());
+        counts.put("Skips", report.skipped() + report.duplicates());
+        counts.put("InvalidEvents", report.invalid());
+        counts.put("NotificationFailures", report.notificationFailures());
+        counts.put("SecurityHubFailures", report.securityHubFailures());
+        counts.put("Exempted", report.exempted());
+        counts.put("Tampers", report.tampers());
+        counts.put("ActionFailures", report.actionFailures());
+        counts.put("DeferredDuplicates", report.deferred());
+        counts.put("Heartbeats", report.heartbeats());
+        metrics.publish(counts);
     }
 }

@@ -5,6 +5,7 @@ import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.guard.AwsClients;
 import io.github.lambdaguardrail.guard.ClientSettings;
 import io.github.lambdaguardrail.guard.DynamoDbStateStore;
+import io.github.lambdaguardrail.guard.EmfMetrics;
 import io.github.lambdaguardrail.guard.JsonLog;
 import io.github.lambdaguardrail.guard.Notifier;
 import io.github.lambdaguardrail.guard.SnsNotifier;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,9 +23,6 @@ import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.lambda.powertools.metrics.Metrics;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
-import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * What the sweep function's handler does, so the handler only delegates: configuration and
@@ -44,7 +43,6 @@ public final class SweepFunction {
             "lambda:GetPolicy", "lambda:ListFunctionUrlConfigs",
             "dynamodb:PutItem",
             "sns:Publish");
-    static final String NAMESPACE = "LambdaGuardrail";
     /** Time kept back from the function's timeout to publish the summary of a scan cut short. */
     static final Duration RESERVE = Duration.ofSeconds(45);
 
@@ -106,13 +104,12 @@ public final class SweepFunction {
     }
 
     private static void publishMetrics(ScanResult result) {
-        Metrics metrics = MetricsFactory.getMetricsInstance();
-        metrics.setNamespace(System.getenv().getOrDefault("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE));
-        metrics.addMetric("SweepFunctionsScanned", result.functionsScanned(), MetricUnit.COUNT);
-        metrics.addMetric("SweepFindings", result.findings().size(), MetricUnit.COUNT);
-        metrics.addMetric("SweepErrors", result.errors().size(), MetricUnit.COUNT);
-        metrics.addMetric("SweepFunctionsNotScanned", result.functionsNotScanned(), MetricUnit.COUNT);
-        metrics.addMetric("SweepThrottledRequests", result.throttled(), MetricUnit.COUNT);
-        metrics.flush();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put("SweepFunctionsScanned", result.functionsScanned());
+        counts.put("SweepFindings", result.findings().size());
+        counts.put("SweepErrors", result.errors().size());
+        counts.put("SweepFunctionsNotScanned", result.functionsNotScanned());
+        counts.put("SweepThrottledRequests", result.throttled());
+        EmfMetrics.fromEnvironment(System.getenv(), System.out).publish(counts);
     }
 }
