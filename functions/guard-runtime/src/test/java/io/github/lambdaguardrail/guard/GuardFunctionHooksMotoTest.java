@@ -71,7 +71,7 @@ class GuardFunctionHooksMotoTest {
         env.putAll(more);
         AwsClients aws = AwsClients.create(moto.settings().withInterceptors(operations));
         Guard guard = Guard.create(GuardConfig.fromEnvironment(env), WatchedApi.resourcePolicy(), aws, log);
-        return new Built(new GuardFunction(guard, aws, log, "LambdaGuardrailTest"), aws);
+        return new Built(new GuardFunction(guard, aws, log, EmfMetrics.fromEnvironment(Map.of(), System.out)), aws);
     }
 
     private static byte[] event(String name) throws IOException {
@@ -143,7 +143,7 @@ class GuardFunctionHooksMotoTest {
             AwsClients aws = AwsClients.create(settings);
             Guard guard = Guard.create(GuardConfig.fromEnvironment(Map.of("GUARDRAIL_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:t",
                     "GUARDRAIL_STATE_TABLE", "guard-state")), WatchedApi.resourcePolicy(), aws, log);
-            GuardFunction function = new GuardFunction(guard, aws, log, "LambdaGuardrailTest");
+            GuardFunction function = new GuardFunction(guard, aws, log, EmfMetrics.fromEnvironment(Map.of(), System.out));
             var credentials = settings.credentials().orElseThrow();
 
             assertEquals("ASIAFIRSTSNAPSHOT", credentials.resolveCredentials().accessKeyId());

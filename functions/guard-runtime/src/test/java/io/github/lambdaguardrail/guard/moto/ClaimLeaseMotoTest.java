@@ -10,6 +10,7 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.guard.EmfMetrics;
 import io.github.lambdaguardrail.guard.GuardFunction;
 import io.github.lambdaguardrail.guard.GuardReport;
 import io.github.lambdaguardrail.guard.JsonLog;
@@ -64,8 +65,9 @@ class ClaimLeaseMotoTest {
                 leaseUntil.set(Long.parseLong(claimOf(event).get("leaseUntil").n()));
             }
         });
-        GuardFunction function = new GuardFunction(moto.permissionGuard(), moto.guardClients(), new JsonLog(new PrintStream(new ByteArrayOutputStream(),
-                true, StandardCharsets.UTF_8)), "LambdaGuardrailTest");
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        GuardFunction function = new GuardFunction(moto.permissionGuard(), moto.guardClients(), new JsonLog(quiet),
+                EmfMetrics.fromEnvironment(Map.of(), quiet));
         long before = Instant.now().getEpochSecond();
 
         function.handle(new ByteArrayInputStream(CloudTrailEvents.bytes(event)), new ByteArrayOutputStream(), remaining(300_000));

@@ -9,6 +9,7 @@ import io.github.lambdaguardrail.engine.WatchedApi;
 import io.github.lambdaguardrail.guard.AwsClients;
 import io.github.lambdaguardrail.guard.Guard;
 import io.github.lambdaguardrail.guard.GuardConfig;
+import io.github.lambdaguardrail.guard.EmfMetrics;
 import io.github.lambdaguardrail.guard.GuardFunction;
 import io.github.lambdaguardrail.guard.GuardPermissions;
 import io.github.lambdaguardrail.guard.GuardReport;
@@ -174,7 +175,8 @@ public final class MotoAccount {
      * calls checked against its grants after the test, logging to {@link #log()}.
      */
     GuardFunction guardFunction(List<WatchedApi> apis, Map<String, String> variables) {
-        return new GuardFunction(guard(apis, variables), guardClients, log, METRICS_NAMESPACE);
+        return new GuardFunction(guard(apis, variables), guardClients, log, EmfMetrics.fromEnvironment(
+                Map.of("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE), new PrintStream(logBytes, true, StandardCharsets.UTF_8)));
     }
 
     /** A function's environment as the template sets it: this account's topic, table and guard role, plus {@code variables}. */
