@@ -847,16 +847,28 @@ public final class FuzzEvaluate {
             return all.get(random.nextInt(all.size()));
         }
 
-        private static void collect(JsonNode node, String pointer, List<String> into, Predicate<JsonNode> wanted) {
-            if (wanted.test(node)) {
-                into.add(pointer);
+        /** Every pointer in {@code tree} whose node is {@code wanted}, in document order; iterative, as mutants nest deeply. */
+        private static void collect(JsonNode tree, String root, List<String> into, Predicate<JsonNode> wanted) {
+            record At(JsonNode node, String pointer) {
             }
-            if (node.isObject()) {
-                node.properties().forEach(e -> collect(e.getValue(),
-                        pointer + "/" + e.getKey().replace("~", "~0").replace("/", "~1"), into, wanted));
-            } else if (node.isArray()) {
-                for (int i = 0; i < node.size(); i++) {
-                    collect(node.get(i), pointer + "/" + i, into, wanted);
+            java.util.Deque<At> pending = new java.util.ArrayDeque<>();
+            pending.push(new At(tree, root));
+            while (!pending.isEmpty()) {
+                At at = pending.pop();
+                if (wanted.test(at.node())) {
+                    into.add(at.pointer());
+                }
+                List<At> children = new ArrayList<>();
+                if (at.node().isObject()) {
+                    at.node().properties().forEach(e -> children.add(new At(e.getValue(),
+                            at.pointer() + "/" + e.getKey().replace("~", "~0").replace("/", "~1"))));
+                } else if (at.node().isArray()) {
+                    for (int i = 0; i < at.node().size(); i++) {
+                        children.add(new At(at.node().get(i), at.pointer() + "/" + i));
+                    }
+                }
+                for (int i = children.size() - 1; i >= 0; i--) {
+                    pending.push(children.get(i));
                 }
             }
         }

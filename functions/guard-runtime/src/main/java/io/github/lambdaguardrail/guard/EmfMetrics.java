@@ -44,7 +44,7 @@ public final class EmfMetrics {
     }
 
     /** Writes one line holding {@code counts}, in their order, as {@code Count} metrics. */
-    public void publish(Map<String, Integer> counts) {
+    public void publish(Map<String, ? extends Number> counts) {
         ObjectNode line = JSON.createObjectNode();
         ObjectNode directive = line.putObject("_aws").put("Timestamp", clock.millis())
                 .putArray("CloudWatchMetrics").addObject().put("Namespace", namespace);
@@ -53,7 +53,7 @@ public final class EmfMetrics {
         line.put("Service", service);
         counts.forEach((name, count) -> {
             metrics.addObject().put("Name", name).put("Unit", "Count");
-            line.put(name, count);
+            line.put(name, count.longValue());
         });
         synchronized (out) {
             out.println(line);

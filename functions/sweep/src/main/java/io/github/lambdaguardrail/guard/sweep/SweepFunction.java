@@ -104,7 +104,7 @@ public final class SweepFunction {
     }
 
     private static void publishMetrics(ScanResult result) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
+        Map<String, Number> counts = new LinkedHashMap<>();
         counts.put("SweepFunctionsScanned", result.functionsScanned());
         counts.put("SweepFindings", result.findings().size());
         counts.put("SweepErrors", result.errors().size());
