@@ -1,6 +1,7 @@
-"""The moto world of tools/cold-start: one state table, one topic (with a queue subscribed, as an
-e-mail subscriber would be) and a function role; per event a fresh function in the state the event
-recorded, and the EventBridge event CloudTrail would produce for it, written to WORK/<name>.json:
+"""The moto world of the harnesses (tools/cold-start, cds-evaluate, package-check): one state table, one
+topic (with a queue subscribed, as an e-mail subscriber would be), a function role and Security Hub
+enabled (for runs with GUARDRAIL_SECURITY_HUB=true); per event a fresh function in the state the event
+recorded, and the EventBridge event CloudTrail would produce for it, written to WORK/<kind>-<i>.json:
 
   permission-guard-violating-<i>   AddPermission of Principal "*" (the public sample event)
   permission-guard-compliant-<i>   AddPermission of EventBridge's service principal for one rule of the account
@@ -37,6 +38,7 @@ role = iam.create_role(RoleName="cold-start-function" + suffix, AssumeRolePolicy
 vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
 subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.42.{n}.0/24")["Subnet"]["SubnetId"] for n in (1, 2)]
 group = ec2.create_security_group(GroupName="cold-start" + suffix, Description="cold start", VpcId=vpc)["GroupId"]
+aws("securityhub").enable_security_hub()
 code = io.BytesIO()
 with zipfile.ZipFile(code, "w") as z:
     z.writestr("app.py", "def handler(event, context):\n    return {}\n")
