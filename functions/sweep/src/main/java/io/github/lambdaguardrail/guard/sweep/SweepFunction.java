@@ -109,7 +109,7 @@ public final class SweepFunction {
         counts.put("SweepFindings", result.findings().size());
         counts.put("SweepErrors", result.errors().size());
         counts.put("SweepFunctionsNotScanned", result.functionsNotScanned());
-        counts.put("SweepThrottledRequests", Math.toIntExact(result.throttled()));
+        counts.put("SweepThrottledRequests", result.throttled());
         EmfMetrics.fromEnvironment(System.getenv(), System.out).publish(counts);
     }
 }
