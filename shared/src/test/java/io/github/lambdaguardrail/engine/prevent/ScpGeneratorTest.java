@@ -214,7 +214,7 @@ class ScpGeneratorTest {
         return PolicyLoader.fromJson(JSON.readTree(json));
     }
 
-    private static ScpEvaluator.Request request(String action, String resource, String keys) {
+    static ScpEvaluator.Request request(String action, String resource, String keys) {
         Map<String, List<String>> context = new LinkedHashMap<>();
         context.put("aws:PrincipalArn", List.of(DEPLOYER));
         context.put("aws:PrincipalAccount", List.of(OWN));
