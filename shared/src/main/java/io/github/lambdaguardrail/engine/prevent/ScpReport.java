@@ -2,6 +2,7 @@ package io.github.lambdaguardrail.engine.prevent;
 
 import io.github.lambdaguardrail.engine.RuleId;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A generated Service Control Policy and what it does and does not enforce of the policy.
@@ -44,7 +45,7 @@ public record ScpReport(String scp, List<Expressed> expressible, List<DetectiveO
 
         /** How the report says it: denies exactly, more or less. */
         public String label() {
-            return this == EXACT ? "exactly" : name().toLowerCase(java.util.Locale.ROOT);
+            return this == EXACT ? "exactly" : name().toLowerCase(Locale.ROOT);
         }
     }
 

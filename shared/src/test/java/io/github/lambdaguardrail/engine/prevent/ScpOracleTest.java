@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +54,7 @@ class ScpOracleTest {
             }
             compared += compare(policyJson, requests, oracle, disagreements);
         }
-        Map<String, List<ScpEvaluator.Request>> fieldRequests = new java.util.LinkedHashMap<>();
+        Map<String, List<ScpEvaluator.Request>> fieldRequests = new LinkedHashMap<>();
         for (Arguments a : ScpGeneratorTest.fieldCases().toList()) {
             Object[] args = a.get();
             fieldRequests.computeIfAbsent((String) args[0], p -> new ArrayList<>())
