@@ -18,6 +18,7 @@ export SAM_CLI_TELEMETRY := 0
 test: java-tests template-checks
 
 java-tests: venv
+	tools/scp-oracle-install
 	tools/moto-start
 	trap 'tools/moto-stop' EXIT; $(MVN) install -Dmoto.endpoint=http://127.0.0.1:$(MOTO_PORT)
 
