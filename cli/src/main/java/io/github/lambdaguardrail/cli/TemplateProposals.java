@@ -79,6 +79,8 @@ final class TemplateProposals {
         out.put("PrincipalOrgID", new String[] {"StringEquals", "aws:PrincipalOrgID"});
         out.put("FunctionUrlAuthType", new String[] {"StringEquals", "lambda:FunctionUrlAuthType"});
         out.put("EventSourceToken", new String[] {"StringEquals", "lambda:EventSourceToken"});
+        // A boolean: Lambda writes the condition only for true, as the string "true".
+        out.put("InvokedViaFunctionUrl", new String[] {"Bool", "lambda:InvokedViaFunctionUrl"});
         return out;
     }
 
@@ -263,9 +265,12 @@ final class TemplateProposals {
         Optional<String> principal = text(r, properties, "Principal", true, STATEMENT_RULES, out);
         Map<String, String> narrowing = new LinkedHashMap<>();
         for (String parameter : NARROWING.keySet()) {
-            List<RuleId> rules = parameter.equals("FunctionUrlAuthType") ? List.of(RuleId.FUNCTION_URL_PUBLIC, RuleId.PERMISSION_PUBLIC)
+            List<RuleId> rules = parameter.startsWith("FunctionUrl") || parameter.startsWith("InvokedVia")
+                    ? List.of(RuleId.FUNCTION_URL_PUBLIC, RuleId.PERMISSION_PUBLIC)
                     : List.of(RuleId.PERMISSION_PUBLIC, RuleId.PERMISSION_UNTRUSTED_ACCOUNT, RuleId.PERMISSION_SERVICE_WITHOUT_SOURCE);
-            text(r, properties, parameter, false, rules, out).ifPresent(v -> narrowing.put(parameter, v));
+            text(r, properties, parameter, false, rules, out)
+                    .filter(v -> !parameter.equals("InvokedViaFunctionUrl") || v.equalsIgnoreCase("true"))
+                    .ifPresent(v -> narrowing.put(parameter, parameter.equals("InvokedViaFunctionUrl") ? "true" : v));
         }
         if (out.size() > before) {
             return;
