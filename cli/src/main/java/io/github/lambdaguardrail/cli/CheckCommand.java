@@ -40,11 +40,11 @@ import picocli.CommandLine.Spec;
         versionProvider = GuardrailCli.Version.class,
         sortOptions = false,
         description = {
-            "Checks SAM and CloudFormation templates (YAML with short-form tags such as !Ref, or JSON) before deploy,"
-                    + " with the same engine and policy as the guards: the VPC config of AWS::Serverless::Function and"
-                    + " AWS::Lambda::Function (Globals included), AWS::Lambda::Permission, AWS::Lambda::Url and a function's"
-                    + " FunctionUrlConfig, and the statements of AWS::Lambda::ResourcePolicy. Prints one finding per line,"
-                    + " with the template's path and line.",
+            "Checks SAM and CloudFormation templates before deploy with the same engine and policy as the guards, and"
+                    + " prints one finding per line with the template's path and line.",
+            "Templates are YAML (short-form tags such as !Ref included) or JSON. Judged: the VPC config of"
+                    + " AWS::Serverless::Function (Globals included) and AWS::Lambda::Function, AWS::Lambda::Permission,"
+                    + " AWS::Lambda::Url and a function's FunctionUrlConfig, and the statements of AWS::Lambda::ResourcePolicy.",
             "Resolved before deploy: parameters (--parameter, else their Default), Globals, the pseudo parameters (--account,"
                     + " --region, --stack-name), Ref and Fn::GetAtt .Arn of the template's own resources, Fn::Sub, Fn::Join,"
                     + " Fn::Select, Fn::Split, Fn::FindInMap, and Fn::If over conditions that can be decided.",
