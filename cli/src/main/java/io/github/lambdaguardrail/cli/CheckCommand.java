@@ -165,13 +165,21 @@ final class CheckCommand implements Callable<Integer> {
                     if (!judging.isEmpty()) {
                         Severity severity = judging.stream().map(RuleId::severity).max(Comparator.naturalOrder()).orElseThrow();
                         findings.add(new CheckFinding(file, uri, unknown.line(), unknown.logicalId(), unknown.type(),
-                                CheckFinding.UNRESOLVED, severity, unknown.field() + ": " + unknown.reason(), Optional.empty()));
+                                CheckFinding.UNRESOLVED, severity, unknown.field() + ": " + unknown.reason(),
+                                exemption(engine, unknown, judging)));
                     }
                 }
             }
         }
         findings.sort(Comparator.comparingInt(CheckFinding::line));
         return findings;
+    }
+
+    /** An unresolved value needs no judging when every rule that would judge it exempts the function: why, if so. */
+    private static Optional<String> exemption(GuardrailEngine engine, Proposal.Unknown unknown, List<RuleId> judging) {
+        List<Optional<String>> exemptions = judging.stream()
+                .map(rule -> unknown.function().flatMap(f -> engine.proposedExemption(rule, f, unknown.tags()))).toList();
+        return exemptions.stream().allMatch(Optional::isPresent) ? exemptions.get(0) : Optional.empty();
     }
 
     /** The template relative to the current directory, with '/', as SARIF's artifact URI. */

@@ -51,11 +51,16 @@ final class TemplateProposals {
             }
         }
 
-        /** @param rules the rules that would judge the field: no finding when the policy turns them all off */
-        record Unknown(String logicalId, String type, String field, String reason, int line, List<RuleId> rules)
-                implements Proposal {
+        /**
+         * @param rules    the rules that would judge the field: no finding when the policy turns them all off
+         * @param function the function concerned, when known (for its exemptions)
+         * @param tags     the tags the template gives it
+         */
+        record Unknown(String logicalId, String type, String field, String reason, int line, List<RuleId> rules,
+                       Optional<FunctionRef> function, Map<String, String> tags) implements Proposal {
             public Unknown {
                 rules = List.copyOf(rules);
+                tags = Map.copyOf(tags);
             }
         }
     }
@@ -99,7 +104,7 @@ final class TemplateProposals {
             String type = resource.get("Type") instanceof Scalar t ? t.text() : "";
             int line = resources.lineOf(logicalId);
             Mapping declared = resource.get("Properties") instanceof Mapping p ? p : new Mapping(Map.of(), Map.of(), line);
-            Resource r = new Resource(logicalId, type, line, resolver);
+            Resource r = new Resource(logicalId, type, line, resolver, Optional.empty(), Map.of());
             switch (type) {
                 case "AWS::Serverless::Function" -> function(r, (Mapping) merge(globals, declared), true, out, tagsByFunction);
                 case "AWS::Lambda::Function" -> function(r, declared, false, out, tagsByFunction);
@@ -120,10 +125,16 @@ final class TemplateProposals {
         return !(resource.get("Condition") instanceof Scalar condition) || resolver.condition(condition.text()).orElse(true);
     }
 
-    private record Resource(String logicalId, String type, int line, TemplateResolver resolver) {
+    /** A resource being read, and (once known) the function it concerns with that function's tags. */
+    private record Resource(String logicalId, String type, int line, TemplateResolver resolver, Optional<FunctionRef> function,
+                            Map<String, String> tags) {
+
+        Resource about(FunctionRef concerned, Map<String, String> concernedTags) {
+            return new Resource(logicalId, type, line, resolver, Optional.of(concerned), concernedTags);
+        }
 
         Proposal.Unknown unknown(String field, Unresolved unresolved, List<RuleId> rules) {
-            return new Proposal.Unknown(logicalId, type, field, unresolved.reason(), unresolved.line(), rules);
+            return new Proposal.Unknown(logicalId, type, field, unresolved.reason(), unresolved.line(), rules, function, tags);
         }
 
         Proposal.Change change(WatchedApi api, LambdaChange change, Map<String, String> tags, int at) {
@@ -164,11 +175,12 @@ final class TemplateProposals {
         FunctionRef function = new FunctionRef(name, Optional.empty(), r.resolver().functionArn(name));
         Map<String, String> tags = tags(r.value(properties, "Tags"));
         tagsByFunction.put(name, tags);
+        Resource about = r.about(function, tags);
         int at = properties.get("VpcConfig") == null ? r.line() : properties.lineOf("VpcConfig");
-        vpcConfig(r, properties, out).ifPresent(vpc -> out.add(r.change(WatchedApi.CREATE_FUNCTION,
+        vpcConfig(about, properties, out).ifPresent(vpc -> out.add(r.change(WatchedApi.CREATE_FUNCTION,
                 new LambdaChange.FunctionConfigured(function, true, Optional.of(vpc), vpc, tags), tags, at)));
         if (serverless && properties.get("FunctionUrlConfig") instanceof Mapping url) {
-            urlConfig(r, function, url, "FunctionUrlConfig.AuthType", tags, out);
+            urlConfig(about, function, url, "FunctionUrlConfig.AuthType", tags, out);
         }
     }
 
@@ -260,7 +272,9 @@ final class TemplateProposals {
                                    Map<String, Map<String, String>> tagsByFunction) {
         int before = out.size();
         FunctionRef function = functionRef(r, text(r, properties, "FunctionName", false, List.of(), new ArrayList<>()),
-                text(r, properties, "Qualifier", false, List.of(), new ArrayList<>()));
+                Optional.empty());
+        Map<String, String> tags = tagsByFunction.getOrDefault(function.name(), Map.of());
+        r = r.about(function, tags);
         Optional<String> action = text(r, properties, "Action", true, STATEMENT_RULES, out);
         Optional<String> principal = text(r, properties, "Principal", true, STATEMENT_RULES, out);
         Map<String, String> narrowing = new LinkedHashMap<>();
@@ -292,7 +306,7 @@ final class TemplateProposals {
         }
         LambdaChange change = new LambdaChange.PermissionGranted(function, ResourcePolicy.statement(statement.toString()));
         int at = properties.get("Principal") == null ? r.line() : properties.lineOf("Principal");
-        out.add(r.change(WatchedApi.ADD_PERMISSION, change, tagsByFunction.getOrDefault(function.name(), Map.of()), at));
+        out.add(r.change(WatchedApi.ADD_PERMISSION, change, tags, at));
     }
 
     private static JsonNode principal(String principal, String partition) {
@@ -312,7 +326,8 @@ final class TemplateProposals {
     private static void url(Resource r, Mapping properties, List<Proposal> out, Map<String, Map<String, String>> tagsByFunction) {
         FunctionRef function = functionRef(r, text(r, properties, "TargetFunctionArn", false, List.of(), new ArrayList<>()),
                 text(r, properties, "Qualifier", false, List.of(), new ArrayList<>()));
-        urlConfig(r, function, properties, "AuthType", tagsByFunction.getOrDefault(function.name(), Map.of()), out);
+        Map<String, String> tags = tagsByFunction.getOrDefault(function.name(), Map.of());
+        urlConfig(r.about(function, tags), function, properties, "AuthType", tags, out);
     }
 
     /** CreateFunctionUrlConfig with the config's AuthType. */
@@ -332,6 +347,8 @@ final class TemplateProposals {
     private static void resourcePolicy(Resource r, Mapping properties, List<Proposal> out,
                                        Map<String, Map<String, String>> tagsByFunction) {
         FunctionRef function = functionRef(r, text(r, properties, "ResourceArn", false, List.of(), new ArrayList<>()), Optional.empty());
+        Map<String, String> tags = tagsByFunction.getOrDefault(function.name(), Map.of());
+        r = r.about(function, tags);
         Optional<TemplateValue> document = r.value(properties, "PolicyDocument");
         Optional<Unresolved> unresolved = document.flatMap(TemplateValue::firstUnresolved);
         if (document.isEmpty() || unresolved.isPresent()) {
@@ -341,7 +358,7 @@ final class TemplateProposals {
         }
         String json = document.get() instanceof Text text ? text.text() : JSON.valueToTree(plain(document.get())).toString();
         out.add(r.change(WatchedApi.PUT_RESOURCE_POLICY, new LambdaChange.ResourcePolicyReplaced(function, ResourcePolicy.statements(json)),
-                tagsByFunction.getOrDefault(function.name(), Map.of()), properties.lineOf("PolicyDocument")));
+                tags, properties.lineOf("PolicyDocument")));
     }
 
     /** A resolved value as plain maps, lists and strings, for JSON. */

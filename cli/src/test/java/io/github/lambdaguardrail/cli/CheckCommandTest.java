@@ -207,12 +207,36 @@ class CheckCommandTest {
     }
 
     @Test
-    void functionNameExemptedByPolicyPatternIsReportedExemptedAndExitsZero() throws IOException {
-        assertEquals(Set.of("LegacyReportFunction LAMBDA_NOT_IN_VPC"), ids(findings(1, template("exempt-name.yaml"))));
+    void functionNamesExemptedByPolicyPatternAreReportedExemptedUnresolvedValuesTooAndExitZero() throws IOException {
+        assertEquals(new TreeSet<>(Set.of("LegacyReportFunction LAMBDA_NOT_IN_VPC", "LegacyImportFunction UNRESOLVED")),
+                ids(findings(1, template("exempt-name.yaml"))));
 
         List<Seen> exempted = findings(0, "--policy", template("policy-exempt.json"), template("exempt-name.yaml"));
-        assertEquals(1, exempted.size(), exempted::toString);
-        assertTrue(exempted.get(0).exempted());
+        assertEquals(2, exempted.size(), exempted::toString);
+        assertTrue(exempted.stream().allMatch(Seen::exempted), exempted::toString);
+    }
+
+    @Test
+    void unresolvedValueIsExemptedOnlyWhenTheFunctionIsExemptFromEveryRuleThatWouldJudgeIt() throws IOException {
+        String template = """
+                Resources:
+                  ImportFunction:
+                    Type: AWS::Lambda::Function
+                    Properties:
+                      Tags:
+                        - Key: guardrail:exempt
+                          Value: %s
+                      VpcConfig:
+                        SubnetIds: !Split [',', !ImportValue network-PrivateSubnets]
+                        SecurityGroupIds: [sg-0ccc3333]
+                """;
+        Path oneRule = tmp.resolve("one-rule.yaml");
+        Files.writeString(oneRule, template.formatted("LAMBDA_NOT_IN_VPC"));
+        assertTrue(!only(findings(1, oneRule), "ImportFunction", "UNRESOLVED").exempted());
+
+        Path bothRules = tmp.resolve("both-rules.yaml");
+        Files.writeString(bothRules, template.formatted("LAMBDA_NOT_IN_VPC,LAMBDA_VPC_NOT_ALLOWED"));
+        assertTrue(only(findings(0, bothRules), "ImportFunction", "UNRESOLVED").exempted());
     }
 
     @Test
@@ -289,7 +313,7 @@ class CheckCommandTest {
         assertTrue(ruleIds.containsAll(List.of("LAMBDA_NOT_IN_VPC", "PERMISSION_PUBLIC", "UNRESOLVED")), ruleIds::toString);
 
         JsonNode results = sarif.at("/runs/0/results");
-        assertEquals(4, results.size(), results::toPrettyString);
+        assertEquals(5, results.size(), results::toPrettyString);
         for (JsonNode result : results) {
             String ruleId = result.get("ruleId").textValue();
             assertEquals(ruleId, ruleIds.get(result.get("ruleIndex").intValue()));

@@ -185,6 +185,16 @@ public final class GuardrailEngine {
     }
 
     /**
+     * Why a finding of {@code rule} on a change to {@code function} not yet made would be exempted
+     * (as {@link #evaluateProposed} exempts it: the guardrail's own function, the exemption tag in
+     * {@code tags}, a function-name pattern), if it would. For a value known only at deploy: when
+     * every rule that would judge it exempts the function, it needs no judging.
+     */
+    public Optional<String> proposedExemption(RuleId rule, FunctionRef function, Map<String, String> tags) {
+        return exemption(rule, function, tamper.isGuardrailResource(function.arn()), List.of(), tags);
+    }
+
+    /**
      * The VPC config a verdict proves compliant, which becomes the function's last known-good one
      * (the config to restore if a later update removes or breaks it): the change leaves the
      * function in a VPC (at least one subnet), both VPC rules passed, and nothing was found, not
