@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
                     + " Fn::Select, Fn::Split, Fn::FindInMap, and Fn::If over conditions that can be decided.",
             "UNRESOLVED: a value the policy needs that is known only at deploy (Fn::ImportValue, a parameter without"
                     + " default, an SSM parameter, another attribute of another resource, a dynamic reference) is reported"
-                    + " as an UNRESOLVED finding, never as compliant, and counts as a finding for the exit status.",
+                    + " as an UNRESOLVED finding, never as compliant, and counts as a finding for the exit status (unless"
+                    + " the function is exempt from every rule that would judge the value).",
             "Exemptions: the policy's exemption tag (the template's Tags) and function name patterns (FunctionName, else"
                     + " the logical id) apply; actor exemptions do not (nobody has acted yet). Exempted findings are printed,"
                     + " not counted. Problems are reported on stderr as 'guardrail: FILE: REASON'."},
