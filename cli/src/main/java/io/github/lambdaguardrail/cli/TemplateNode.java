@@ -73,6 +73,7 @@ sealed interface TemplateNode {
     /** Reads a template: JSON when its first non-blank character is '{', YAML otherwise. */
     static TemplateNode read(Path file) throws IOException, Unreadable {
         String text = Files.readString(file, StandardCharsets.UTF_8);
+        text = text.startsWith("\uFEFF") ? text.substring(1) : text;
         return text.stripLeading().startsWith("{") ? json(text) : yaml(text);
     }
 

@@ -148,7 +148,7 @@ final class TemplateProposals {
 
     /** SAM's Globals: maps merged key by key, lists added to (the global items first), anything else the resource's. */
     static TemplateNode merge(TemplateNode global, TemplateNode local) {
-        if (global instanceof Mapping g && local instanceof Mapping l && !intrinsic(g) && !intrinsic(l)) {
+        if (global instanceof Mapping g && local instanceof Mapping l && !TemplateResolver.isIntrinsic(g) && !TemplateResolver.isIntrinsic(l)) {
             Map<String, TemplateNode> entries = new LinkedHashMap<>();
             Map<String, Integer> lines = new LinkedHashMap<>(g.keyLines());
             g.entries().forEach((key, value) -> entries.put(key, l.get(key) == null ? value : merge(value, l.get(key))));
@@ -164,14 +164,9 @@ final class TemplateProposals {
         return local;
     }
 
-    private static boolean intrinsic(Mapping mapping) {
-        return mapping.entries().size() == 1
-                && (mapping.entries().containsKey("Ref") || mapping.entries().keySet().iterator().next().startsWith("Fn::"));
-    }
-
     private static void function(Resource r, Mapping properties, boolean serverless, List<Proposal> out,
                                  Map<String, Map<String, String>> tagsByFunction) {
-        String name = ((Text) r.resolver().functionName(r.logicalId(), r.line())).text();
+        String name = r.resolver().functionName(r.logicalId());
         FunctionRef function = new FunctionRef(name, Optional.empty(), r.resolver().functionArn(name));
         Map<String, String> tags = tags(r.value(properties, "Tags"));
         tagsByFunction.put(name, tags);

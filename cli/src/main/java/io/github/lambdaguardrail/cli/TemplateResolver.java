@@ -83,7 +83,8 @@ final class TemplateResolver {
         };
     }
 
-    private static boolean isIntrinsic(Mapping mapping) {
+    /** A mapping of one key, {@code Ref} or {@code Fn::...}: an intrinsic function, not a value. */
+    static boolean isIntrinsic(Mapping mapping) {
         if (mapping.entries().size() != 1) {
             return false;
         }
@@ -148,7 +149,7 @@ final class TemplateResolver {
             return Optional.of(parameter(name, parameter, line));
         }
         if (resources.get(name) instanceof Mapping resource && FUNCTION_TYPES.contains(type(resource))) {
-            return Optional.of(functionName(name, line));
+            return Optional.of(new Text(functionName(name), line));
         }
         if (resources.get(name) != null) {
             return Optional.of(new Unresolved("Ref " + name + ": the resource's physical id is known only after deploy", line));
@@ -182,20 +183,19 @@ final class TemplateResolver {
     }
 
     /** The name a function of the template gets: its FunctionName, or (CloudFormation names it) its logical id. */
-    TemplateValue functionName(String logicalId, int line) {
+    String functionName(String logicalId) {
         Mapping resource = (Mapping) resources.get(logicalId);
         if (resource.get("Properties") instanceof Mapping properties && properties.get("FunctionName") != null
                 && resolving.add(logicalId)) {
             try {
-                Optional<TemplateValue> name = resolve(properties.get("FunctionName"));
-                if (name.isPresent() && name.get() instanceof Text text) {
-                    return new Text(text.text(), line);
+                if (resolve(properties.get("FunctionName")).orElse(null) instanceof Text text) {
+                    return text.text();
                 }
             } finally {
                 resolving.remove(logicalId);
             }
         }
-        return new Text(logicalId, line);
+        return logicalId;
     }
 
     /** The ARN of a function of the template, by name. */
@@ -233,7 +233,7 @@ final class TemplateResolver {
         }
         String type = type(target);
         if (FUNCTION_TYPES.contains(type)) {
-            return new Text(functionArn(((Text) functionName(resource, line)).text()), line);
+            return new Text(functionArn(functionName(resource)), line);
         }
         if (type.equals("AWS::S3::Bucket")) {
             return new Text("arn:" + deployment.partition() + ":s3:::" + resource.toLowerCase(Locale.ROOT), line);
