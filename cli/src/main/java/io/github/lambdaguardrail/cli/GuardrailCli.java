@@ -19,23 +19,23 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * {@code ./guardrail}: the top command. It only dispatches to its subcommands ({@code evaluate},
+ * {@code ./guardrail}: the top command. It only dispatches to its subcommands ({@code evaluate}, {@code check},
  * {@code scan}, {@code invoke}, {@code scp}); run without one it prints its usage and exits 2.
  *
  * <p>Exit status: 2 for unusable input or arguments in every subcommand; otherwise
- * {@code evaluate}: 0 no findings, 1 findings; {@code invoke}: 0 the handler returned, 1 it threw.
+ * {@code evaluate}, {@code check}: 0 no findings, 1 findings; {@code invoke}: 0 the handler returned, 1 it threw.
  * A {@link CommandLine} from {@link #commandLine()} runs one invocation at a time: not thread-safe.
  */
 @Command(name = "guardrail",
         mixinStandardHelpOptions = true,
         versionProvider = GuardrailCli.Version.class,
         description = {"Guardrail for AWS Lambda: evaluates CloudTrail records against the guardrail policy (evaluate),"
-                + " sweeps the existing functions of an account (scan), runs the template's functions locally (invoke)"
-                + " and turns the policy into a Service Control Policy (scp)."},
-        subcommands = {EvaluateCommand.class, ScanCommand.class, InvokeCommand.class, ScpCommand.class},
+                + " checks templates before deploy (check), sweeps the existing functions of an account (scan), runs the"
+                + " template's functions locally (invoke) and turns the policy into a Service Control Policy (scp)."},
+        subcommands = {EvaluateCommand.class, CheckCommand.class, ScanCommand.class, InvokeCommand.class, ScpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:evaluate, scan: no findings; invoke: the handler returned; scp: the SCP was written",
-            "1:evaluate, scan: findings (not exempted); invoke: the handler threw",
+        exitCodeList = {"0:evaluate, check, scan: no findings; invoke: the handler returned; scp: the SCP was written",
+            "1:evaluate, check, scan: findings (not exempted); invoke: the handler threw",
             "2:unusable input, arguments or configuration"})
 public final class GuardrailCli implements Callable<Integer> {
 

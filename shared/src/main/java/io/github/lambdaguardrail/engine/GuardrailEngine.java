@@ -89,7 +89,7 @@ public final class GuardrailEngine {
         if (isThisGuard(function.arn())) {
             return Verdict.skipped(header, Optional.of(function), THIS_GUARD);
         }
-        return judge(header, event.change(), facts, Optional.of(event));
+        return judge(header, event.change(), facts, Optional.of(event), false);
     }
 
     private static final String THIS_GUARD = "change to this guard itself: the other guard reports it";
@@ -165,7 +165,33 @@ public final class GuardrailEngine {
             case LambdaChange.FunctionUrlConfigured url -> url;
             case LambdaChange.TagsChanged tags -> tags;
         };
-        return judge(header, existing, facts, Optional.empty());
+        return judge(header, existing, facts, Optional.empty(), true);
+    }
+
+    /**
+     * Evaluates a change before it is made: a template's resource as the request a deploy would
+     * send ({@code CreateFunction} for a function, {@code AddPermission} for a permission ...). It is
+     * judged as that change, so failures are {@link Origin#INTRODUCED}; but nobody has acted yet:
+     * actor exemptions do not apply (tag and function-name exemptions do), no rollback is planned
+     * (the decision is at most {@link Decision#NOTIFY}), and {@link RuleId#GUARDRAIL_TAMPERED} is not
+     * judged (a deploy of the guardrail itself is reported when it happens).
+     *
+     * @param header the caller's record of the check, with the account and region the template
+     *               deploys to (the function's own account is always trusted)
+     * @param facts  the tags the template gives the function
+     */
+    public Verdict evaluateProposed(LambdaChange change, RecordHeader header, FunctionFacts facts) {
+        return judge(header, change, facts, Optional.empty(), false);
+    }
+
+    /**
+     * Why a finding of {@code rule} on a change to {@code function} not yet made would be exempted
+     * (as {@link #evaluateProposed} exempts it: the guardrail's own function, the exemption tag in
+     * {@code tags}, a function-name pattern), if it would. For a value known only at deploy: when
+     * every rule that would judge it exempts the function, it needs no judging.
+     */
+    public Optional<String> proposedExemption(RuleId rule, FunctionRef function, Map<String, String> tags) {
+        return exemption(rule, function, tamper.isGuardrailResource(function.arn()), List.of(), tags);
     }
 
     /**
@@ -218,11 +244,14 @@ public final class GuardrailEngine {
         return parts.length == 6 && parts[4].matches("\\d{12}") ? Optional.of(parts[4]) : Optional.empty();
     }
 
-    /** The verdict for a change; without an event, the change is existing state (every failure pre-existing). */
-    private Verdict judge(RecordHeader header, LambdaChange change, FunctionFacts facts, Optional<LambdaEvent> event) {
+    /**
+     * The verdict for a change; without an event nobody acted (no actor exemption, no rollback), and
+     * when {@code existing} the change is existing state (every failure pre-existing).
+     */
+    private Verdict judge(RecordHeader header, LambdaChange change, FunctionFacts facts, Optional<LambdaEvent> event,
+                          boolean existing) {
         FunctionRef function = change.function();
-        boolean existing = event.isEmpty();
-        List<String> actorIdentities = existing ? List.of() : header.actor().identities();
+        List<String> actorIdentities = event.isEmpty() ? List.of() : header.actor().identities();
         // The function's own account is the one in its ARN, not the record's recipient account.
         RuleContext context = new RuleContext(policy, accountOf(function.arn()).orElse(header.account()), allowedActions);
         Map<String, String> tags = tags(change, facts);
@@ -260,7 +289,7 @@ public final class GuardrailEngine {
             return new Verdict(header, findings.isEmpty() ? Decision.ALLOW : Decision.EXEMPTED, Optional.empty(),
                     Optional.of(function), findings, results, findings.isEmpty() ? List.of() : List.of(new Action.Notify()));
         }
-        List<Finding> toRollBack = active.stream()
+        List<Finding> toRollBack = event.isEmpty() ? List.of() : active.stream()
                 .filter(f -> f.mode() == Mode.ROLLBACK && f.origin() == Origin.INTRODUCED).toList();
         Optional<String> unreadableExemption = Optional.ofNullable(tags.get(policy.exemptions().tagKey()))
                 .filter(value -> exemptedRules(value).isEmpty());
