@@ -22,13 +22,15 @@ java-tests: venv
 	tools/moto-start
 	trap 'tools/moto-stop' EXIT; $(MVN) install -Dmoto.endpoint=http://127.0.0.1:$(MOTO_PORT)
 
-## template-checks: the real tools on template.yaml: cfn-lint, sam validate --lint, checkov, sam build
+## template-checks: the real tools on template.yaml: cfn-lint, sam validate --lint, checkov, sam build, and
+## our own pre-deploy check (./guardrail check)
 template-checks: venv
 	tools/venv scan
 	.venv/bin/cfn-lint template.yaml
 	.venv/bin/sam validate --lint --region us-east-1
 	BC_SKIP_MAPPING=TRUE .venv-scan/bin/checkov --file template.yaml --framework cloudformation --quiet --compact --skip-download
 	.venv/bin/sam build
+	./guardrail check template.yaml
 
 ## build: compile and package every module without running tests
 build:
