@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -65,9 +66,8 @@ final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--policy", paramLabel = "FILE",
-            description = "Policy JSON document; keys left out take their defaults. Default: the built-in policy.")
-    Path policyFile;
+    @Mixin
+    PolicyFile policyFile;
 
     @Option(names = "--format", paramLabel = "text|json|sarif", defaultValue = "text",
             description = "text: FILE:LINE: lines and a count; json: JSON Lines, one finding per line;"
@@ -102,7 +102,7 @@ final class CheckCommand implements Callable<Integer> {
             diagnostics.error("--account", "'" + account + "' is not a 12-digit account id");
             return GuardrailCli.UNUSABLE;
         }
-        Optional<Policy> policy = PolicyFile.read(policyFile, diagnostics);
+        Optional<Policy> policy = policyFile.read(diagnostics);
         if (policy.isEmpty()) {
             return GuardrailCli.UNUSABLE;
         }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -56,9 +57,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--policy", paramLabel = "FILE",
-            description = "Policy JSON document; keys left out take their defaults. Default: the built-in policy.")
-    Path policyFile;
+    @Mixin
+    PolicyFile policyFile;
 
     @Option(names = "--mode", paramLabel = "notify|rollback", description = "Overrides the policy's mode.")
     String mode;
@@ -153,7 +153,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 return Optional.empty();
             }
         }
-        Optional<Policy> policy = PolicyFile.read(policyFile, diagnostics);
+        Optional<Policy> policy = policyFile.read(diagnostics);
         if (policy.isEmpty()) {
             return Optional.empty();
         }

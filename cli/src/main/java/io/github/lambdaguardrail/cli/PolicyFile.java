@@ -8,15 +8,20 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Option;
 
-/** The {@code --policy FILE} of the subcommands: the built-in defaults when no file is given. */
+/**
+ * The {@code --policy FILE} option every subcommand that judges shares (a picocli mixin): the
+ * built-in defaults when no file is given.
+ */
 final class PolicyFile {
 
-    private PolicyFile() {
-    }
+    @Option(names = "--policy", paramLabel = "FILE",
+            description = "Policy JSON document; keys left out take their defaults. Default: the built-in policy.")
+    Path file;
 
     /** The policy, or empty after reporting (naming the file and the key) why it is unusable. */
-    static Optional<Policy> read(Path file, Diagnostics diagnostics) {
+    Optional<Policy> read(Diagnostics diagnostics) {
         if (file == null) {
             return Optional.of(Policy.defaults());
         }

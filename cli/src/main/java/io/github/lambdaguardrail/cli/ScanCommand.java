@@ -8,12 +8,12 @@ import io.github.lambdaguardrail.guard.sweep.ScanSettings;
 import io.github.lambdaguardrail.guard.sweep.Sweep;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,9 +44,8 @@ final class ScanCommand implements Callable<Integer> {
             description = "Region to scan; repeat for several. Default: the SDK's default region (AWS_REGION, profile).")
     List<String> regions = new ArrayList<>();
 
-    @Option(names = "--policy", paramLabel = "FILE",
-            description = "Policy JSON document; keys left out take their defaults. Default: the built-in policy.")
-    Path policyFile;
+    @Mixin
+    PolicyFile policyFile;
 
     @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
             description = "text: a report per region; json: one JSON document per region, every finding. Default: text.")
@@ -65,7 +64,7 @@ final class ScanCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Diagnostics diagnostics = new Diagnostics(out, spec.commandLine().getErr());
-        Optional<Policy> policy = PolicyFile.read(policyFile, diagnostics);
+        Optional<Policy> policy = policyFile.read(diagnostics);
         if (policy.isEmpty()) {
             return GuardrailCli.UNUSABLE;
         }

@@ -6,12 +6,12 @@ import io.github.lambdaguardrail.engine.prevent.ScpGenerator;
 import io.github.lambdaguardrail.engine.prevent.ScpReport;
 import io.github.lambdaguardrail.engine.prevent.ScpReportJson;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,9 +42,8 @@ final class ScpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--policy", paramLabel = "FILE",
-            description = "Policy JSON document; keys left out take their defaults. Default: the built-in policy.")
-    Path policyFile;
+    @Mixin
+    PolicyFile policyFile;
 
     @Option(names = "--exempt-role", paramLabel = "ARN",
             description = "A principal the SCP never denies (repeatable), beside the policy's exemptions.actorArnPatterns:"
@@ -61,7 +60,7 @@ final class ScpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Diagnostics diagnostics = new Diagnostics(out, err);
-        Optional<Policy> policy = PolicyFile.read(policyFile, diagnostics);
+        Optional<Policy> policy = policyFile.read(diagnostics);
         if (policy.isEmpty()) {
             return GuardrailCli.UNUSABLE;
         }
