@@ -23,7 +23,7 @@ java-tests: venv
 	trap 'tools/moto-stop' EXIT; $(MVN) install -Dmoto.endpoint=http://127.0.0.1:$(MOTO_PORT)
 
 ## template-checks: the real tools on template.yaml: cfn-lint, sam validate --lint, checkov, sam build, and
-## our own pre-deploy check (./guardrail check)
+## our own pre-deploy check (./guardrail check); cfn-lint and checkov on the member templates in org/
 template-checks: venv
 	tools/venv scan
 	.venv/bin/cfn-lint template.yaml
@@ -31,6 +31,8 @@ template-checks: venv
 	BC_SKIP_MAPPING=TRUE .venv-scan/bin/checkov --file template.yaml --framework cloudformation --quiet --compact --skip-download
 	.venv/bin/sam build
 	./guardrail check template.yaml
+	.venv/bin/cfn-lint org/*.yaml
+	BC_SKIP_MAPPING=TRUE .venv-scan/bin/checkov --file org/member-roles.yaml --file org/member-forwarder.yaml --framework cloudformation --quiet --compact --skip-download
 
 ## build: compile and package every module without running tests
 build:

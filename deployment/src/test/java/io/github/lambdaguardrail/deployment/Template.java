@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * template.yaml read faithfully: CloudFormation short-form tags ({@code !Ref X}) become their
+ * template.yaml (or another CloudFormation template of the project) read faithfully: CloudFormation short-form tags ({@code !Ref X}) become their
  * long form ({@code {"Ref": "X"}}) instead of vanishing as Jackson's YAML reader makes them.
  */
 final class Template {
@@ -36,7 +36,11 @@ final class Template {
     }
 
     static Template load() throws IOException {
-        try (Reader reader = Files.newBufferedReader(FILE)) {
+        return load(FILE);
+    }
+
+    static Template load(Path file) throws IOException {
+        try (Reader reader = Files.newBufferedReader(file)) {
             return new Template(new Yaml(new CloudFormationConstructor()).load(reader));
         }
     }
