@@ -176,7 +176,8 @@ public final class ScpGenerator {
                 statement("DenyLambdaUntrustedArn", RuleId.PERMISSION_UNTRUSTED_ACCOUNT, List.of(ADD_PERMISSION), notResources,
                         conditions().add("StringLike", "lambda:Principal", "arn:*").add("StringNotLike", "lambda:Principal", ownArns));
                 String why = "the caller's account (aws:PrincipalAccount) stands for the function's own account; "
-                        + "service principals (*.amazonaws.com) are left to the detective rules; " + narrowing;
+                        + "service principals (*.amazonaws.com) are left to the detective rules, while a principal of"
+                        + " another form, such as Alexa's (alexa-appkit.amazon.com), is denied; " + narrowing;
                 expressed("permissions.trustedAccountIds", RuleId.PERMISSION_UNTRUSTED_ACCOUNT, "DenyLambdaUntrustedAccount",
                         Coverage.MORE, why);
                 expressed("permissions.trustedAccountIds", RuleId.PERMISSION_UNTRUSTED_ACCOUNT, "DenyLambdaUntrustedArn",
