@@ -110,9 +110,11 @@ final class CheckCommand implements Callable<Integer> {
         TemplateResolver.Deployment deployment = new TemplateResolver.Deployment(account, region, stackName, "aws");
         List<CheckFinding> findings = new ArrayList<>();
         boolean unusable = false;
+        int read = 0;
         for (Path template : templates) {
             try {
                 findings.addAll(check(template, engine, deployment));
+                read++;
             } catch (TemplateNode.Unreadable e) {
                 diagnostics.error(template.toString(), e.getMessage());
                 unusable = true;
@@ -121,7 +123,10 @@ final class CheckCommand implements Callable<Integer> {
                 unusable = true;
             }
         }
-        printer().print(findings, out);
+        if (read > 0) {
+            // With nothing read, "No findings" (or an empty SARIF run) would read as a clean check.
+            printer().print(findings, out);
+        }
         out.flush();
         if (unusable) {
             return GuardrailCli.UNUSABLE;

@@ -70,8 +70,18 @@ sealed interface TemplateNode {
     Set<String> SHORT_FORMS = Set.of("Ref", "Condition", "Sub", "GetAtt", "Join", "If", "Select", "Split", "ImportValue",
             "FindInMap", "Base64", "Cidr", "GetAZs", "Equals", "Not", "And", "Or", "Transform", "Length", "ToJsonString");
 
+    /**
+     * The largest template read: CloudFormation's own limit (a template body in S3). A larger file
+     * is no template, and parsing it (a 20 MB scalar took over a minute) would cost for nothing.
+     */
+    long MAX_BYTES = 1_048_576;
+
     /** Reads a template: JSON when its first non-blank character is '{', YAML otherwise. */
     static TemplateNode read(Path file) throws IOException, Unreadable {
+        long size = Files.size(file);
+        if (size > MAX_BYTES) {
+            throw new Unreadable("larger than CloudFormation's 1 MB limit for a template (" + size + " bytes)");
+        }
         String text = Files.readString(file, StandardCharsets.UTF_8);
         text = text.startsWith("\uFEFF") ? text.substring(1) : text;
         return text.stripLeading().startsWith("{") ? json(text) : yaml(text);

@@ -266,6 +266,20 @@ class CheckCommandTest {
     }
 
     @Test
+    void fileLargerThanCloudFormationsLimitIsRefusedBeforeParsingAndNothingReadsAsClean() throws Exception {
+        Path huge = tmp.resolve("huge.yaml");
+        Files.writeString(huge, "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      FunctionName: \""
+                + "x".repeat(20_000_000) + "\"\n");
+
+        Run run = run("check", huge);
+
+        assertEquals(2, run.status(), run::err);
+        assertTrue(run.err().contains(huge + ": larger than CloudFormation's 1 MB limit for a template (" + Files.size(huge) + " bytes)"),
+                run::err);
+        assertEquals("", run.out(), "no summary: nothing was checked");
+    }
+
+    @Test
     void fileWithoutResourcesIsNotATemplate() {
         Run run = run("check", template("policy-exempt.json"));
         assertEquals(2, run.status());
