@@ -81,6 +81,10 @@ class EventPatternTest {
         ruleNames = OwnResourcesTest.ruleNames(template, Template.EXAMPLE);
     }
 
+    /**
+     * The sample events in EventBridge's form: a CloudTrail log file as delivered to S3 (in
+     * {@code events/} too) never reaches a rule.
+     */
     static Stream<Path> sampleEvents() throws IOException {
         List<Path> files = new ArrayList<>();
         for (Path folder : List.of(Template.ROOT.resolve("events"), Template.ROOT.resolve("events/guardrail"))) {
@@ -91,16 +95,19 @@ class EventPatternTest {
             }
         }
         files.add(Template.ROOT.resolve("aws-samples/cloudtrail/c7n_eventbridge_envelope_s3_createbucket_nontarget.json"));
-        return files.stream();
+        List<Path> eventBridge = new ArrayList<>();
+        for (Path file : files) {
+            if (JSON.readTree(file.toFile()).has("detail-type")) {
+                eventBridge.add(file);
+            }
+        }
+        return eventBridge.stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("sampleEvents")
     void sampleEventReachesExactlyTheRulesThatHandleIt(Path file) throws Exception {
         JsonNode event = JSON.readTree(file.toFile());
-        if (!event.has("detail-type")) {
-            return; // a CloudTrail log file as delivered to S3: EventBridge never sees this form
-        }
         assertEquals(expectedRules(event), matches(event), Template.ROOT.relativize(file).toString());
     }
 

@@ -114,9 +114,6 @@ class MemberForwarderTemplateTest {
     @MethodSource("io.github.lambdaguardrail.deployment.EventPatternTest#sampleEvents")
     void sampleEventIsForwardedExactlyWhenAGuardJudgesIt(Path file) throws Exception {
         JsonNode event = JSON.readTree(file.toFile());
-        if (!event.has("detail-type")) {
-            return; // a CloudTrail log file as delivered to S3: EventBridge never sees this form
-        }
         String name = Template.ROOT.relativize(file).toString();
         assertEquals(judgedByAGuard(event), forwards(event), name);
         assertEquals(!guardsMainRules.rulesForJSONEvent(JSON.writeValueAsString(event)).isEmpty(), forwards(event),
