@@ -1,7 +1,7 @@
 package io.github.lambdaguardrail.guard;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -22,7 +22,6 @@ public final class EmfMetrics {
     /** The {@code Service} dimension's variable (the Powertools name, set per function by the template). */
     static final String SERVICE_VARIABLE = "POWERTOOLS_SERVICE_NAME";
     static final String DEFAULT_NAMESPACE = "LambdaGuardrail";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream out;
     private final String namespace;
@@ -45,7 +44,8 @@ public final class EmfMetrics {
 
     /** Writes one line holding {@code counts}, in their order, as {@code Count} metrics. */
     public void publish(Map<String, ? extends Number> counts) {
-        ObjectNode line = JSON.createObjectNode();
+        // A tree and its toString(): no ObjectMapper of its own to build on the cold path.
+        ObjectNode line = JsonNodeFactory.instance.objectNode();
         ObjectNode directive = line.putObject("_aws").put("Timestamp", clock.millis())
                 .putArray("CloudWatchMetrics").addObject().put("Namespace", namespace);
         directive.putArray("Dimensions").addArray().add("Service");
