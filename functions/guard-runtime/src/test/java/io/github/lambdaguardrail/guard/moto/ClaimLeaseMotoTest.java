@@ -3,6 +3,7 @@ package io.github.lambdaguardrail.guard.moto;
 import static io.github.lambdaguardrail.guard.moto.MotoAccount.deliver;
 import static io.github.lambdaguardrail.guard.moto.PermissionRollbackMotoTest.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.lambda.model.GetFunctionRequest;
 import software.amazon.awssdk.services.lambda.model.RemovePermissionRequest;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
 
 /**
  * The claim of an event is held for the invocation's remaining time (Lambda's context), plus a
@@ -109,6 +111,41 @@ class ClaimLeaseMotoTest {
         assertEquals("another-invocation", claim.get("owner").s());
         assertTrue(!claim.containsKey("alert"), "the alert was not kept on the other invocation's claim");
         assertEquals(1, moto.log("claim taken over by another invocation; left for it to complete").size());
+    }
+
+    /**
+     * An invocation that dies between acting and alerting (a timeout, the runtime killed: simulated
+     * by an Error on the Publish, which no catch of the guard handles) keeps no alert. Once its
+     * claim's lease has run out (rewritten to the past here), the retry takes the event, reads the
+     * live state, finds the statement gone and alerts that: the violation still reaches an operator,
+     * and nothing is removed twice.
+     */
+    @Test
+    void retryAfterAnInvocationDiedBetweenActingAndAlertingAlertsWhatItFindsAndActsOnNothing() {
+        ObjectNode event = publicGrant();
+        AtomicBoolean died = new AtomicBoolean();
+        moto.guardCalls.beforeEachCall(request -> {
+            if (request instanceof PublishRequest && died.compareAndSet(false, true)) {
+                throw new StackOverflowError("simulated: the invocation dies before its alert");
+            }
+        });
+        var guard = moto.permissionGuard();
+        assertThrows(StackOverflowError.class, () -> deliver(guard, event));
+        Map<String, AttributeValue> held = claimOf(event);
+        assertEquals("IN_PROGRESS", held.get("status").s(), "nothing released or completed the dead invocation's claim");
+        assertTrue(!held.containsKey("alert"), "no alert kept: the happy path keeps none");
+        moto.dynamo.updateItem(b -> b.tableName(moto.table)
+                .key(Map.of("pk", AttributeValue.fromS("event#" + CloudTrailEvents.eventId(event))))
+                .updateExpression("SET leaseUntil = :past").expressionAttributeValues(Map.of(":past", AttributeValue.fromN("1"))));
+
+        GuardReport retry = deliver(guard, event);
+
+        assertEquals(1, retry.notifications(), "never silent");
+        assertEquals(0, retry.rollbacks(), "nothing left to undo");
+        DeliveredAlert alert = single(moto.awaitAlerts(1));
+        assertEquals("ALREADY_DONE", alert.outcomes().get(0).path("status").asText(), alert.outcomes()::toString);
+        assertEquals(1, moto.guardCalls.requests(RemovePermissionRequest.class).size(), "removed once, by the first invocation");
+        assertEquals("DONE", claimOf(event).get("status").s());
     }
 
     /** A Lambda context with this much time left. */
