@@ -28,6 +28,7 @@ public final class GuardrailEngine {
     private final Policy policy;
     private final Set<String> selfRoleArns;
     private final Optional<String> selfFunctionName;
+    private final Optional<String> memberRoleName;
     private final TamperRule tamper;
     private final List<Rule> rules = Rule.all();
     private final List<Pattern> functionExemptions;
@@ -49,9 +50,22 @@ public final class GuardrailEngine {
      * @param selfFunctionName the name of the guard function this engine runs in
      */
     public GuardrailEngine(Policy policy, Set<String> selfRoleArns, Optional<String> selfFunctionName) {
+        this(policy, selfRoleArns, selfFunctionName, Optional.empty());
+    }
+
+    /**
+     * The engine of an organisation's central functions, which act in each member account through
+     * a role of the same name there: a change made by that role in the event's own account is the
+     * guard's own, like one made by {@code selfRoleArns}.
+     *
+     * @param memberRoleName the name of the role the guardrail assumes in member accounts
+     */
+    public GuardrailEngine(Policy policy, Set<String> selfRoleArns, Optional<String> selfFunctionName,
+                           Optional<String> memberRoleName) {
         this.policy = policy;
         this.selfRoleArns = Set.copyOf(selfRoleArns);
         this.selfFunctionName = selfFunctionName;
+        this.memberRoleName = memberRoleName;
         this.tamper = new TamperRule(policy.guardrail().resourceArns());
         this.functionExemptions = policy.exemptions().functionNamePatterns().stream().map(Glob::compile).toList();
         this.actorExemptions = policy.exemptions().actorArnPatterns().stream().map(Glob::compile).toList();
@@ -126,8 +140,20 @@ public final class GuardrailEngine {
 
     /** The guard's own role among the caller's identities: its changes are never judged again (no loops). */
     private Optional<String> selfRole(RecordHeader header) {
-        return header.actor().identities().stream().filter(selfRoleArns::contains).findFirst();
+        return header.actor().identities().stream().filter(id -> selfRoleArns.contains(id) || isMemberRole(id, header))
+                .findFirst();
     }
+
+    /** The member role in the account the call was made in, in any partition (not another account's). */
+    private boolean isMemberRole(String identity, RecordHeader header) {
+        if (memberRoleName.isEmpty()) {
+            return false;
+        }
+        String suffix = ":iam::" + header.account() + ":role/" + memberRoleName.get();
+        return identity.endsWith(suffix) && PARTITION.matcher(identity.substring(0, identity.length() - suffix.length())).matches();
+    }
+
+    private static final Pattern PARTITION = Pattern.compile("arn:aws[a-z-]{0,16}");
 
     private boolean isThisGuard(String arn) {
         return selfFunctionName.isPresent() && tamper.isGuardrailResource(arn)

@@ -374,6 +374,37 @@ class GuardrailEngineTest {
                     Set.of("arn:aws:iam::111122223333:role/lambda-guardrail-VpcGuardRole-EXAMPLE"));
             assertEquals(Decision.ROLLBACK, v.decision());
         }
+
+        /** A VPC config removed: without facts (as the central evaluator judges) a NOTIFY, unless the caller is the guard. */
+        private Verdict byMemberRole(String callerAccount, String roleName) {
+            ObjectNode record = vpcRemoved();
+            record.set("userIdentity", TestRecords.assumedRole(callerAccount, roleName, "guardrail-remediator"));
+            return new GuardrailEngine(ROLLBACK, Set.of(), Optional.empty(), Optional.of("LambdaGuardrailRemediator"))
+                    .evaluate(TestRecords.watched(record), FunctionFacts.NONE);
+        }
+
+        @Test
+        void changeByTheMemberRoleInTheEventsAccountIsSkipped() {
+            Verdict v = byMemberRole(OWN, "LambdaGuardrailRemediator");
+            assertEquals(Decision.SKIP, v.decision());
+            assertTrue(v.note().orElseThrow().contains("arn:aws:iam::" + OWN + ":role/LambdaGuardrailRemediator"), v.note()::get);
+            assertEquals(List.of(), v.actions());
+        }
+
+        @Test
+        void aRoleOfAnotherNameOrAnotherAccountIsNotTheMemberRole() {
+            assertEquals(Decision.NOTIFY, byMemberRole(OWN, "LambdaGuardrailRemediatorX").decision());
+            assertEquals(Decision.NOTIFY, byMemberRole(OWN, "XLambdaGuardrailRemediator").decision());
+            assertEquals(Decision.NOTIFY, byMemberRole("999988887777", "LambdaGuardrailRemediator").decision(),
+                    "the member role of another account never acts in this one");
+        }
+
+        @Test
+        void withoutAMemberRoleNameNoRoleIsTheGuards() {
+            ObjectNode record = vpcRemoved();
+            record.set("userIdentity", TestRecords.assumedRole(OWN, "LambdaGuardrailRemediator", "guardrail-remediator"));
+            assertEquals(Decision.NOTIFY, evaluate(record, ROLLBACK, FunctionFacts.NONE, Set.of()).decision());
+        }
     }
 
     /**

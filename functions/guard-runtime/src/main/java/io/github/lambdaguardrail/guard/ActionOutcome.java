@@ -20,7 +20,12 @@ public record ActionOutcome(String type, Status status, String detail, List<Stri
         /** Dry run: what the guard would have done. */
         DRY_RUN,
         /** The guard tried and could not (access denied, invalid parameter, a bad tag value): the detail says why. */
-        FAILED
+        FAILED,
+        /**
+         * Organisation mode: handed to the remediator of the function's account and region, which
+         * reads the live state, acts and sends its own alert.
+         */
+        QUEUED
     }
 
     public ActionOutcome {

@@ -23,7 +23,8 @@ import java.util.Map;
  * <p>The {@code decision} says what the guard did, not what it planned: {@code ROLLBACK} only when
  * it changed something; {@code LEFT_ALONE} when a rollback was due and it changed nothing (the live
  * state differed from what the event set, or the change was already undone); {@code ROLLBACK_FAILED} when an action failed;
- * {@code WOULD_ROLLBACK} in a dry run; {@code NOTIFY}; {@code EXEMPTED} for findings that were all
+ * {@code WOULD_ROLLBACK} in a dry run; {@code ROLLBACK_QUEUED} when the organisation's evaluator handed
+ * the rollback to the member's remediator (whose own alert says what it did); {@code NOTIFY}; {@code EXEMPTED} for findings that were all
  * exempted; {@code INVALID} for an event the guard could not read.
  */
 public record Alert(String subject, String text, ObjectNode document, Severity severity, List<String> ruleIds,
@@ -110,6 +111,9 @@ public record Alert(String subject, String text, ObjectNode document, Severity s
         if (outcomes.stream().anyMatch(o -> o.status() == ActionOutcome.Status.FAILED)) {
             return "ROLLBACK_FAILED";
         }
+        if (outcomes.stream().anyMatch(o -> o.status() == ActionOutcome.Status.QUEUED)) {
+            return "ROLLBACK_QUEUED";
+        }
         return outcomes.stream().anyMatch(o -> o.status() == ActionOutcome.Status.DONE) ? "ROLLBACK" : "LEFT_ALONE";
     }
 
@@ -152,6 +156,9 @@ public record Alert(String subject, String text, ObjectNode document, Severity s
             t.append("  The guard changed nothing: check the function by hand.\n");
         } else if ("ROLLBACK_FAILED".equals(decision)) {
             t.append("  The guard could not undo the change: it is still in place. Undo it by hand.\n");
+        } else if ("ROLLBACK_QUEUED".equals(decision)) {
+            t.append("  The change is still in place until the remediator of that account and region acts;"
+                    + " its own alert says what it did.\n");
         }
         List<String> undo = outcomes.stream().flatMap(o -> o.undoCommands().stream()).toList();
         if (!undo.isEmpty()) {

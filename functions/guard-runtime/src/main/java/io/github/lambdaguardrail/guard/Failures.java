@@ -9,12 +9,12 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * invalid parameter, a bad tag value, a bug) fails the same way every time, so it is an outcome to
  * report, never a reason to retry.
  */
-final class Failures {
+public final class Failures {
 
     private Failures() {
     }
 
-    static boolean isTransient(Throwable e) {
+    public static boolean isTransient(Throwable e) {
         if (e instanceof EventInProgressException) {
             return true;
         }
@@ -28,7 +28,7 @@ final class Failures {
     }
 
     /** One line for an alert: the error code (or class) and its message, bounded. */
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         String code = e instanceof AwsServiceException service && service.awsErrorDetails() != null
                 && service.awsErrorDetails().errorCode() != null
                 ? service.awsErrorDetails().errorCode() : e.getClass().getSimpleName();

@@ -30,7 +30,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The guard loop shared by both functions: parse → evaluate → act → alert, once per CloudTrail
@@ -55,7 +58,7 @@ import software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding;
 public final class Guard {
 
     /** Deliveries of one event: Lambda's first attempt and its two asynchronous retries. */
-    static final int MAX_ATTEMPTS = 3;
+    public static final int MAX_ATTEMPTS = 3;
     /** The time an invocation has without a Lambda context (local runs, tests): the guard functions' timeout. */
     public static final Duration NO_CONTEXT_TIME_LEFT = Duration.ofSeconds(60);
     /**
@@ -86,7 +89,8 @@ public final class Guard {
                  Optional<SecurityHubFindings> securityHub, StateStore state, FunctionFactsSource facts, JsonLog log) {
         this.config = config;
         this.own = Set.copyOf(apis);
-        this.engine = new GuardrailEngine(config.policy(), new HashSet<>(config.selfRoleArns()), config.functionName());
+        this.engine = new GuardrailEngine(config.policy(), new HashSet<>(config.selfRoleArns()), config.functionName(),
+                config.memberRoleName());
         this.remediator = remediator;
         this.notifier = notifier;
         this.securityHub = securityHub;
@@ -104,11 +108,21 @@ public final class Guard {
         if (config.securityHub() && !aws.hasSecurityHub()) {
             throw new IllegalArgumentException(GuardConfig.SECURITY_HUB_VARIABLE + " is true but no Security Hub client was set up");
         }
-        StateStore state = new DynamoDbStateStore(aws::dynamo, config.stateTable());
         Optional<SecurityHubFindings> securityHub = config.securityHub()
                 ? Optional.of(new SecurityHubImporter(() -> aws.securityHub().orElseThrow())) : Optional.empty();
-        return new Guard(config, apis, new LambdaRemediator(aws::lambda), new SnsNotifier(aws::sns, config.topicArn()),
-                securityHub, state, new LambdaFunctionFacts(new FunctionReader(aws::lambda), state), log);
+        return create(config, apis, aws::lambda, aws::sns, aws::dynamo, securityHub, log);
+    }
+
+    /**
+     * Wires a guard that reads and changes functions through {@code lambda} (in organisation mode,
+     * a member account's client) and keeps its state and sends its alerts through its own clients.
+     */
+    public static Guard create(GuardConfig config, List<WatchedApi> apis, Supplier<LambdaClient> lambda,
+                               Supplier<SnsClient> sns, Supplier<DynamoDbClient> dynamo,
+                               Optional<SecurityHubFindings> securityHub, JsonLog log) {
+        StateStore state = new DynamoDbStateStore(dynamo, config.stateTable());
+        return new Guard(config, apis, new LambdaRemediator(lambda), new SnsNotifier(sns, config.topicArn()),
+                securityHub, state, new LambdaFunctionFacts(new FunctionReader(lambda), state), log);
     }
 
     /** Handles one invocation's payload (an EventBridge event; any CloudTrail form is accepted). */

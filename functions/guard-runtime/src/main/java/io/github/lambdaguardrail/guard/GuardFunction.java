@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.crac.Core;
@@ -128,18 +127,6 @@ public final class GuardFunction implements Resource {
     }
 
     private void publishMetrics(GuardReport report) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        counts.put("Findings", report.findings());
-        counts.put("Rollbacks", report.rollbacks());
-        counts.put("Skips", report.skipped() + report.duplicates());
-        counts.put("InvalidEvents", report.invalid());
-        counts.put("NotificationFailures", report.notificationFailures());
-        counts.put("SecurityHubFailures", report.securityHubFailures());
-        counts.put("Exempted", report.exempted());
-        counts.put("Tampers", report.tampers());
-        counts.put("ActionFailures", report.actionFailures());
-        counts.put("DeferredDuplicates", report.deferred());
-        counts.put("Heartbeats", report.heartbeats());
-        metrics.publish(counts);
+        metrics.publish(report.metrics());
     }
 }

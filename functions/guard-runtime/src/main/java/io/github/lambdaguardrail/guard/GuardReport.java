@@ -2,6 +2,8 @@ package io.github.lambdaguardrail.guard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What one invocation did, counted: logged at the end and published as CloudWatch metrics, also
@@ -97,6 +99,23 @@ public final class GuardReport {
     /** Scheduled heartbeats received: proof that the guard still runs. */
     public int heartbeats() {
         return heartbeats;
+    }
+
+    /** The counts as CloudWatch metrics, by the names the template's alarms use. */
+    public Map<String, Integer> metrics() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put("Findings", findings);
+        counts.put("Rollbacks", rollbacks);
+        counts.put("Skips", skipped + duplicates);
+        counts.put("InvalidEvents", invalid);
+        counts.put("NotificationFailures", notificationFailures);
+        counts.put("SecurityHubFailures", securityHubFailures);
+        counts.put("Exempted", exempted);
+        counts.put("Tampers", tampers);
+        counts.put("ActionFailures", actionFailures);
+        counts.put("DeferredDuplicates", deferred);
+        counts.put("Heartbeats", heartbeats);
+        return counts;
     }
 
     /** The counts as one JSON object: the function's result and the last log line of an invocation. */

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
  * milliseconds of a cold start, and an event that needs no AWS call should not pay for one.
  * Thread-safe.
  */
-final class Lazy<T> implements Supplier<T> {
+public final class Lazy<T> implements Supplier<T> {
 
     private final Supplier<? extends T> build;
     private volatile T value;
@@ -18,7 +18,7 @@ final class Lazy<T> implements Supplier<T> {
         this.build = build;
     }
 
-    static <T> Lazy<T> of(Supplier<? extends T> build) {
+    public static <T> Lazy<T> of(Supplier<? extends T> build) {
         return new Lazy<>(build);
     }
 
@@ -45,12 +45,12 @@ final class Lazy<T> implements Supplier<T> {
     }
 
     /** Whether {@link #get} has built the value. */
-    boolean isBuilt() {
+    public boolean isBuilt() {
         return value != null;
     }
 
     /** Runs {@code action} on the value if it was built; builds nothing. */
-    void ifBuilt(Consumer<? super T> action) {
+    public void ifBuilt(Consumer<? super T> action) {
         T result = value;
         if (result != null) {
             action.accept(result);

@@ -14,13 +14,13 @@ import java.util.Map;
  * SAM hands the container the caller's credentials and region. A deployed function never has
  * {@code AWS_SAM_LOCAL}; a dry run changes nothing.
  */
-final class LocalRunCheck {
+public final class LocalRunCheck {
 
     /** Set to {@code true} to roll back in a real account from a local run all the same. */
     static final String ALLOW_REAL_AWS = "GUARDRAIL_LOCAL_ALLOW_REAL_AWS";
 
     /** The SDK's global endpoint override as a system property ({@code -Daws.endpointUrl=...}). */
-    static final String ENDPOINT_PROPERTY = "aws.endpointUrl";
+    public static final String ENDPOINT_PROPERTY = "aws.endpointUrl";
 
     private LocalRunCheck() {
     }
@@ -30,7 +30,7 @@ final class LocalRunCheck {
      * rolls back any rule, and neither {@code AWS_ENDPOINT_URL} nor {@code endpointProperty} (the
      * value of {@link #ENDPOINT_PROPERTY}, or null) names an endpoint.
      */
-    static void check(GuardConfig config, Map<String, String> env, String endpointProperty) {
+    public static void check(GuardConfig config, Map<String, String> env, String endpointProperty) {
         boolean local = "true".equalsIgnoreCase(env.getOrDefault("AWS_SAM_LOCAL", "").trim());
         boolean rollsBack = !config.dryRun()
                 && Arrays.stream(RuleId.values()).anyMatch(rule -> config.policy().modeFor(rule) == Mode.ROLLBACK);
