@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public record DeliveredAlert(String subject, JsonNode document, Map<String, String> attributes) {
 
-    static DeliveredAlert fromSqsBody(String body) {
+    public static DeliveredAlert fromSqsBody(String body) {
         JsonNode envelope = read(body);
         Map<String, String> attributes = new LinkedHashMap<>();
         envelope.path("MessageAttributes").properties()

@@ -217,7 +217,11 @@ public final class OrgEvaluator {
     }
 
     private void logVerdict(Verdict verdict) {
-        log.info("verdict", f -> ids(f, verdict).set("findings", VerdictJson.findings(verdict.findings())));
+        log.info("verdict", f -> {
+            ids(f, verdict);
+            verdict.note().ifPresent(n -> f.put("note", n));
+            f.set("findings", VerdictJson.findings(verdict.findings()));
+        });
     }
 
     private static ObjectNode ids(ObjectNode f, Verdict verdict) {
