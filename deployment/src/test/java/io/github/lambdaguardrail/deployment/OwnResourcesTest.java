@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,11 +14,14 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code GUARDRAIL_OWN_RESOURCES} names exactly the stack's own functions, EventBridge rules, key,
  * topics and state table (the guards exempt the functions by exact ARN and report any change to
- * one of them), and the guardrail's functions are no longer exempt by a stack-name pattern.
+ * one of them), in organisation mode the organisation functions and the central bus's rule too,
+ * and the guardrail's functions are no longer exempt by a stack-name pattern.
  */
 class OwnResourcesTest {
 
@@ -32,30 +36,43 @@ class OwnResourcesTest {
         template = Template.load();
     }
 
-    @Test
-    void ownResourcesListExactlyTheFunctionsRulesKeyTopicsAndStateTable() {
-        Map<String, String> v = Template.EXAMPLE;
+    @ParameterizedTest(name = "{0}: {1} functions, {2} rules")
+    @CsvSource({"single account, 3, 9", "organisation, 5, 10"})
+    void ownResourcesListExactlyTheFunctionsRulesKeyTopicsAndStateTable(String mode, int functions, int rules) {
+        Map<String, String> v = mode.equals("organisation") ? ORGANISATION : Template.EXAMPLE;
         String prefix = ":" + v.get("AWS::Region") + ":" + v.get("AWS::AccountId") + ":";
         List<String> expected = new ArrayList<>();
         for (String name : functionNames(template, v)) {
             expected.add("arn:aws:lambda" + prefix + "function:" + name);
         }
-        for (String name : ruleNames(template, v)) {
-            expected.add("arn:aws:events" + prefix + "rule/" + name);
+        for (NamedRule rule : rules(template, v)) {
+            expected.add("arn:aws:events" + prefix + "rule/" + rule.arnPath());
         }
         expected.addAll(List.of(v.get("AlertKey.Arn"), v.get("AlertTopic"), v.get("AlarmTopic"), v.get("StateTable.Arn")));
 
         List<String> listed = List.of(ownResources(v).split(","));
         assertEquals(new TreeSet<>(expected), new TreeSet<>(listed));
         assertEquals(listed.size(), Set.copyOf(listed).size(), "listed once each: " + listed);
-        assertEquals(3 + 9 + 4, listed.size(), "three functions, nine rules, key, two topics, table");
+        assertEquals(functions + rules + 4, listed.size(), "functions, rules, key, two topics, table");
         listed.forEach(arn -> assertTrue(RESOURCE_ARN.matcher(arn).matches(), "the policy loader accepts " + arn));
     }
 
     @Test
-    void ownFunctionsAreTheThreeNamedFunctions() {
-        assertEquals(List.of("lambda-guardrail-vpc-guard", "lambda-guardrail-permission-guard", "lambda-guardrail-sweep"),
-                functionNames(template, Template.EXAMPLE));
+    void ownFunctionsAreTheThreeNamedFunctionsAndTheTwoOrganisationFunctionsInOrganisationMode() {
+        List<String> single = List.of("lambda-guardrail-vpc-guard", "lambda-guardrail-permission-guard", "lambda-guardrail-sweep");
+        assertEquals(single, functionNames(template, Template.EXAMPLE));
+        List<String> organisation = new ArrayList<>(single);
+        organisation.addAll(List.of("lambda-guardrail-org-evaluator", "lambda-guardrail-org-remediator"));
+        assertEquals(organisation, functionNames(template, ORGANISATION));
+    }
+
+    @Test
+    void theCentralBusRuleIsTheOnlyRuleOffTheDefaultBusAndItsBusIsTheOneNamedInTheArn() {
+        List<NamedRule> offDefault = rules(template, ORGANISATION).stream().filter(r -> r.bus() != null).toList();
+        assertEquals(List.of(new NamedRule("lambda-guardrail-org", "lambda-guardrail-org-evaluator-changes")), offDefault);
+        assertEquals(Map.of("Ref", "CentralEventBus"),
+                Template.at(template.properties("OrgEvaluatorFunction"), "Events", "MemberFunctionChanged", "Properties", "EventBusName"));
+        assertEquals("lambda-guardrail-org", template.resolve(template.properties("CentralEventBus").get("Name"), ORGANISATION));
     }
 
     @Test
@@ -74,10 +91,21 @@ class OwnResourcesTest {
         return (String) template.resolve(own, values);
     }
 
-    /** The {@code FunctionName} of every function of the stack, resolved, in template order. */
+    /** The example stack in organisation mode. */
+    static final Map<String, String> ORGANISATION = organisation(Template.EXAMPLE);
+
+    /** {@code values} with OrganizationId and OrganizationalUnitIds set: organisation mode. */
+    static Map<String, String> organisation(Map<String, String> values) {
+        Map<String, String> out = new HashMap<>(values);
+        out.put("OrganizationId", MemberRolesTemplateTest.ORGANIZATION);
+        out.put("OrganizationalUnitIds", "r-a1b2,ou-a1b2-c3d4e5f6");
+        return Map.copyOf(out);
+    }
+
+    /** The {@code FunctionName} of every function {@code values} create, resolved, in template order. */
     static List<String> functionNames(Template template, Map<String, String> values) {
         List<String> names = new ArrayList<>();
-        template.resourcesOfType("AWS::Serverless::Function").forEach((id, fn) -> {
+        template.resourcesOfType("AWS::Serverless::Function", values).forEach((id, fn) -> {
             Object name = Template.at(fn, "Properties", "FunctionName");
             assertNotNull(name, id + " has an explicit FunctionName");
             names.add((String) template.resolve(name, values));
@@ -85,29 +113,50 @@ class OwnResourcesTest {
         return names;
     }
 
+    /** An EventBridge rule: its bus ({@code null} for the default bus) and name. */
+    record NamedRule(String bus, String name) {
+        /** What follows {@code rule/} in the rule's ARN: the bus is named unless it is the default. */
+        String arnPath() {
+            return bus == null ? name : bus + "/" + name;
+        }
+    }
+
+    /** The name of every EventBridge rule {@code values} create, resolved, in template order. */
+    static List<String> ruleNames(Template template, Map<String, String> values) {
+        return rules(template, values).stream().map(NamedRule::name).toList();
+    }
+
     /**
-     * The name of every EventBridge rule of the stack, resolved, in template order: the functions'
-     * {@code EventBridgeRule} events ({@code RuleName}) and {@code Schedule} events ({@code Name});
-     * every one must be named, so that its ARN can be listed without depending on the rule.
+     * Every EventBridge rule {@code values} create, resolved, in template order: the functions'
+     * {@code EventBridgeRule} events ({@code RuleName}, on {@code EventBusName} if they name one) and
+     * {@code Schedule} events ({@code Name}); every one must be named, so that its ARN can be listed
+     * without depending on the rule. A custom bus is named by {@code Ref} to a bus whose name is set.
      */
     @SuppressWarnings("unchecked")
-    static List<String> ruleNames(Template template, Map<String, String> values) {
+    static List<NamedRule> rules(Template template, Map<String, String> values) {
         assertEquals(Map.of(), template.resourcesOfType("AWS::Events::Rule"), "rules come from the functions' events");
-        List<String> names = new ArrayList<>();
-        template.resourcesOfType("AWS::Serverless::Function").forEach((id, fn) -> {
+        List<NamedRule> rules = new ArrayList<>();
+        template.resourcesOfType("AWS::Serverless::Function", values).forEach((id, fn) -> {
             Map<String, Object> events = Template.at(fn, "Properties", "Events");
             events.forEach((eventId, e) -> {
                 Map<String, Object> event = (Map<String, Object>) e;
                 String key = switch ((String) event.get("Type")) {
                     case "EventBridgeRule" -> "RuleName";
                     case "Schedule" -> "Name";
+                    case "SQS" -> null; // a queue's event source mapping, no rule
                     default -> throw new AssertionError(id + "/" + eventId + ": unexpected event type " + event.get("Type"));
                 };
+                if (key == null) {
+                    return;
+                }
                 Object name = Template.at(event, "Properties", key);
                 assertNotNull(name, id + "/" + eventId + " has an explicit " + key);
-                names.add((String) template.resolve(name, values));
+                Map<String, Object> bus = Template.at(event, "Properties", "EventBusName");
+                String busName = bus == null ? null
+                        : (String) template.resolve(template.properties((String) bus.get("Ref")).get("Name"), values);
+                rules.add(new NamedRule(busName, (String) template.resolve(name, values)));
             });
         });
-        return names;
+        return rules;
     }
 }

@@ -59,7 +59,19 @@ final class Template {
         return (Map<String, Object>) ((Map<String, Object>) resources().get(logicalId)).get("Properties");
     }
 
-    /** The resources of one type, by logical id, in template order. */
+    /** The resources of one type that {@code values} create (their condition holds, or they have none), by logical id, in template order. */
+    Map<String, Map<String, Object>> resourcesOfType(String type, Map<String, String> values) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        resourcesOfType(type).forEach((id, resource) -> {
+            String condition = (String) resource.get("Condition");
+            if (condition == null || holds(condition, values)) {
+                out.put(id, resource);
+            }
+        });
+        return out;
+    }
+
+    /** The resources of one type, by logical id, in template order, whatever their condition. */
     @SuppressWarnings("unchecked")
     Map<String, Map<String, Object>> resourcesOfType(String type) {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
@@ -99,7 +111,10 @@ final class Template {
             return NO_VALUE;
         }
         if (map.size() == 1 && map.containsKey("Ref")) {
-            return value((String) map.get("Ref"), values);
+            String name = (String) map.get("Ref");
+            String value = value(name, values);
+            // A CommaDelimitedList parameter is a list; its test value is written comma-separated.
+            return "CommaDelimitedList".equals(at(root, "Parameters", name, "Type")) ? List.of(value.split(",", -1)) : value;
         }
         if (map.size() == 1 && map.containsKey("Fn::If")) {
             List<Object> args = (List<Object>) map.get("Fn::If");
@@ -205,6 +220,8 @@ final class Template {
         values.put("StateTable", stackName + "-StateTable-" + suffix);
         values.put("StateTable.Arn", "arn:" + partition + ":dynamodb:" + region + ":" + account + ":table/"
                 + values.get("StateTable"));
+        values.put("RemediationQueue", "https://sqs." + region + ".amazonaws.com/" + account + "/" + stackName
+                + "-RemediationQueue-" + suffix + ".fifo");
         for (String role : List.of("VpcGuardRole", "PermissionGuardRole", "SweepRole")) {
             values.put(role + ".Arn", "arn:" + partition + ":iam::" + account + ":role/" + stackName + "-" + role + "-" + suffix);
         }
@@ -231,7 +248,7 @@ final class Template {
         CloudFormationConstructor() {
             super(new LoaderOptions());
             for (String fn : List.of("Ref", "Sub", "GetAtt", "If", "Equals", "Not", "And", "Or", "Join", "Select",
-                    "Split", "FindInMap", "ImportValue", "Base64", "Cidr", "GetAZs", "Condition")) {
+                    "Split", "FindInMap", "ImportValue", "Base64", "Cidr", "GetAZs", "Condition", "Contains")) {
                 String key = fn.equals("Ref") || fn.equals("Condition") ? fn : "Fn::" + fn;
                 this.yamlConstructors.put(new Tag("!" + fn), new AbstractConstruct() {
                     @Override

@@ -1,5 +1,6 @@
 package io.github.lambdaguardrail.deployment;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The names the template builds from the stack name, the EventBridge patterns and the functions'
@@ -28,6 +31,12 @@ class TemplateLimitsTest {
      * security-group ids, or a dozen role-ARN patterns). GUARDRAIL_OWN_RESOURCES takes most of the rest.
      */
     private static final int ROOM_FOR_PARAMETERS = 1000;
+    /**
+     * The same in organisation mode, at the longest names: its two functions and central rule add
+     * 377 bytes of ARNs to every function's GUARDRAIL_OWN_RESOURCES, and the evaluator has its queue's
+     * URL and the member role's name besides (about twenty subnet or security-group ids remain).
+     */
+    private static final int ROOM_FOR_PARAMETERS_IN_ORGANISATION = 450;
 
     private static Template template;
 
@@ -36,8 +45,15 @@ class TemplateLimitsTest {
         template = Template.load();
     }
 
-    /** The longest names: a long partition and region, CloudFormation's 13-character random suffix. */
+    /**
+     * The longest names: a long partition and region, CloudFormation's 13-character random suffix,
+     * in organisation mode, which adds functions, a rule and environment variables.
+     */
     private static Map<String, String> longest(int stackNameLength) {
+        return OwnResourcesTest.organisation(longestSingleAccount(stackNameLength));
+    }
+
+    private static Map<String, String> longestSingleAccount(int stackNameLength) {
         return Template.example("s".repeat(stackNameLength), "aws-us-gov", "us-gov-west-1", "ABCDEFGHIJKLM");
     }
 
@@ -68,21 +84,25 @@ class TemplateLimitsTest {
                 }
             }
         }
-        assertTrue(checked == 6, "two guards with three pattern rules each: " + checked);
+        assertTrue(checked == 7, "two guards with three pattern rules each, and the central bus's rule: " + checked);
     }
 
-    @Test
-    @SuppressWarnings("unchecked")
-    void environmentLeavesRoomForTheParameterListsWithinLambdasLimit() throws Exception {
-        Map<String, String> values = longest(LONGEST_STACK_NAME);
+    @ParameterizedTest(name = "{0} functions, {1} bytes")
+    @CsvSource({"3, 1000", "5, 450"})
+    void environmentLeavesRoomForTheParameterListsWithinLambdasLimit(int functionCount, int room) throws Exception {
+        boolean organisation = functionCount == 5;
+        assertEquals(organisation ? ROOM_FOR_PARAMETERS_IN_ORGANISATION : ROOM_FOR_PARAMETERS, room);
+        Map<String, String> values = organisation ? longest(LONGEST_STACK_NAME) : longestSingleAccount(LONGEST_STACK_NAME);
         Map<String, Object> global = Template.at(template.root(), "Globals", "Function", "Environment", "Variables");
-        for (Map.Entry<String, Map<String, Object>> fn : template.resourcesOfType("AWS::Serverless::Function").entrySet()) {
+        Map<String, Map<String, Object>> functions = template.resourcesOfType("AWS::Serverless::Function", values);
+        assertEquals(functionCount, functions.size(), functions.keySet().toString());
+        for (Map.Entry<String, Map<String, Object>> fn : functions.entrySet()) {
             Map<String, Object> variables = new LinkedHashMap<>(global);
             variables.putAll(Template.at(fn.getValue(), "Properties", "Environment", "Variables"));
             int size = JSON.writeValueAsString(template.resolve(variables, values)).length();
             // The comma-separated parameter lists (allowed VPCs, subnets, groups, accounts, exempt
             // patterns...) take the rest: keep at least ROOM_FOR_PARAMETERS for them.
-            assertTrue(size <= ENVIRONMENT_LIMIT - ROOM_FOR_PARAMETERS, fn.getKey() + ": " + size + " bytes of "
+            assertTrue(size <= ENVIRONMENT_LIMIT - room, fn.getKey() + ": " + size + " bytes of "
                     + ENVIRONMENT_LIMIT + " with the parameters at their defaults");
         }
     }
