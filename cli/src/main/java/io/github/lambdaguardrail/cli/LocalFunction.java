@@ -2,6 +2,10 @@ package io.github.lambdaguardrail.cli;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.github.lambdaguardrail.guard.GuardFunction;
+import io.github.lambdaguardrail.guard.org.OrgEvaluatorFunction;
+import io.github.lambdaguardrail.guard.org.OrgEvaluatorHandler;
+import io.github.lambdaguardrail.guard.org.OrgRemediatorFunction;
+import io.github.lambdaguardrail.guard.org.OrgRemediatorHandler;
 import io.github.lambdaguardrail.guard.permissionguard.PermissionGuardHandler;
 import io.github.lambdaguardrail.guard.sweep.SweepFunction;
 import io.github.lambdaguardrail.guard.sweep.SweepHandler;
@@ -35,7 +39,13 @@ enum LocalFunction {
     SWEEP("sweep", "SweepFunction", SweepHandler.class, Duration.ofSeconds(900), false, env -> {
         SweepFunction sweep = SweepFunction.fromEnvironment(env);
         return (input, output, context) -> sweep.handle(output, context);
-    });
+    }),
+    /** Organisation mode: an EventBridge event from the central bus. */
+    ORG_EVALUATOR("org-evaluator", "OrgEvaluatorFunction", OrgEvaluatorHandler.class, LocalContext.GLOBAL_TIMEOUT, true,
+            env -> OrgEvaluatorFunction.fromEnvironment(env)::handle),
+    /** Organisation mode: Lambda's SQS event of remediation-queue messages; prints the messages to deliver again. */
+    ORG_REMEDIATOR("org-remediator", "OrgRemediatorFunction", OrgRemediatorHandler.class, LocalContext.GLOBAL_TIMEOUT, true,
+            env -> OrgRemediatorFunction.fromEnvironment(env)::handle);
 
     /** The method Lambda calls on every handler class (the part after {@code ::} in the template). */
     static final String HANDLER_METHOD = "handleRequest";
