@@ -22,7 +22,8 @@ stack named ``StackSet:<stack set name>``. AWS names it ``StackSet-<stack set na
 colon is not even valid in a stack name), and CloudFormation builds the names it generates from the
 stack name, so a template with an unnamed SQS queue (org/member-forwarder.yaml's dead-letter queue)
 fails in moto on the colon in the queue name. CloudFormationBackend.create_stack gives such a stack
-AWS's name instead.
+AWS's name instead. And the StackId that ListStackInstances and DescribeStackInstance report is a
+fresh random id of no stack; StackInstance.to_dict reports the instance's real stack.
 
 Everything else is moto's. Each patch is applied only while moto still lacks the behaviour
 (checked by source text).
@@ -133,6 +134,7 @@ def patch_function_revisions() -> bool:
 
 _STACK_SET_INSTANCE_NAME = 'name=f"StackSet:{name}"'
 _original_create_stack = CloudFormationBackend.create_stack
+_original_instance_to_dict = StackInstance.to_dict
 
 
 def _create_stack(self: CloudFormationBackend, name: str, *args: Any, **kwargs: Any) -> Stack:
@@ -141,19 +143,28 @@ def _create_stack(self: CloudFormationBackend, name: str, *args: Any, **kwargs: 
     return _original_create_stack(self, name, *args, **kwargs)
 
 
-def patch_stack_set_instance_names() -> bool:
-    """Name SELF_MANAGED StackSet instances as AWS does; False if moto no longer needs it."""
-    if CloudFormationBackend.create_stack is _create_stack:
+def _instance_to_dict(self: StackInstance) -> dict[str, Any]:
+    return {**_original_instance_to_dict(self), "StackId": self.stack.stack_id}
+
+
+def patch_stack_set_instances() -> bool:
+    """Name SELF_MANAGED StackSet instances and report their stacks as AWS does; False if moto no longer needs either."""
+    if CloudFormationBackend.create_stack is _create_stack or StackInstance.to_dict is _instance_to_dict:
         return True
-    if _STACK_SET_INSTANCE_NAME not in inspect.getsource(StackInstance.__init__):
+    patched = False
+    if _STACK_SET_INSTANCE_NAME in inspect.getsource(StackInstance.__init__):
+        CloudFormationBackend.create_stack = _create_stack  # type: ignore[method-assign]
+        patched = True
+    if "generate_stack_id(" in inspect.getsource(_original_instance_to_dict):
+        StackInstance.to_dict = _instance_to_dict  # type: ignore[method-assign]
+        patched = True
+    if not patched:
         print(
-            "moto_server.py: moto no longer names StackSet instances StackSet:<name>; "
+            "moto_server.py: moto now names StackSet instances and reports their stacks as AWS does; "
             "running it unpatched (drop this patch)",
             file=sys.stderr,
         )
-        return False
-    CloudFormationBackend.create_stack = _create_stack  # type: ignore[method-assign]
-    return True
+    return patched
 
 
 def main(argv: list[str]) -> None:
@@ -162,7 +173,7 @@ def main(argv: list[str]) -> None:
     port = argv[0] if argv else "5000"
     patch_moto()
     patch_function_revisions()
-    patch_stack_set_instance_names()
+    patch_stack_set_instances()
     from moto.server import main as moto_main
 
     moto_main(["-H", os.environ.get("MOTO_HOST", "127.0.0.1"), "-p", port])
