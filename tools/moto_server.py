@@ -1,4 +1,5 @@
-"""Start moto's server on MOTO_HOST:PORT (default 127.0.0.1:5000) with two gaps in its Lambda fixed.
+"""Start moto's server on MOTO_HOST:PORT (default 127.0.0.1:5000) with three gaps fixed: two in its
+Lambda, one in its CloudFormation StackSets.
 
 1. Defect (moto 5.2.x, moto/awslambda/responses.py): LambdaResponse.remove_permission reads
 ``self.querystring.get("RevisionId", "")``. The query string is a dict of *lists*, so a sent
@@ -15,6 +16,14 @@ sent with any other answers 412 PreconditionFailedException. The guard restores 
 under the revision it inspected, so its tests need that: LambdaFunction.get_configuration adds
 the function's current revision id, and update_configuration / update_function_code check the id
 sent (if any) and then give the function a new one.
+
+3. Defect (moto 5.2.x, moto/cloudformation/models.py): a SELF_MANAGED StackSet's instance is a
+stack named ``StackSet:<stack set name>``. AWS names it ``StackSet-<stack set name>-<uuid>`` (a
+colon is not even valid in a stack name), and CloudFormation builds the names it generates from the
+stack name, so a template with an unnamed SQS queue (org/member-forwarder.yaml's dead-letter queue)
+fails in moto on the colon in the queue name. CloudFormationBackend.create_stack gives such a stack
+AWS's name instead. And the StackId that ListStackInstances and DescribeStackInstance report is a
+fresh random id of no stack; StackInstance.to_dict reports the instance's real stack.
 
 Everything else is moto's. Each patch is applied only while moto still lacks the behaviour
 (checked by source text).
@@ -34,6 +43,7 @@ from typing import Any
 from moto.awslambda.exceptions import PreconditionFailedException
 from moto.awslambda.models import LambdaFunction
 from moto.awslambda.responses import LambdaResponse
+from moto.cloudformation.models import CloudFormationBackend, Stack, StackInstance
 from moto.core.responses import TYPE_RESPONSE
 from moto.moto_api._internal import mock_random as random
 
@@ -122,12 +132,48 @@ def patch_function_revisions() -> bool:
     return True
 
 
+_STACK_SET_INSTANCE_NAME = 'name=f"StackSet:{name}"'
+_original_create_stack = CloudFormationBackend.create_stack
+_original_instance_to_dict = StackInstance.to_dict
+
+
+def _create_stack(self: CloudFormationBackend, name: str, *args: Any, **kwargs: Any) -> Stack:
+    if name.startswith("StackSet:"):  # only moto's StackSet instances are named so
+        name = f"StackSet-{name.removeprefix('StackSet:')}-{random.uuid4()}"
+    return _original_create_stack(self, name, *args, **kwargs)
+
+
+def _instance_to_dict(self: StackInstance) -> dict[str, Any]:
+    return {**_original_instance_to_dict(self), "StackId": self.stack.stack_id}
+
+
+def patch_stack_set_instances() -> bool:
+    """Name SELF_MANAGED StackSet instances and report their stacks as AWS does; False if moto no longer needs either."""
+    if CloudFormationBackend.create_stack is _create_stack or StackInstance.to_dict is _instance_to_dict:
+        return True
+    patched = False
+    if _STACK_SET_INSTANCE_NAME in inspect.getsource(StackInstance.__init__):
+        CloudFormationBackend.create_stack = _create_stack  # type: ignore[method-assign]
+        patched = True
+    if "generate_stack_id(" in inspect.getsource(_original_instance_to_dict):
+        StackInstance.to_dict = _instance_to_dict  # type: ignore[method-assign]
+        patched = True
+    if not patched:
+        print(
+            "moto_server.py: moto now names StackSet instances and reports their stacks as AWS does; "
+            "running it unpatched (drop this patch)",
+            file=sys.stderr,
+        )
+    return patched
+
+
 def main(argv: list[str]) -> None:
     if len(argv) > 1 or (argv and not argv[0].isdigit()):
         sys.exit("usage: moto_server.py [PORT]")
     port = argv[0] if argv else "5000"
     patch_moto()
     patch_function_revisions()
+    patch_stack_set_instances()
     from moto.server import main as moto_main
 
     moto_main(["-H", os.environ.get("MOTO_HOST", "127.0.0.1"), "-p", port])

@@ -277,8 +277,8 @@ public final class MotoWorld implements BeforeAllCallback, AfterAllCallback, Aft
     public record Topic(String arn, String queueUrl) {
     }
 
-    /** Forgets every resource in moto (its {@code /moto-api/reset}). */
-    static void reset() {
+    /** Forgets every resource in moto (its {@code /moto-api/reset}), in every account and region. */
+    public static void reset() {
         try {
             HttpResponse<Void> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
                     .send(HttpRequest.newBuilder(ENDPOINT.resolve("/moto-api/reset")).timeout(Duration.ofSeconds(10))
