@@ -124,13 +124,13 @@ public final class OrgEvaluator {
             case SKIP -> report.skipped++;
             case ALLOW -> {
                 if (GuardrailEngine.knownGoodVpc(change.change(), verdict).isPresent() && verdict.header().isActionable()) {
-                    handOn(verdict, Remediation.KNOWN_GOOD_VPC, event, report).retry().ifPresent(e -> {
+                    handOn(verdict, false, event, report).retry().ifPresent(e -> {
                         throw e;
                     });
                 }
             }
             case ROLLBACK -> {
-                Handed handed = handOn(verdict, Remediation.ROLLBACK, event, report);
+                Handed handed = handOn(verdict, true, event, report);
                 alertIfFound(verdict, List.of(handed.outcome()), report);
                 handed.retry().ifPresent(e -> {
                     throw e;
@@ -149,18 +149,18 @@ public final class OrgEvaluator {
      * alerted before a transient failure is thrown; a known-good config that cannot be sent is
      * logged and counted (alarmed): a later rollback then has none to restore and notifies instead.
      */
-    private Handed handOn(Verdict verdict, String purpose, String event, OrgReport report) {
+    private Handed handOn(Verdict verdict, boolean rollback, String event, OrgReport report) {
         RecordHeader header = verdict.header();
-        String type = purpose.equals(Remediation.ROLLBACK) ? rollbackType(verdict) : "REMEMBER_KNOWN_GOOD_VPC";
+        String type = rollback ? rollbackType(verdict) : Remediation.KNOWN_GOOD_VPC;
         if (event == null) {
             report.queueFailures++;
             return new Handed(ActionOutcome.failed(type, "not handed to the remediator: the payload holds several records,"
                     + " and it takes one event per message; nothing was changed"), Optional.empty());
         }
         try {
-            String messageId = queue.send(new Remediation(header.account(), header.region(), header.eventId(), purpose, event));
+            String messageId = queue.send(new Remediation(header.account(), header.region(), header.eventId(), type, event));
             report.queued++;
-            log.info("handed to the remediator", f -> f.put("eventId", header.eventId()).put("purpose", purpose)
+            log.info("handed to the remediator", f -> f.put("eventId", header.eventId()).put("action", type)
                     .put("group", header.account() + ":" + header.region()).put("messageId", messageId));
             return new Handed(ActionOutcome.of(type, ActionOutcome.Status.QUEUED, "handed to the remediator of account "
                     + header.account() + ", region " + header.region() + (dryRun ? " (dry run: it reads and changes nothing)" : "")
@@ -169,7 +169,7 @@ public final class OrgEvaluator {
         } catch (RuntimeException e) {
             report.queueFailures++;
             log.error("could not hand the event to the remediator", f -> f.put("eventId", header.eventId())
-                    .put("purpose", purpose).put("error", e.getClass().getSimpleName()).put("detail", Failures.describe(e)));
+                    .put("action", type).put("error", e.getClass().getSimpleName()).put("detail", Failures.describe(e)));
             boolean retry = Failures.isTransient(e);
             return new Handed(ActionOutcome.failed(type, "not handed to the remediator (" + Failures.describe(e)
                     + "); nothing was changed" + (retry ? "; Lambda retries the event" : "")),

@@ -22,7 +22,7 @@ public final class SqsRemediationQueue implements RemediationQueue {
         return sqs.get().sendMessage(b -> b.queueUrl(queueUrl).messageBody(remediation.event())
                 .messageGroupId(remediation.groupId()).messageDeduplicationId(remediation.deduplicationId())
                 .messageAttributes(Map.of(
-                        "purpose", string(remediation.purpose()),
+                        "action", string(remediation.action()),
                         "eventId", string(remediation.eventId())))).messageId();
     }
 
