@@ -1,5 +1,6 @@
 package io.github.lambdaguardrail.guard.org;
 
+import static io.github.lambdaguardrail.guard.org.OrgEvents.ADD_PERMISSION;
 import static io.github.lambdaguardrail.guard.org.OrgWorld.CENTRAL;
 import static io.github.lambdaguardrail.guard.org.OrgWorld.CENTRAL_BUS_ARN;
 import static io.github.lambdaguardrail.guard.org.OrgWorld.FORWARDER_STACK_SET;
@@ -46,7 +47,6 @@ class OrgForwardingMotoTest {
 
     private static final String REMEDIATOR_ROLE = "LambdaGuardrailRemediator";
     private static final String FORWARDER_ROLE = "LambdaGuardrailEventForwarder";
-    private static final String ADD_PERMISSION = "addpermission-public-principal.json";
     private static final String MEMBER = MEMBERS.get(0);
     private static final String OTHER_MEMBER = MEMBERS.get(1);
     private static final String REGION = "eu-west-1";

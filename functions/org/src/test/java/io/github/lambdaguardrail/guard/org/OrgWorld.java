@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.github.lambdaguardrail.guard.AwsClients;
 import io.github.lambdaguardrail.guard.ClientSettings;
+import io.github.lambdaguardrail.guard.moto.DeliveredAlert;
 import io.github.lambdaguardrail.guard.moto.MotoWorld;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,6 +52,7 @@ import software.amazon.awssdk.services.lambda.model.Runtime;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
@@ -66,7 +68,10 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * account gets the bus {@link #CENTRAL_BUS} with AWS's organisation bus policy ({@code aws:PrincipalOrgID};
  * moto does not evaluate it) and a rule with the member forwarder's own pattern, read from
  * {@code org/member-forwarder.yaml}. Its target is an SQS capture queue ({@link #receiveForwarded}),
- * standing in for the evaluator function, which moto cannot target.
+ * standing in for the evaluator function, which moto cannot target. The central account also gets
+ * the guardrail's own resources as the central template makes them: the alert topic with an SQS
+ * subscriber ({@link #receiveAlerts}), the state table, and the FIFO remediation queue
+ * ({@link #receiveRemediations}).
  *
  * <p>Every client asks moto for its account with the {@code x-moto-account-id} header, as credentials of
  * that account would in AWS. moto's EventBridge delivers to its targets within PutEvents, so what a
@@ -95,6 +100,9 @@ public final class OrgWorld implements BeforeAllCallback, BeforeEachCallback, Af
     /** The central bus's rule, in place of the central template's rule to the evaluator. */
     public static final String CENTRAL_RULE = "member-lambda-api-calls";
     public static final String CAPTURE_QUEUE = "central-bus-capture";
+    public static final String ALERTS = "lambda-guardrail-alerts";
+    public static final String STATE_TABLE = "lambda-guardrail-state";
+    public static final String REMEDIATION_QUEUE = "lambda-guardrail-remediation.fifo";
     /** The sample events' account, replaced by the member's in {@link #cloudTrailRecord}. */
     static final String SAMPLE_ACCOUNT = "111122223333";
     static final String SAMPLE_REGION = "us-east-1";
@@ -107,10 +115,14 @@ public final class OrgWorld implements BeforeAllCallback, BeforeEachCallback, Af
     private static final String LAMBDA_TRUST = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
             + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
     private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(30);
+    /** How long {@link #receiveAlerts} waits for the alerts a test expects (SNS to SQS is asynchronous in moto). */
+    private static final Duration ALERT_TIMEOUT = Duration.ofSeconds(5);
 
     private final MotoWorld central = MotoWorld.inAccount(CENTRAL);
     private final Map<ClientKey, SdkAutoCloseable> clients = new ConcurrentHashMap<>();
     private String captureQueueUrl;
+    private MotoWorld.Topic alerts;
+    private String remediationQueueUrl;
 
     private record ClientKey(Class<?> type, String account, String region) {
     }
@@ -128,11 +140,14 @@ public final class OrgWorld implements BeforeAllCallback, BeforeEachCallback, Af
     public void beforeEach(ExtensionContext context) {
         deployMemberStackSets();
         createCentralBus();
+        createGuardrailResources();
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
         captureQueueUrl = null;
+        alerts = null;
+        remediationQueueUrl = null;
         MotoWorld.reset();
     }
 
@@ -252,6 +267,17 @@ public final class OrgWorld implements BeforeAllCallback, BeforeEachCallback, Af
         return putEvent(account, region, "aws.lambda", record);
     }
 
+    /**
+     * Puts {@code record} on the default bus of {@code account} in {@code region} (as {@link #putCloudTrailEvent})
+     * and returns the one event the central bus's rule delivered for it: what the evaluator function receives.
+     */
+    public JsonNode forward(String account, String region, JsonNode record) {
+        putCloudTrailEvent(account, region, record);
+        List<JsonNode> delivered = receiveForwarded();
+        assertEquals(1, delivered.size(), () -> "forwarded from " + account + "/" + region + ": " + delivered);
+        return delivered.get(0);
+    }
+
     /** The same with another {@code source} (a custom event posing as CloudTrail's, say). */
     public String putEvent(String account, String region, String source, JsonNode record) {
         PutEventsResultEntry entry = events(account, region).putEvents(b -> b.entries(e -> e.source(source)
@@ -269,14 +295,49 @@ public final class OrgWorld implements BeforeAllCallback, BeforeEachCallback, Af
         return central;
     }
 
-    /** The guards' state table in the central account, as {@link MotoWorld#createStateTable} makes it. */
-    public String createStateTable(String name) {
-        return central.createStateTable(name);
+    /** The alert topic in the central account: its ARN, and the queue subscribed to it. */
+    public MotoWorld.Topic alerts() {
+        return alerts;
     }
 
-    /** A topic and an SQS queue subscribed to it in the central account, as {@link MotoWorld#createTopicWithQueue}. */
-    public MotoWorld.Topic createTopicWithQueue(String name) {
-        return central.createTopicWithQueue(name);
+    /** The FIFO queue from the evaluator to the remediator, one message group per member account and region. */
+    public String remediationQueueUrl() {
+        return remediationQueueUrl;
+    }
+
+    public String remediationQueueArn() {
+        return sqs(CENTRAL, HOME).getQueueAttributes(b -> b.queueUrl(remediationQueueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+    }
+
+    /**
+     * Up to {@code max} messages of the remediation queue with their system attributes (the message
+     * group), as Lambda's event source receives them: they stay in flight until deleted.
+     */
+    public List<Message> receiveRemediations(int max) {
+        return sqs(CENTRAL, HOME).receiveMessage(b -> b.queueUrl(remediationQueueUrl).maxNumberOfMessages(max)
+                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+    }
+
+    /**
+     * Every alert published since the last call, taken off the alert topic's queue: waits up to
+     * {@link #ALERT_TIMEOUT} until {@code expected} have arrived, then takes any more that are there
+     * (so a test expecting fewer than came sees them all).
+     */
+    public List<DeliveredAlert> receiveAlerts(int expected) {
+        SqsClient sqs = sqs(CENTRAL, HOME);
+        List<DeliveredAlert> found = new ArrayList<>();
+        long deadline = System.nanoTime() + ALERT_TIMEOUT.toNanos();
+        List<Message> more;
+        do {
+            more = sqs.receiveMessage(b -> b.queueUrl(alerts.queueUrl()).maxNumberOfMessages(10)
+                    .waitTimeSeconds(found.size() < expected ? 1 : 0)).messages();
+            for (Message m : more) {
+                found.add(DeliveredAlert.fromSqsBody(m.body()));
+                sqs.deleteMessage(b -> b.queueUrl(alerts.queueUrl()).receiptHandle(m.receiptHandle()));
+            }
+        } while (!more.isEmpty() || found.size() < expected && System.nanoTime() < deadline);
+        return found;
     }
 
     /** The URL of the queue the central bus's rule delivers to, in the central account's {@link #HOME}. */
@@ -389,6 +450,18 @@ public final class OrgWorld implements BeforeAllCallback, BeforeEachCallback, Af
         String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(captureQueueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         events.putTargets(b -> b.rule(CENTRAL_RULE).eventBusName(CENTRAL_BUS).targets(t -> t.id("capture").arn(queueArn)));
+    }
+
+    /**
+     * The central template's resources the functions use: the alert topic (an SQS subscriber standing in
+     * for the operators), the state table and the FIFO remediation queue, whose visibility timeout outlasts
+     * the remediator's run as the template sets it.
+     */
+    private void createGuardrailResources() {
+        alerts = central.createTopicWithQueue(ALERTS);
+        central.createStateTable(STATE_TABLE);
+        remediationQueueUrl = sqs(CENTRAL, HOME).createQueue(b -> b.queueName(REMEDIATION_QUEUE).attributes(Map.of(
+                QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.VISIBILITY_TIMEOUT, "360"))).queueUrl();
     }
 
     /** AWS's design: PutEvents for every principal of the organisation, no account list (the policy is size-capped). */
