@@ -60,7 +60,7 @@ class OrgEvaluatorTest {
     }
 
     private static ObjectNode publicGrant() {
-        return OrgEvents.sample("addpermission-public-principal.json", A, "eu-west-1");
+        return OrgWorld.cloudTrailRecord("addpermission-public-principal.json", A, "eu-west-1");
     }
 
     @Test
@@ -72,31 +72,31 @@ class OrgEvaluatorTest {
         assertEquals("REMOVE_PERMISSION", handed.action());
         assertEquals(event.toString(), handed.event(), "the event exactly as received: the remediator judges it again");
         assertEquals(64, handed.deduplicationId().length());
-        assertEquals(new Remediation(A, "eu-west-1", OrgEvents.eventId(event), "REMOVE_PERMISSION", "other body")
+        assertEquals(new Remediation(A, "eu-west-1", event.get("eventID").asText(), "REMOVE_PERMISSION", "other body")
                 .deduplicationId(), handed.deduplicationId(), "the same event and action: the same id, whatever the copy");
         assertEquals(List.of("ROLLBACK_QUEUED"), alerts.stream().map(Alert::decision).toList());
     }
 
     @Test
     void aCompliantChangeIsNeitherAlertedNorHandedOnButAKnownGoodVpcConfigIs() throws IOException {
-        ObjectNode inVpc = OrgEvents.sample("createfunction-in-vpc.json", A, "us-east-1");
+        ObjectNode inVpc = OrgWorld.cloudTrailRecord("createfunction-in-vpc.json", A, "us-east-1");
         OrgReport report = evaluate(bytes(inVpc));
         assertEquals(List.of(), alerts);
         assertEquals(List.of(Remediation.KNOWN_GOOD_VPC), sent.stream().map(Remediation::action).toList());
         assertEquals(1, report.queued());
 
         sent.clear();
-        evaluate(bytes(OrgEvents.sample("addpermission-service-with-source-arn.json", A, "us-east-1")));
+        evaluate(bytes(OrgWorld.cloudTrailRecord("addpermission-service-with-source-arn.json", A, "us-east-1")));
         assertEquals(List.of(), sent);
         assertEquals(List.of(), alerts);
     }
 
     @Test
     void aPayloadOfSeveralRecordsIsAlertedAsNotHandedOn() throws IOException {
-        ObjectNode log = OrgEvents.JSON.createObjectNode();
+        ObjectNode log = OrgWorld.JSON.createObjectNode();
         ArrayNode records = log.putArray("Records");
-        records.add(publicGrant().get("detail"));
-        records.add(publicGrant().get("detail"));
+        records.add(publicGrant());
+        records.add(publicGrant());
         OrgReport report = evaluate(bytes(log));
         assertEquals(List.of(), sent);
         assertEquals(List.of("ROLLBACK_FAILED", "ROLLBACK_FAILED"), alerts.stream().map(Alert::decision).toList());
