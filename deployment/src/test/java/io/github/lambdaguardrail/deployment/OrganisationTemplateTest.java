@@ -36,7 +36,10 @@ class OrganisationTemplateTest {
             "CentralEventBus", "CentralEventBusPolicy", "RemediationQueue", "RemediationDeadLetterQueue",
             "RemediationQueuesPolicy", "OrgEvaluatorLogGroup", "OrgRemediatorLogGroup", "OrgEvaluatorRole", "OrgRemediatorRole",
             "OrgEvaluatorFunction", "OrgRemediatorFunction", "RemediationDeadLettersAlarm", "OrgEvaluatorErrorsAlarm",
-            "OrgRemediatorErrorsAlarm", "MemberRolesStackSet", "MemberForwarderStackSet");
+            "OrgRemediatorErrorsAlarm", "OrgEvaluatorNotificationFailuresAlarm", "OrgRemediatorNotificationFailuresAlarm",
+            "OrgEvaluatorInvalidEventsAlarm", "OrgRemediatorInvalidEventsAlarm", "OrgRemediatorActionFailuresAlarm",
+            "OrgEvaluatorTamperedAlarm", "OrgRemediatorTamperedAlarm", "OrgEvaluatorQueueFailuresAlarm",
+            "OrgEvaluatorHeartbeatAlarm", "MemberRolesStackSet", "MemberForwarderStackSet");
 
     /** What each member template parameter must be: this account, its bus, the organisation. */
     private static final Map<String, String> MEMBER_PARAMETERS = Map.of(

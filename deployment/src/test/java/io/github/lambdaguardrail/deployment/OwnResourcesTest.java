@@ -37,7 +37,7 @@ class OwnResourcesTest {
     }
 
     @ParameterizedTest(name = "{0}: {1} functions, {2} rules")
-    @CsvSource({"single account, 3, 9", "organisation, 5, 10"})
+    @CsvSource({"single account, 3, 9", "organisation, 5, 11"})
     void ownResourcesListExactlyTheFunctionsRulesKeyTopicsAndStateTable(String mode, int functions, int rules) {
         Map<String, String> v = mode.equals("organisation") ? ORGANISATION : Template.EXAMPLE;
         String prefix = ":" + v.get("AWS::Region") + ":" + v.get("AWS::AccountId") + ":";
