@@ -39,7 +39,7 @@ class OrganisationTemplateTest {
             "OrgRemediatorErrorsAlarm", "OrgEvaluatorNotificationFailuresAlarm", "OrgRemediatorNotificationFailuresAlarm",
             "OrgEvaluatorInvalidEventsAlarm", "OrgRemediatorInvalidEventsAlarm", "OrgRemediatorActionFailuresAlarm",
             "OrgEvaluatorTamperedAlarm", "OrgRemediatorTamperedAlarm", "OrgEvaluatorQueueFailuresAlarm",
-            "OrgEvaluatorHeartbeatAlarm", "MemberRolesStackSet", "MemberForwarderStackSet");
+            "OrgEvaluatorHeartbeatAlarm", "RemediationQueueStalledAlarm", "MemberRolesStackSet", "MemberForwarderStackSet");
 
     /** What each member template parameter must be: this account, its bus, the organisation. */
     private static final Map<String, String> MEMBER_PARAMETERS = Map.of(
@@ -158,6 +158,17 @@ class OrganisationTemplateTest {
         assertEquals(0, alarm.get("Threshold"));
         assertEquals("GreaterThanThreshold", alarm.get("ComparisonOperator"));
         assertEquals(List.of(Map.of("Ref", "AlarmTopic")), alarm.get("AlarmActions"));
+
+        // A consumer that stopped moves nothing to the dead letters: the oldest message's age tells.
+        Map<String, Object> stalled = template.properties("RemediationQueueStalledAlarm");
+        assertEquals("ApproximateAgeOfOldestMessage", stalled.get("MetricName"));
+        assertEquals(List.of(Map.of("Name", "QueueName", "Value", Map.of("Fn::GetAtt", List.of("RemediationQueue", "QueueName")))),
+                stalled.get("Dimensions"));
+        int receives = (Integer) ((Map<?, ?>) queue.get("RedrivePolicy")).get("maxReceiveCount");
+        int visibility = (Integer) queue.get("VisibilityTimeout");
+        assertTrue((Integer) stalled.get("Threshold") > receives * visibility,
+                "older than the longest a message can take to reach the dead letters");
+        assertEquals(List.of(Map.of("Ref", "AlarmTopic")), stalled.get("AlarmActions"));
     }
 
     @Test

@@ -25,7 +25,7 @@ class OrgEvaluatorHeartbeatTest {
 
     @Test
     void theScheduledHeartbeatIsCountedForItsAlarmAndNeitherAlertedNorQueued() throws IOException {
-        ObjectNode beat = (ObjectNode) OrgEvents.JSON.readTree(OrgEvents.EVENTS.resolve("guardrail/heartbeat-scheduled-event.json").toFile());
+        ObjectNode beat = (ObjectNode) OrgWorld.JSON.readTree(OrgWorld.ROOT.resolve("events/guardrail/heartbeat-scheduled-event.json").toFile());
         beat.putArray("resources").add("arn:aws:events:us-east-1:111122223333:rule/lambda-guardrail-org-evaluator-heartbeat");
         List<Remediation> queued = new ArrayList<>();
         List<Alert> alerted = new ArrayList<>();
