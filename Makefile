@@ -12,7 +12,7 @@ MOTO_PORT ?= 5000
 export MOTO_PORT
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: test java-tests template-checks build venv bench demo sam-local-test cold-start package-check clean
+.PHONY: test java-tests template-checks build venv bench demo org-demo sam-local-test cold-start package-check clean
 
 ## test: every test: engine, CLI, functions (against moto server on 127.0.0.1) and the template
 test: java-tests template-checks
@@ -50,6 +50,11 @@ bench:
 ## demo: both guards end to end on moto with ./guardrail invoke: the alert, the policy and the quarantine
 demo: venv
 	tools/demo
+
+## org-demo: organisation mode end to end on moto, three accounts and two regions: StackSets deploy the member
+## templates, a member's public grant is forwarded to the central bus, evaluated, queued and rolled back there only
+org-demo: venv
+	tools/org-demo
 
 ## sam-local-test: both guards in `sam local invoke` (Docker; installs and starts it, as root) against moto,
 ## from sam build's artifacts: packaging and wiring. Not part of make test (Docker, minutes)
