@@ -14,8 +14,9 @@ export SAM_CLI_TELEMETRY := 0
 
 .PHONY: test java-tests template-checks build venv bench demo org-demo sam-local-test cold-start package-check clean
 
-## test: every test: engine, CLI, functions (against moto server on 127.0.0.1) and the template
-test: java-tests template-checks
+## test: every test: engine, CLI, functions (against moto server on 127.0.0.1), the template, and both demos
+## (the packaged CLI jar running the functions end to end)
+test: java-tests template-checks demo org-demo
 
 java-tests: venv
 	tools/scp-oracle-install
