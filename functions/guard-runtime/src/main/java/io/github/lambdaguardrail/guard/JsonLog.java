@@ -2,6 +2,7 @@ package io.github.lambdaguardrail.guard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.ParsedRecord;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -31,6 +32,22 @@ public final class JsonLog {
 
     public void error(String message, Consumer<ObjectNode> fields) {
         write("ERROR", message, fields);
+    }
+
+    /** A scheduled heartbeat: proof that the function still runs. */
+    public void notJudged(ParsedRecord.Scheduled beat) {
+        info("heartbeat", f -> f.put("rule", beat.rule()));
+    }
+
+    /** An event of another service than Lambda: the rules should not have delivered it. */
+    public void notJudged(ParsedRecord.OtherService other) {
+        warn("event from another service skipped", f -> f.put("eventSource", other.eventSource()));
+    }
+
+    /** A Lambda call the engine does not judge (a failed call, a read), with why. */
+    public void notJudged(ParsedRecord.Ignored ignored) {
+        info("event skipped", f -> f.put("eventId", ignored.header().eventId())
+                .put("eventName", ignored.header().eventName()).put("reason", ignored.reason()));
     }
 
     private void write(String level, String message, Consumer<ObjectNode> fields) {

@@ -95,16 +95,15 @@ public final class OrgEvaluator {
             case ParsedRecord.Invalid bad -> invalid(bad.reason(), bad.seen(), report);
             case ParsedRecord.Scheduled beat -> {
                 report.heartbeats++;
-                log.info("heartbeat", f -> f.put("rule", beat.rule()));
+                log.notJudged(beat);
             }
             case ParsedRecord.OtherService other -> {
                 report.skipped++;
-                log.warn("event from another service skipped", f -> f.put("eventSource", other.eventSource()));
+                log.notJudged(other);
             }
             case ParsedRecord.Ignored ignored -> {
                 report.skipped++;
-                log.info("event skipped", f -> f.put("eventId", ignored.header().eventId())
-                        .put("eventName", ignored.header().eventName()).put("reason", ignored.reason()));
+                log.notJudged(ignored);
             }
             case ParsedRecord.Guarded guarded -> {
                 report.evaluated++;
