@@ -4,6 +4,7 @@ import io.github.lambdaguardrail.engine.PolicyException;
 import io.github.lambdaguardrail.guard.Guard;
 import io.github.lambdaguardrail.guard.GuardConfig;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,7 +34,7 @@ public record OrgConfig(GuardConfig guard, Optional<String> queueUrl, int maxRec
      * deployments share and which cannot be raised (as the sweep's default).
      */
     static final double DEFAULT_MEMBER_RATE = 8;
-    private static final double MAX_MEMBER_RATE = 15;
+    static final double MAX_MEMBER_RATE = 15;
 
     private static final Set<String> VARIABLES = Set.of(QUEUE_URL_VARIABLE, MAX_RECEIVES_VARIABLE, MEMBER_RATE_VARIABLE);
     /** A FIFO queue's URL: the order per account and region depends on it. */
@@ -54,9 +55,19 @@ public record OrgConfig(GuardConfig guard, Optional<String> queueUrl, int maxRec
     }
 
     private static OrgConfig read(Map<String, String> env) {
+        return read(env, Set.of());
+    }
+
+    /**
+     * @param functionVariables the variables of one function beyond these (the sweep's), which the
+     *                          caller reads itself
+     */
+    static OrgConfig read(Map<String, String> env, Set<String> functionVariables) {
         Map<String, String> withDefaults = new HashMap<>(env);
         withDefaults.merge(GuardConfig.MEMBER_ROLE_NAME_VARIABLE, DEFAULT_MEMBER_ROLE, (set, fallback) -> set.isBlank() ? fallback : set);
-        GuardConfig guard = GuardConfig.fromEnvironment(withDefaults, VARIABLES);
+        Set<String> variables = new HashSet<>(VARIABLES);
+        variables.addAll(functionVariables);
+        GuardConfig guard = GuardConfig.fromEnvironment(withDefaults, variables);
         if (guard.securityHub()) {
             // A member's findings belong in that account's Security Hub (or its administrator's), not the central one.
             throw new PolicyException("GUARDRAIL_SECURITY_HUB", "is not supported in organisation mode");

@@ -76,9 +76,13 @@ public record ScanSettings(double rateLimit, int parallelism, int maxAttempts, D
      * failing it. Build one per scan and close it after.
      */
     public ClientSettings lambdaClient(ClientSettings base, RateLimitInterceptor pacer) {
+        return retriesAndTimeouts(base).withInterceptors(pacer);
+    }
+
+    /** {@link #lambdaClient} without the pacer, for a caller that adds its own (a member's client). */
+    public ClientSettings retriesAndTimeouts(ClientSettings base) {
         return base.withRetries(new ClientSettings.Retries(maxAttempts, baseDelay, throttlingBaseDelay, maxDelay))
-                .withTimeouts(WIRE_TIMEOUT, attemptTimeout(), callTimeout)
-                .withInterceptors(pacer);
+                .withTimeouts(WIRE_TIMEOUT, attemptTimeout(), callTimeout);
     }
 
     /**

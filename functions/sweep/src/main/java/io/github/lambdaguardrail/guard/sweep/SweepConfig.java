@@ -22,20 +22,29 @@ public record SweepConfig(Policy policy, String topicArn, String stateTable, dou
 
     public static SweepConfig fromEnvironment(Map<String, String> env) {
         GuardConfig guard = GuardConfig.fromEnvironment(env, Set.of(RATE_LIMIT_VARIABLE));
+        return new SweepConfig(guard.policy(), guard.topicArn(), guard.stateTable(), rateLimit(env));
+    }
+
+    /**
+     * {@value #RATE_LIMIT_VARIABLE}, validated (default {@value ScanSettings#DEFAULT_RATE_LIMIT}): the
+     * organisation's sweep reads it too, as its pace in each member account and region.
+     */
+    public static double rateLimit(Map<String, String> env) {
         String raw = env.getOrDefault(RATE_LIMIT_VARIABLE, "").trim();
-        double rate = ScanSettings.DEFAULT_RATE_LIMIT;
-        if (!raw.isEmpty()) {
-            try {
-                rate = Double.parseDouble(raw);
-            } catch (NumberFormatException e) {
-                rate = Double.NaN;
-            }
-            if (!(rate > 0 && rate <= MAX_RATE_LIMIT)) {
-                throw new PolicyException(RATE_LIMIT_VARIABLE, "'" + raw + "' is not a number of requests per second above 0"
-                        + " and at most " + (int) MAX_RATE_LIMIT);
-            }
+        if (raw.isEmpty()) {
+            return ScanSettings.DEFAULT_RATE_LIMIT;
         }
-        return new SweepConfig(guard.policy(), guard.topicArn(), guard.stateTable(), rate);
+        double rate;
+        try {
+            rate = Double.parseDouble(raw);
+        } catch (NumberFormatException e) {
+            rate = Double.NaN;
+        }
+        if (!(rate > 0 && rate <= MAX_RATE_LIMIT)) {
+            throw new PolicyException(RATE_LIMIT_VARIABLE, "'" + raw + "' is not a number of requests per second above 0"
+                    + " and at most " + (int) MAX_RATE_LIMIT);
+        }
+        return rate;
     }
 
     /** The account of the alert topic, which is the sweep's own. */
