@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
@@ -149,11 +150,11 @@ public final class OrgSweep {
         return target;
     }
 
-    /** The exception's class and message, without the SDK's request details; at most {@value #MAX_DETAIL} characters. */
+    /** The exception's class, AWS's error code and message; at most {@value #MAX_DETAIL} characters. */
     static String describe(RuntimeException e) {
-        String message = e instanceof SdkServiceException s && s.getMessage() != null
-                ? s.getMessage().replaceAll(" \\(Service: .*$", "") : String.valueOf(e.getMessage());
-        String detail = e.getClass().getSimpleName() + ": " + message;
+        String detail = e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+                ? e.getClass().getSimpleName() + " " + aws.awsErrorDetails().errorCode() + ": " + aws.awsErrorDetails().errorMessage()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
         return detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL - 3) + "...";
     }
 }

@@ -61,8 +61,8 @@ public final class OrgSweepReport {
         String outcome = findings == 0 ? "no findings" : findings + " finding" + (findings == 1 ? "" : "s") + ", worst "
                 + r.severity().orElseThrow();
         String missed = r.notSwept().isEmpty() ? "" : ", " + r.notSwept().size() + " not swept";
-        return Alert.subject("[Lambda Guardrail] Organisation sweep, " + r.accounts() + " account(s) x "
-                + r.regions().size() + " region(s): " + outcome + missed + (r.complete() || !r.notSwept().isEmpty() ? "" : ", incomplete"));
+        return Alert.subject("[Lambda Guardrail] Sweep of " + r.accounts() + " accounts x " + r.regions().size() + " regions: "
+                + outcome + missed + (r.complete() || !r.notSwept().isEmpty() ? "" : ", incomplete"));
     }
 
     /** The summary for people, at most about {@code budget} characters. */
