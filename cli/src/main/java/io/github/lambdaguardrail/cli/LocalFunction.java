@@ -6,6 +6,8 @@ import io.github.lambdaguardrail.guard.org.OrgEvaluatorFunction;
 import io.github.lambdaguardrail.guard.org.OrgEvaluatorHandler;
 import io.github.lambdaguardrail.guard.org.OrgRemediatorFunction;
 import io.github.lambdaguardrail.guard.org.OrgRemediatorHandler;
+import io.github.lambdaguardrail.guard.org.OrgSweepFunction;
+import io.github.lambdaguardrail.guard.org.OrgSweepHandler;
 import io.github.lambdaguardrail.guard.permissionguard.PermissionGuardHandler;
 import io.github.lambdaguardrail.guard.sweep.SweepFunction;
 import io.github.lambdaguardrail.guard.sweep.SweepHandler;
@@ -45,7 +47,12 @@ enum LocalFunction {
             env -> OrgEvaluatorFunction.fromEnvironment(env)::handle),
     /** Organisation mode: Lambda's SQS event of remediation-queue messages; prints the messages to deliver again. */
     ORG_REMEDIATOR("org-remediator", "OrgRemediatorFunction", OrgRemediatorHandler.class, LocalContext.GLOBAL_TIMEOUT, true,
-            env -> OrgRemediatorFunction.fromEnvironment(env)::handle);
+            env -> OrgRemediatorFunction.fromEnvironment(env)::handle),
+    /** Organisation mode: its payload is a scheduled event, which it ignores. */
+    ORG_SWEEP("org-sweep", "OrgSweepFunction", OrgSweepHandler.class, Duration.ofSeconds(900), false, env -> {
+        OrgSweepFunction sweep = OrgSweepFunction.fromEnvironment(env);
+        return (input, output, context) -> sweep.handle(output, context);
+    });
 
     /** The method Lambda calls on every handler class (the part after {@code ::} in the template). */
     static final String HANDLER_METHOD = "handleRequest";

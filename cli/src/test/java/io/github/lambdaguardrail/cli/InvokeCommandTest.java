@@ -126,7 +126,7 @@ class InvokeCommandTest {
             assertEquals(2, run.status());
             assertEquals(List.of("guardrail: unknown function 's3-guard' (one of VpcGuardFunction, vpc-guard,"
                             + " PermissionGuardFunction, permission-guard, SweepFunction, sweep, OrgEvaluatorFunction, org-evaluator,"
-                            + " OrgRemediatorFunction, org-remediator)",
+                            + " OrgRemediatorFunction, org-remediator, OrgSweepFunction, org-sweep)",
                     "Try 'guardrail invoke --help' for more information."), run.err().lines().toList());
         }
 

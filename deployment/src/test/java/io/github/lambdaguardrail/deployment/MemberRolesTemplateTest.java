@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.lambdaguardrail.engine.WatchedApi;
 import io.github.lambdaguardrail.guard.GuardPermissions;
+import io.github.lambdaguardrail.guard.sweep.SweepFunction;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * org/member-roles.yaml, the roles every member account gets once: the remediator role the central
- * account assumes grants exactly what both guards' code needs in a member ({@link GuardPermissions}
- * without what stays in the central account) and trusts only the central remediation role of the
+ * account assumes grants exactly what both guards' and the sweep's code need in a member
+ * ({@link GuardPermissions}, {@link SweepFunction#IAM_ACTIONS}, without what stays in the central
+ * account) and trusts only the central remediation role of the
  * organisation, under a {@code guardrail-*} session name; the forwarder role may only put events on
  * the central bus.
  */
@@ -36,6 +38,9 @@ class MemberRolesTemplateTest {
     private static final Map<String, String> CENTRAL_SERVICES = Map.of(
             "dynamodb", "the state table (claims, known-good configs) is the central account's",
             "sns", "alerts are published to the central account's topic");
+    /** The guards' rollbacks: the only changes the role allows. */
+    private static final Set<String> WRITES = Set.of("lambda:PutFunctionConcurrency", "lambda:RemovePermission",
+            "lambda:TagResource", "lambda:UpdateFunctionConfiguration");
     private static final Set<String> NEVER_GRANTED = Set.of(
             "lambda:AddPermission", "lambda:PutResourcePolicy", "lambda:UpdateFunctionCode",
             "lambda:DeleteFunction", "lambda:InvokeFunction", "iam:PassRole", "lambda:*", "*");
@@ -101,13 +106,16 @@ class MemberRolesTemplateTest {
     }
 
     @Test
-    void remediatorRoleGrantsExactlyWhatBothGuardsNeedInAMember() {
+    void remediatorRoleGrantsExactlyWhatBothGuardsAndTheSweepNeedInAMember() {
         List<WatchedApi> both = new ArrayList<>(WatchedApi.functionConfiguration());
         both.addAll(WatchedApi.resourcePolicy());
         Set<String> expected = new TreeSet<>(GuardPermissions.forApis(both));
+        expected.addAll(SweepFunction.IAM_ACTIONS);
         expected.removeIf(action -> CENTRAL_SERVICES.containsKey(service(action)));
         assertTrue(expected.stream().map(MemberRolesTemplateTest::service).toList().containsAll(List.of("lambda", "ec2")),
                 "the guards read and roll back functions and validate VPC configs: " + expected);
+        assertTrue(expected.containsAll(List.of("lambda:ListFunctions", "lambda:ListAliases", "lambda:ListVersionsByFunction",
+                "lambda:ListFunctionUrlConfigs")), "the sweep lists the functions and reads each one's aliases, versions, URLs");
         assertEquals(expected, grantedActions("RemediatorRole"));
     }
 
@@ -115,13 +123,17 @@ class MemberRolesTemplateTest {
     void remediatorRoleActsOnlyOnTheAccountsFunctionsAndNeverWidensAccess() {
         Set<String> granted = grantedActions("RemediatorRole");
         NEVER_GRANTED.forEach(forbidden -> assertFalse(granted.contains(forbidden), forbidden));
+        String functions = "arn:aws:lambda:*:" + MEMBER_ACCOUNT + ":function:*"; // IAM is global: every region's functions
         for (Map<String, Object> statement : statements("RemediatorRole")) {
             assertTrue(statement.containsKey("Sid"), "statement without Sid: " + statement);
             assertEquals("Allow", statement.get("Effect"));
-            String resource = (String) statement.get("Resource");
+            Object resource = statement.get("Resource");
             for (String action : actions(statement)) {
-                String expected = service(action).equals("ec2") ? "*" // ec2:Describe* supports no resource ARNs
-                        : "arn:aws:lambda:*:" + MEMBER_ACCOUNT + ":function:*"; // IAM is global: every region's functions
+                boolean noResourceArns = service(action).equals("ec2") || action.equals("lambda:ListFunctions");
+                boolean write = WRITES.contains(action);
+                Object expected = noResourceArns ? "*"
+                        : write ? functions
+                        : List.of(functions, functions + ":*"); // reads: also an alias's or version's own policy
                 assertEquals(expected, resource, action);
             }
         }

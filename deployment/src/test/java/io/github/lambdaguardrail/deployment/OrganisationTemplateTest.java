@@ -39,7 +39,14 @@ class OrganisationTemplateTest {
             "OrgRemediatorErrorsAlarm", "OrgEvaluatorNotificationFailuresAlarm", "OrgRemediatorNotificationFailuresAlarm",
             "OrgEvaluatorInvalidEventsAlarm", "OrgRemediatorInvalidEventsAlarm", "OrgRemediatorActionFailuresAlarm",
             "OrgEvaluatorTamperedAlarm", "OrgRemediatorTamperedAlarm", "OrgEvaluatorQueueFailuresAlarm",
-            "OrgEvaluatorHeartbeatAlarm", "RemediationQueueStalledAlarm", "MemberRolesStackSet", "MemberForwarderStackSet");
+            "OrgEvaluatorHeartbeatAlarm", "RemediationQueueStalledAlarm", "MemberRolesStackSet", "MemberForwarderStackSet",
+            "OrgSweepLogGroup", "OrgSweepFunction", "OrgSweepErrorsAlarm");
+
+    /**
+     * The roles StackSet in any account: a service-managed StackSet belongs to the management account,
+     * also when the delegated administrator created it.
+     */
+    private static final String ROLES_STACK_SET_ARN = "arn:aws:cloudformation:us-east-1:*:stackset/lambda-guardrail-member-roles:*";
 
     /** What each member template parameter must be: this account, its bus, the organisation. */
     private static final Map<String, String> MEMBER_PARAMETERS = Map.of(
@@ -217,7 +224,7 @@ class OrganisationTemplateTest {
         Map<String, Object> remediator = template.properties("OrgRemediatorFunction");
         assertEquals("io.github.lambdaguardrail.guard.org.OrgEvaluatorHandler::handleRequest", evaluator.get("Handler"));
         assertEquals("io.github.lambdaguardrail.guard.org.OrgRemediatorHandler::handleRequest", remediator.get("Handler"));
-        for (String id : List.of("OrgEvaluatorFunction", "OrgRemediatorFunction")) {
+        for (String id : List.of("OrgEvaluatorFunction", "OrgRemediatorFunction", "OrgSweepFunction")) {
             assertEquals("functions/org", template.properties(id).get("CodeUri"), id);
             assertEquals("makefile", Template.at(template.resources().get(id), "Metadata", "BuildMethod"), id);
             assertEquals(MemberRolesTemplateTest.REMEDIATOR_ROLE_NAME,
@@ -263,10 +270,14 @@ class OrganisationTemplateTest {
             assertNotNull(statement.get("Sid"), role + ": " + statement);
             assertEquals("Allow", statement.get("Effect"));
             actions(statement).forEach(action -> assertFalse(action.contains("*"), role + ": " + action));
-            String resource = String.valueOf(statement.get("Resource"));
-            boolean logGroup = resource.matches("arn:aws:logs:[^*]+:log-group:[^*]+:\\*"); // a log group's ARN attribute ends in :*
-            boolean memberRoles = resource.equals("arn:aws:iam::*:role/" + MemberRolesTemplateTest.REMEDIATOR_ROLE_NAME);
-            assertTrue(!resource.contains("*") || logGroup || memberRoles, role + ": " + resource);
+            Object resources = statement.get("Resource");
+            for (Object each : resources instanceof List<?> list ? list : List.of(resources)) {
+                String resource = String.valueOf(each);
+                boolean logGroup = resource.matches("arn:aws:logs:[^*]+:log-group:[^*]+:\\*"); // a log group's ARN attribute ends in :*
+                boolean memberRoles = resource.equals("arn:aws:iam::*:role/" + MemberRolesTemplateTest.REMEDIATOR_ROLE_NAME);
+                boolean rolesStackSet = resource.equals(ROLES_STACK_SET_ARN);
+                assertTrue(!resource.contains("*") || logGroup || memberRoles || rolesStackSet, role + ": " + resource);
+            }
         }
     }
 
@@ -325,6 +336,47 @@ class OrganisationTemplateTest {
                 Template.at(template.resolve(autoDeployment, with(rolesStackSetId, "ManagementAccountId", "999988887777")), "DependsOn"));
     }
 
+    @Test
+    void orgSweepRunsUnderTheRoleTheMembersTrustOnTheSweepsScheduleAndConventions() {
+        Map<String, Object> orgSweep = template.properties("OrgSweepFunction");
+        Map<String, Object> sweep = template.properties("SweepFunction");
+        assertEquals("io.github.lambdaguardrail.guard.org.OrgSweepHandler::handleRequest", orgSweep.get("Handler"));
+        assertEquals(Map.of("Fn::GetAtt", List.of("OrgRemediatorRole", "Arn")), orgSweep.get("Role"),
+                "the one central principal every member role trusts");
+        for (String property : List.of("Timeout", "ReservedConcurrentExecutions", "EventInvokeConfig")) {
+            assertEquals(sweep.get(property), orgSweep.get(property), property);
+        }
+        Map<String, Object> schedule = Template.at(orgSweep, "Events", "Scheduled");
+        Map<String, Object> single = Template.at(sweep, "Events", "Scheduled");
+        assertEquals("Schedule", schedule.get("Type"));
+        for (String property : List.of("Schedule", "RetryPolicy", "DeadLetterConfig")) {
+            assertEquals(Template.<Object>at(single, "Properties", property), Template.<Object>at(schedule, "Properties", property), property);
+        }
+        assertEquals(Map.of("Ref", "OrgSweepLogGroup"), Template.at(orgSweep, "LoggingConfig", "LogGroup"));
+        Map<String, Object> alarm = template.properties("OrgSweepErrorsAlarm");
+        assertEquals("Errors", alarm.get("MetricName"));
+        assertEquals(List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", "OrgSweepFunction"))), alarm.get("Dimensions"));
+    }
+
+    @Test
+    void orgSweepSweepsTheRolesStackSetsAccountsInEveryGovernedRegionAtTheSweepsRate() {
+        Object variables = Template.at(template.properties("OrgSweepFunction"), "Environment", "Variables");
+        Map<?, ?> resolved = (Map<?, ?>) template.resolve(variables, ORGANISATION);
+        assertEquals(template.resolve(template.properties("MemberRolesStackSet").get("StackSetName"), ORGANISATION),
+                resolved.get("GUARDRAIL_MEMBER_ROLES_STACK_SET"));
+        assertEquals("us-east-1", resolved.get("GUARDRAIL_GOVERNED_REGIONS"), "by default this stack's region, as the forwarders");
+        assertEquals("eu-west-1,eu-central-1", ((Map<?, ?>) template.resolve(variables,
+                with(ORGANISATION, "GovernedRegions", "eu-west-1,eu-central-1"))).get("GUARDRAIL_GOVERNED_REGIONS"));
+        assertEquals(Map.of("Ref", "SweepRateLimit"), Template.at(variables, "GUARDRAIL_SWEEP_RATE_LIMIT"));
+        assertEquals(MemberRolesTemplateTest.REMEDIATOR_ROLE_NAME, resolved.get("GUARDRAIL_MEMBER_ROLE_NAME"));
+
+        List<Map<String, Object>> listing = statements("OrgRemediatorRole").stream()
+                .filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("cloudformation:"))).toList();
+        assertEquals(List.of(Map.of("Sid", "ListMemberAccounts", "Effect", "Allow", "Action", "cloudformation:ListStackInstances",
+                "Resource", ROLES_STACK_SET_ARN)), listing);
+        assertTrue(granted("OrgRemediatorRole").contains("dynamodb:PutItem"), "known-good VPC configs go to the state table");
+    }
+
     @SuppressWarnings("unchecked")
     private static List<String> regions(String stackSet, Map<String, String> values) {
         Object instances = template.resolve(template.properties(stackSet).get("StackInstancesGroup"), values);
@@ -347,7 +399,8 @@ class OrganisationTemplateTest {
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> statements(String role) {
         Map<String, String> values = new HashMap<>(ORGANISATION);
-        for (String resource : List.of("StateTable", "RemediationQueue", "InvocationFailureQueue", "OrgEvaluatorLogGroup", "OrgRemediatorLogGroup")) {
+        for (String resource : List.of("StateTable", "RemediationQueue", "InvocationFailureQueue", "OrgEvaluatorLogGroup",
+                "OrgRemediatorLogGroup", "OrgSweepLogGroup")) {
             values.put(resource + ".Arn", arnOf(resource));
         }
         List<Map<String, Object>> out = new ArrayList<>();
@@ -359,7 +412,7 @@ class OrganisationTemplateTest {
     private static String arnOf(String resource) {
         return switch (resource) {
             case "StateTable" -> ORGANISATION.get("StateTable.Arn");
-            case "OrgEvaluatorLogGroup", "OrgRemediatorLogGroup" -> "arn:aws:logs:us-east-1:" + ACCOUNT + ":log-group:" + resource + ":*";
+            case "OrgEvaluatorLogGroup", "OrgRemediatorLogGroup", "OrgSweepLogGroup" -> "arn:aws:logs:us-east-1:" + ACCOUNT + ":log-group:" + resource + ":*";
             default -> "arn:aws:sqs:us-east-1:" + ACCOUNT + ":" + resource;
         };
     }

@@ -37,7 +37,7 @@ class OwnResourcesTest {
     }
 
     @ParameterizedTest(name = "{0}: {1} functions, {2} rules")
-    @CsvSource({"single account, 3, 9", "organisation, 5, 11"})
+    @CsvSource({"single account, 3, 9", "organisation, 6, 12"})
     void ownResourcesListExactlyTheFunctionsRulesKeyTopicsAndStateTable(String mode, int functions, int rules) {
         Map<String, String> v = mode.equals("organisation") ? ORGANISATION : Template.EXAMPLE;
         String prefix = ":" + v.get("AWS::Region") + ":" + v.get("AWS::AccountId") + ":";
@@ -58,11 +58,11 @@ class OwnResourcesTest {
     }
 
     @Test
-    void ownFunctionsAreTheThreeNamedFunctionsAndTheTwoOrganisationFunctionsInOrganisationMode() {
+    void ownFunctionsAreTheThreeNamedFunctionsAndTheThreeOrganisationFunctionsInOrganisationMode() {
         List<String> single = List.of("lambda-guardrail-vpc-guard", "lambda-guardrail-permission-guard", "lambda-guardrail-sweep");
         assertEquals(single, functionNames(template, Template.EXAMPLE));
         List<String> organisation = new ArrayList<>(single);
-        organisation.addAll(List.of("lambda-guardrail-org-evaluator", "lambda-guardrail-org-remediator"));
+        organisation.addAll(List.of("lambda-guardrail-org-evaluator", "lambda-guardrail-org-remediator", "lambda-guardrail-org-sweep"));
         assertEquals(organisation, functionNames(template, ORGANISATION));
     }
 
