@@ -50,7 +50,6 @@ import software.amazon.awssdk.services.cloudformation.model.StackSetOperationSta
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
@@ -87,8 +86,8 @@ class OrgSweepMotoTest {
         proxy.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(MotoWorld.ENDPOINT.toString())));
         // moto's server has no ListFunctionUrlConfigs (it answers 404): here no function has a URL.
         proxy.stubFor(get(urlPathMatching("/2021-10-31/functions/[^/]+/urls")).atPriority(5).willReturn(okJson("{\"FunctionUrlConfigs\":[]}")));
-        alerts = org.createTopicWithQueue("alerts");
-        table = org.createStateTable("state");
+        alerts = org.alerts();
+        table = OrgWorld.STATE_TABLE;
         Map<String, String> env = new HashMap<>();
         env.put("GUARDRAIL_MODE", "rollback");
         env.put("GUARDRAIL_ALLOWED_VPC_IDS", MOTO_VPC);
@@ -301,11 +300,9 @@ class OrgSweepMotoTest {
 
     // ---- the summary ----------------------------------------------------------------------------------
 
-    /** Every alert on the central topic's queue. */
-    private List<DeliveredAlert> summaries() {
-        List<Message> messages = org.sqs(CENTRAL, HOME).receiveMessage(b -> b.queueUrl(alerts.queueUrl()).maxNumberOfMessages(10)
-                .waitTimeSeconds(1)).messages();
-        return messages.stream().map(m -> DeliveredAlert.fromSqsBody(m.body())).toList();
+    /** Every alert on the central topic, waiting for the first. */
+    private static List<DeliveredAlert> summaries() {
+        return org.receiveAlerts(1);
     }
 
     private static DeliveredAlert single(List<DeliveredAlert> delivered) {
