@@ -5,29 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.lambdaguardrail.engine.PolicyLoader;
+import io.github.lambdaguardrail.engine.rules.TamperRule;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@code GUARDRAIL_OWN_RESOURCES} names exactly the stack's own functions, EventBridge rules, key,
- * topics and state table (the guards exempt the functions by exact ARN and report any change to
- * one of them), in organisation mode the organisation functions and the central bus's rule too,
- * and the guardrail's functions are no longer exempt by a stack-name pattern.
+ * {@code GUARDRAIL_OWN_RESOURCES} names exactly the stack's own functions (by exact ARN: the guards
+ * exempt them), key, topics and state table, and all of its EventBridge rules by one rule-ARN
+ * prefix that every rule of the stack starts with (the central bus's rule in organisation mode
+ * too); a change to any is reported. No function is matched by a stack-name pattern.
  */
 class OwnResourcesTest {
-
-    /** The ARNs the policy loader accepts in {@code GUARDRAIL_OWN_RESOURCES}. */
-    private static final Pattern RESOURCE_ARN = Pattern.compile(
-            "arn:aws[a-z-]*:(lambda|events|kms|sns|dynamodb|sqs):[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.:/$-]{1,512}");
 
     private static Template template;
 
@@ -38,23 +35,34 @@ class OwnResourcesTest {
 
     @ParameterizedTest(name = "{0}: {1} functions, {2} rules")
     @CsvSource({"single account, 3, 9", "organisation, 6, 12"})
-    void ownResourcesListExactlyTheFunctionsRulesKeyTopicsAndStateTable(String mode, int functions, int rules) {
+    void ownResourcesListExactlyTheFunctionsKeyTopicsAndStateTableAndOneRulePrefixForEveryRule(String mode, int functions,
+                                                                                                 int rules) {
         Map<String, String> v = mode.equals("organisation") ? ORGANISATION : Template.EXAMPLE;
         String prefix = ":" + v.get("AWS::Region") + ":" + v.get("AWS::AccountId") + ":";
+        String rulePrefix = "arn:aws:events" + prefix + "rule/" + v.get("AWS::StackName") + "-";
         List<String> expected = new ArrayList<>();
         for (String name : functionNames(template, v)) {
             expected.add("arn:aws:lambda" + prefix + "function:" + name);
         }
-        for (NamedRule rule : rules(template, v)) {
-            expected.add("arn:aws:events" + prefix + "rule/" + rule.arnPath());
-        }
+        expected.add(rulePrefix + "*");
         expected.addAll(List.of(v.get("AlertKey.Arn"), v.get("AlertTopic"), v.get("AlarmTopic"), v.get("StateTable.Arn")));
 
-        List<String> listed = List.of(ownResources(v).split(","));
+        String own = ownResources(v);
+        List<String> listed = List.of(own.split(","));
         assertEquals(new TreeSet<>(expected), new TreeSet<>(listed));
         assertEquals(listed.size(), Set.copyOf(listed).size(), "listed once each: " + listed);
-        assertEquals(functions + rules + 4, listed.size(), "functions, rules, key, two topics, table");
-        listed.forEach(arn -> assertTrue(RESOURCE_ARN.matcher(arn).matches(), "the policy loader accepts " + arn));
+        assertEquals(functions + 1 + 4, listed.size(), "functions, the rules, key, two topics, table");
+        List<NamedRule> all = rules(template, v);
+        assertEquals(rules, all.size());
+        // The guards' own check: the policy loader accepts the list, and the tamper rule takes every rule of the stack.
+        TamperRule tamper = new TamperRule(PolicyLoader.fromEnvironment(Map.of("GUARDRAIL_OWN_RESOURCES", own), Set.of())
+                .guardrail().resourceArns());
+        for (NamedRule rule : all) {
+            String arn = "arn:aws:events" + prefix + "rule/" + rule.arnPath();
+            assertTrue(tamper.isGuardrailResource(arn), arn);
+        }
+        assertFalse(tamper.isGuardrailResource("arn:aws:lambda" + prefix + "function:" + v.get("AWS::StackName") + "-lookalike"),
+                "a function named like the stack's is not one of it");
     }
 
     @Test
@@ -81,7 +89,7 @@ class OwnResourcesTest {
                 "GUARDRAIL_EXEMPT_FUNCTION_PATTERNS");
         assertEquals(Map.of("Ref", "ExemptFunctionPatterns"), patterns);
         assertEquals("", template.resolve(patterns, Template.EXAMPLE), "nothing exempt by name unless the operator says so");
-        assertFalse(String.valueOf(template.root().get("Globals")).contains("${AWS::StackName}-*"),
+        assertFalse(String.valueOf(template.root().get("Globals")).contains("function:${AWS::StackName}-*"),
                 "the guardrail's own functions are exempt by exact ARN, never by a stack-name glob");
     }
 

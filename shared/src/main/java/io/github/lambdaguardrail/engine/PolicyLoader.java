@@ -31,10 +31,17 @@ public final class PolicyLoader {
     private static final Pattern SUBNET_ID = Pattern.compile("subnet-[0-9a-f]{1,17}");
     private static final Pattern SECURITY_GROUP_ID = Pattern.compile("sg-[0-9a-f]{1,17}");
     private static final Pattern ACTION = Pattern.compile("[a-zA-Z0-9-]+:[A-Za-z0-9*?]+|\\*");
-    /** An ARN of a kind the guardrail deploys: function, EventBridge rule, KMS key, SNS topic, table, queue. */
+    /**
+     * An ARN of a kind the guardrail deploys: function, EventBridge rule, KMS key, SNS topic, table,
+     * queue; or all of the stack's rules: a rule ARN whose name (after a bus name, on a custom bus)
+     * ends in {@code *}, at least {@code rule/} plus one character (never a function: a function
+     * named like the stack's must not pass for one of it).
+     */
     private static final Pattern RESOURCE_ARN = Pattern.compile(
-            "arn:aws[a-z-]*:(lambda|events|kms|sns|dynamodb|sqs):[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.:/$-]{1,512}");
-    private static final String RESOURCE_ARN_TEXT = "an ARN of a function, rule, key, topic, table or queue";
+            "arn:aws[a-z-]*:(lambda|events|kms|sns|dynamodb|sqs):[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.:/$-]{1,512}"
+                    + "|arn:aws[a-z-]*:events:[a-z0-9-]+:\\d{12}:rule/[A-Za-z0-9_.-]{1,64}\\*");
+    private static final String RESOURCE_ARN_TEXT = "an ARN of a function, rule, key, topic, table or queue"
+            + " (or of rules, ending in *)";
     private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
 
     private PolicyLoader() {

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.rules.TamperRule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -206,6 +207,43 @@ class GuardrailEngineTest {
             PolicyException e = org.junit.jupiter.api.Assertions.assertThrows(PolicyException.class,
                     () -> PolicyLoader.fromEnvironment(Map.of("GUARDRAIL_OWN_RESOURCES", SWEEP + ",lambda-guardrail-*"), Set.of()));
             assertTrue(e.getMessage().startsWith("GUARDRAIL_OWN_RESOURCES"), e::getMessage);
+        }
+
+        /** The stack's rules by one prefix: rules only, never functions, keys or topics. */
+        @Test
+        void aTrailingStarIsTakenOnlyOnAnEventBridgeRuleName() {
+            String rules = "arn:aws:events:us-east-1:111122223333:rule/lambda-guardrail-*";
+            TamperRule tamper = new TamperRule(PolicyLoader.fromEnvironment(
+                    Map.of("GUARDRAIL_OWN_RESOURCES", SWEEP + "," + rules), Set.of()).guardrail().resourceArns());
+            assertTrue(tamper.isGuardrailResource("arn:aws:events:us-east-1:111122223333:rule/lambda-guardrail-vpc-guard-tamper"));
+            assertTrue(tamper.isGuardrailResource(
+                    "arn:aws:events:us-east-1:111122223333:rule/lambda-guardrail-org/lambda-guardrail-org-evaluator-changes"),
+                    "the central bus's rule: its bus is named like the stack");
+            assertFalse(tamper.isGuardrailResource("arn:aws:events:us-east-1:111122223333:rule/payments-nightly"));
+            assertFalse(tamper.isGuardrailResource("arn:aws:events:us-east-1:999988887777:rule/lambda-guardrail-x"),
+                    "another account's rule");
+            assertFalse(tamper.isGuardrailResource("arn:aws:lambda:us-east-1:111122223333:function:lambda-guardrail-backdoor"));
+            for (String bad : List.of("arn:aws:lambda:us-east-1:111122223333:function:lambda-guardrail-*",
+                    "arn:aws:sns:us-east-1:111122223333:lambda-guardrail-*", "arn:aws:events:us-east-1:111122223333:rule/*",
+                    "arn:aws:events:us-east-1:111122223333:rule/lambda-*-tamper", "arn:aws:events:us-east-1:*:rule/lambda-guardrail-*")) {
+                PolicyException e = org.junit.jupiter.api.Assertions.assertThrows(PolicyException.class,
+                        () -> PolicyLoader.fromEnvironment(Map.of("GUARDRAIL_OWN_RESOURCES", bad), Set.of()), bad);
+                assertTrue(e.getMessage().startsWith("GUARDRAIL_OWN_RESOURCES"), e::getMessage);
+            }
+        }
+
+        @Test
+        void aRuleOfTheStackIsATamperByItsPrefixAndAFunctionNamedLikeTheStackStillIsNot() throws java.io.IOException {
+            Policy byPrefix = policy("{\"mode\":\"rollback\",\"guardrail\":{\"resources\":[\"" + SWEEP
+                    + "\",\"arn:aws:events:us-east-1:111122223333:rule/lambda-guardrail-*\"]}}");
+            ParsedRecord deleteRule = TestRecords.readAll(TestRecords.projectRoot()
+                    .resolve("events/guardrail/tamper-deleterule-guard.json")).get(0);
+            Verdict tampered = new GuardrailEngine(byPrefix, Set.of()).evaluate(deleteRule, FunctionFacts.NONE).orElseThrow();
+            assertEquals(List.of(RuleId.GUARDRAIL_TAMPERED), tampered.activeFindings().stream().map(Finding::ruleId).toList());
+
+            Verdict v = evaluate(createdOutsideVpc("lambda-guardrail-backdoor", Map.of()), byPrefix);
+            assertEquals(Decision.ROLLBACK, v.decision());
+            assertFalse(v.findings().get(0).isExempted());
         }
     }
 

@@ -22,15 +22,28 @@ public final class TamperRule {
     static final String CLOUDFORMATION = "cloudformation.amazonaws.com";
 
     private final Set<String> resources;
+    /** EventBridge rule ARNs up to a trailing {@code *}: every rule whose ARN starts so is the guardrail's. */
+    private final List<String> rulePrefixes;
 
-    /** @param resourceArns the guardrail's own resources (policy {@code guardrail.resources}) */
+    /**
+     * @param resourceArns the guardrail's own resources (policy {@code guardrail.resources}), by exact
+     *                     ARN; an EventBridge rule ARN may end in {@code *} for all the stack's rules
+     *                     (only rules: a function named like the stack's must never pass for one of it)
+     */
     public TamperRule(List<String> resourceArns) {
-        this.resources = Set.copyOf(resourceArns);
+        this.resources = Set.copyOf(resourceArns.stream().filter(arn -> !isRulePrefix(arn)).toList());
+        this.rulePrefixes = resourceArns.stream().filter(TamperRule::isRulePrefix)
+                .map(arn -> arn.substring(0, arn.length() - 1)).toList();
+    }
+
+    /** An EventBridge rule ARN ending in {@code *} (the policy loader admits no other wildcard). */
+    public static boolean isRulePrefix(String arn) {
+        return arn.endsWith("*") && arn.contains(":events:") && arn.contains(":rule/");
     }
 
     /** Whether the ARN (a function ARN without qualifier, a rule, key or topic ARN) is the guardrail's. */
     public boolean isGuardrailResource(String arn) {
-        return resources.contains(arn);
+        return resources.contains(arn) || arn.contains(":rule/") && rulePrefixes.stream().anyMatch(arn::startsWith);
     }
 
     /** The finding for a change to {@code arn}, if it is the guardrail's; {@code what} says what changed. */
