@@ -66,8 +66,9 @@ sam-local-test: venv
 cold-start: venv
 	tools/cold-start
 
-## package-check: each function's shaded jar at most 10 MB, and run against moto on every path that loads
-## classes (rollbacks, Security Hub, the sweep, missing table/topic, connection errors): no missing class
+## package-check: each function's shaded jar (org.jar too) at most 10 MB, and run against moto on every path
+## that loads classes (rollbacks, Security Hub, the sweep, missing table/topic, connection errors, the
+## organisation evaluator, remediator and sweep): no missing class
 package-check: venv
 	tools/package-check
 

@@ -110,6 +110,10 @@ public final class ColdStart {
         } catch (Exception e) {
             System.out.flush();
             System.err.println("ColdStart: the handler threw " + e);
+            // A wrapped cause (a worker's NoClassDefFoundError, say) is what the harnesses look for.
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                System.err.println("ColdStart:   caused by " + cause);
+            }
             System.exit(1);
         }
         return result.toString(StandardCharsets.UTF_8);
