@@ -40,7 +40,7 @@ class OrganisationTemplateTest {
             "OrgEvaluatorInvalidEventsAlarm", "OrgRemediatorInvalidEventsAlarm", "OrgRemediatorActionFailuresAlarm",
             "OrgEvaluatorTamperedAlarm", "OrgRemediatorTamperedAlarm", "OrgEvaluatorQueueFailuresAlarm",
             "OrgEvaluatorHeartbeatAlarm", "RemediationQueueStalledAlarm", "MemberRolesStackSet", "MemberForwarderStackSet",
-            "OrgSweepLogGroup", "OrgSweepFunction", "OrgSweepErrorsAlarm");
+            "OrgSweepLogGroup", "OrgSweepFunction", "OrgSweepErrorsAlarm", "OrgSweepNotRunAlarm");
 
     /**
      * The roles StackSet in any account: a service-managed StackSet belongs to the management account,
@@ -356,6 +356,15 @@ class OrganisationTemplateTest {
         Map<String, Object> alarm = template.properties("OrgSweepErrorsAlarm");
         assertEquals("Errors", alarm.get("MetricName"));
         assertEquals(List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", "OrgSweepFunction"))), alarm.get("Dimensions"));
+
+        // Silence is alarmed as for the single-account sweep: the same alarm on the other function.
+        Map<String, Object> notRun = new java.util.HashMap<>(template.properties("OrgSweepNotRunAlarm"));
+        Map<String, Object> singleNotRun = new java.util.HashMap<>(template.properties("SweepNotRunAlarm"));
+        assertEquals(List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", "OrgSweepFunction"))), notRun.remove("Dimensions"));
+        singleNotRun.remove("Dimensions");
+        notRun.remove("AlarmDescription");
+        singleNotRun.remove("AlarmDescription");
+        assertEquals(singleNotRun, notRun);
     }
 
     @Test
