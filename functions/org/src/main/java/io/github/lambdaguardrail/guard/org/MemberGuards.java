@@ -7,10 +7,12 @@ import io.github.lambdaguardrail.guard.JsonLog;
 import io.github.lambdaguardrail.guard.sweep.RateLimitInterceptor;
 import io.github.lambdaguardrail.guard.sweep.RateLimiter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -28,8 +30,8 @@ public final class MemberGuards implements AutoCloseable {
     /** As the member's CloudTrail names the remediator's calls. */
     static final String SESSION_NAME = "guardrail-remediator";
     /** Both guards' changes: the remediator judges any watched call of a member. */
-    static final java.util.List<WatchedApi> APIS = java.util.stream.Stream.concat(
-            WatchedApi.functionConfiguration().stream(), WatchedApi.resourcePolicy().stream()).toList();
+    static final List<WatchedApi> APIS = Stream.concat(WatchedApi.functionConfiguration().stream(),
+            WatchedApi.resourcePolicy().stream()).toList();
 
     private final OrgConfig config;
     private final MemberClients clients;

@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -39,10 +38,10 @@ public final class OrgEvaluatorFunction {
         OrgConfig config = OrgConfig.evaluator(env);
         LocalRunCheck.check(config.guard(), env, System.getProperty(LocalRunCheck.ENDPOINT_PROPERTY));
         ClientSettings settings = ClientSettings.forEnvironment(env);
-        Lazy<SnsClient> sns = Lazy.of(() -> AwsClients.sns(settings));
+        AwsClients own = AwsClients.create(settings);
         Lazy<SqsClient> sqs = Lazy.of(() -> AwsClients.build(SqsClient.builder(), settings));
         OrgEvaluator evaluator = new OrgEvaluator(config.guard(), new SqsRemediationQueue(sqs, config.queueUrl().orElseThrow()),
-                new SnsNotifier(sns, config.guard().topicArn()), log);
+                new SnsNotifier(own::sns, config.guard().topicArn()), log);
         return new OrgEvaluatorFunction(evaluator, log, EmfMetrics.fromEnvironment(env, System.out));
     }
 

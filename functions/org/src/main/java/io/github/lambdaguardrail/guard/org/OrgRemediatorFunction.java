@@ -19,8 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
@@ -42,7 +40,8 @@ public final class OrgRemediatorFunction {
 
     /** Reads and validates the environment; a bad value fails the cold start, naming the variable. */
     public static OrgRemediatorFunction fromEnvironment(Map<String, String> env) {
-        return fromEnvironment(env, ClientSettings.forEnvironment(env), ClientSettings.forEnvironment(env));
+        ClientSettings settings = ClientSettings.forEnvironment(env);
+        return fromEnvironment(env, settings, settings);
     }
 
     /**
@@ -53,11 +52,11 @@ public final class OrgRemediatorFunction {
         JsonLog log = new JsonLog(System.out);
         OrgConfig config = OrgConfig.remediator(env);
         LocalRunCheck.check(config.guard(), env, System.getProperty(LocalRunCheck.ENDPOINT_PROPERTY));
-        Lazy<SnsClient> sns = Lazy.of(() -> AwsClients.sns(own));
-        Lazy<DynamoDbClient> dynamo = Lazy.of(() -> AwsClients.dynamo(own));
+        // SNS and DynamoDB as a guard has them: each built on first use, sharing one HTTP client.
+        AwsClients clients = AwsClients.create(own);
         Lazy<StsClient> sts = Lazy.of(() -> AwsClients.build(StsClient.builder(), own));
-        SnsNotifier notifier = new SnsNotifier(sns, config.guard().topicArn());
-        MemberGuards guards = new MemberGuards(config, members, sts, sns, dynamo, log);
+        SnsNotifier notifier = new SnsNotifier(clients::sns, config.guard().topicArn());
+        MemberGuards guards = new MemberGuards(config, members, sts, clients::sns, clients::dynamo, log);
         return new OrgRemediatorFunction(new OrgRemediator(guards, notifier, log), log, EmfMetrics.fromEnvironment(env, System.out));
     }
 

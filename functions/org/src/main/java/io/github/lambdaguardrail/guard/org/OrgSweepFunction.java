@@ -24,8 +24,6 @@ import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
@@ -65,7 +63,8 @@ public final class OrgSweepFunction {
 
     /** Reads and validates the environment; a bad value fails the cold start, naming the variable. */
     public static OrgSweepFunction fromEnvironment(Map<String, String> env) {
-        return fromEnvironment(env, ClientSettings.forEnvironment(env), ClientSettings.forEnvironment(env));
+        ClientSettings settings = ClientSettings.forEnvironment(env);
+        return fromEnvironment(env, settings, settings);
     }
 
     /**
@@ -76,18 +75,18 @@ public final class OrgSweepFunction {
         JsonLog log = new JsonLog(System.out);
         OrgSweepConfig config = OrgSweepConfig.fromEnvironment(env);
         LocalRunCheck.check(config.org().guard(), env, System.getProperty(LocalRunCheck.ENDPOINT_PROPERTY));
-        Lazy<SnsClient> sns = Lazy.of(() -> AwsClients.sns(own));
-        Lazy<DynamoDbClient> dynamo = Lazy.of(() -> AwsClients.dynamo(own));
+        // SNS and DynamoDB as a guard has them: each built on first use, sharing one HTTP client.
+        AwsClients clients = AwsClients.create(own);
         Lazy<StsClient> sts = Lazy.of(() -> AwsClients.build(StsClient.builder(), own));
         Lazy<CloudFormationClient> cloudFormation = Lazy.of(() -> AwsClients.build(CloudFormationClient.builder(), own));
         OrgSweep sweep = new OrgSweep(new StackSetMemberAccounts(cloudFormation, config.rolesStackSet()),
                 new MemberClients(config.org().memberRoleName(), members, sts), config.regions(),
                 new GuardrailEngine(config.org().guard().policy(), Set.of()),
-                Optional.of(new DynamoDbStateStore(dynamo, config.org().guard().stateTable())),
+                Optional.of(new DynamoDbStateStore(clients::dynamo, config.org().guard().stateTable())),
                 ScanSettings.DEFAULT.withRateLimit(config.rateLimit()), log, Clock.systemUTC());
         String topic = config.org().guard().topicArn();
         String region = SdkSystemSetting.AWS_REGION.getStringValue().orElse("");
-        return new OrgSweepFunction(sweep, new SnsNotifier(sns, topic), topic.split(":")[4], region, log,
+        return new OrgSweepFunction(sweep, new SnsNotifier(clients::sns, topic), topic.split(":")[4], region, log,
                 EmfMetrics.fromEnvironment(env, System.out), Clock.systemUTC());
     }
 
