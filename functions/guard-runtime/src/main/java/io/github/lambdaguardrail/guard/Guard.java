@@ -23,7 +23,6 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -89,8 +88,7 @@ public final class Guard {
                  Optional<SecurityHubFindings> securityHub, StateStore state, FunctionFactsSource facts, JsonLog log) {
         this.config = config;
         this.own = Set.copyOf(apis);
-        this.engine = new GuardrailEngine(config.policy(), new HashSet<>(config.selfRoleArns()), config.functionName(),
-                config.memberRoleName());
+        this.engine = config.engine();
         this.remediator = remediator;
         this.notifier = notifier;
         this.securityHub = securityHub;

@@ -1,5 +1,6 @@
 package io.github.lambdaguardrail.guard;
 
+import io.github.lambdaguardrail.engine.GuardrailEngine;
 import io.github.lambdaguardrail.engine.Policy;
 import io.github.lambdaguardrail.engine.PolicyException;
 import io.github.lambdaguardrail.engine.PolicyLoader;
@@ -46,6 +47,14 @@ public record GuardConfig(Policy policy, String topicArn, String stateTable, Lis
 
     public GuardConfig {
         selfRoleArns = List.copyOf(selfRoleArns);
+    }
+
+    /**
+     * The engine this configuration asks for: its policy, and the guardrail's own identities (its
+     * roles, its function, the member role in organisation mode), whose changes it never judges.
+     */
+    public GuardrailEngine engine() {
+        return new GuardrailEngine(policy, Set.copyOf(selfRoleArns), functionName, memberRoleName);
     }
 
     public static GuardConfig fromEnvironment(Map<String, String> env) {

@@ -25,7 +25,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,8 +54,7 @@ public final class OrgEvaluator {
     private final JsonLog log;
 
     public OrgEvaluator(GuardConfig config, RemediationQueue queue, Notifier notifier, JsonLog log) {
-        this.engine = new GuardrailEngine(config.policy(), new HashSet<>(config.selfRoleArns()), config.functionName(),
-                config.memberRoleName());
+        this.engine = config.engine();
         this.dryRun = config.dryRun();
         this.queue = queue;
         this.notifier = notifier;
