@@ -68,8 +68,7 @@ public final class GuardFunction implements Resource {
                     : Duration.ofMillis(Math.max(0, context.getRemainingTimeInMillis())));
         } finally {
             // Also for a failed invocation: the alarms tell a deferred duplicate from a real failure.
-            log.info("invocation done", f -> f.put("requestId", context == null ? "" : context.getAwsRequestId())
-                    .set("report", report.toJson()));
+            log.invocationDone(context, report.toJson());
             publishMetrics(report);
         }
         output.write(report.toString().getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package io.github.lambdaguardrail.guard;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lambdaguardrail.engine.ParsedRecord;
@@ -32,6 +33,14 @@ public final class JsonLog {
 
     public void error(String message, Consumer<ObjectNode> fields) {
         write("ERROR", message, fields);
+    }
+
+    /**
+     * The last line of an invocation, also of a failed one: its request id ({@code ""} without a
+     * Lambda context) and what it did.
+     */
+    public void invocationDone(Context context, ObjectNode report) {
+        info("invocation done", f -> f.put("requestId", context == null ? "" : context.getAwsRequestId()).set("report", report));
     }
 
     /** A scheduled heartbeat: proof that the function still runs. */

@@ -50,8 +50,7 @@ public final class OrgEvaluatorFunction {
         try {
             evaluator.handle(input, report);
         } finally {
-            log.info("invocation done", f -> f.put("requestId", context == null ? "" : context.getAwsRequestId())
-                    .set("report", report.toJson()));
+            log.invocationDone(context, report.toJson());
             metrics.publish(report.metrics());
         }
         output.write(report.toString().getBytes(StandardCharsets.UTF_8));

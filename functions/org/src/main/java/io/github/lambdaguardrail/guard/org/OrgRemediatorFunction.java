@@ -67,8 +67,7 @@ public final class OrgRemediatorFunction {
             retry = remediator.handle(QueuedEvent.readBatch(input), () -> context == null ? Guard.NO_CONTEXT_TIME_LEFT
                     : Duration.ofMillis(Math.max(0, context.getRemainingTimeInMillis())), report);
         } finally {
-            log.info("invocation done", f -> f.put("requestId", context == null ? "" : context.getAwsRequestId())
-                    .set("report", report.toJson()));
+            log.invocationDone(context, report.toJson());
             metrics.publish(report.metrics());
         }
         ObjectNode result = JsonNodeFactory.instance.objectNode();
