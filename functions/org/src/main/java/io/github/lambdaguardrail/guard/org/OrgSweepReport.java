@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.Severity;
-import io.github.lambdaguardrail.engine.VerdictJson;
 import io.github.lambdaguardrail.guard.Alert;
 import io.github.lambdaguardrail.guard.org.OrgSweepResult.NotSwept;
 import io.github.lambdaguardrail.guard.org.OrgSweepResult.Swept;
@@ -16,7 +15,6 @@ import io.github.lambdaguardrail.guard.sweep.ScanResult.ScanFinding;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The organisation sweep's one SNS summary per run, and its result as JSON. The totals always cover
@@ -83,15 +81,9 @@ public final class OrgSweepReport {
         }
         t.append('\n');
         t.append("Started:   ").append(r.startedAt()).append(", took ").append(r.duration().toMillis() / 1000.0).append(" s, ")
-                .append(r.requests()).append(" request(s) at most ").append(format(r.rateLimit()))
+                .append(r.requests()).append(" request(s) at most ").append(ScanReport.rate(r.rateLimit()))
                 .append("/s per account and region, ").append(r.throttled()).append(" throttled and retried\n\n");
-        Map<RuleId, Integer> byRule = r.findingsByRule();
-        if (byRule.isEmpty()) {
-            t.append("No findings.\n");
-        } else {
-            t.append("Findings by rule:\n");
-            byRule.forEach((rule, count) -> t.append(String.format(Locale.ROOT, "  %-34s %-8s %6d%n", rule, rule.severity(), count)));
-        }
+        ScanReport.findingsByRule(t, r.findingsByRule());
         if (r.exempted() > 0) {
             t.append("Exempted (not counted): ").append(r.exempted()).append('\n');
         }
@@ -214,7 +206,7 @@ public final class OrgSweepReport {
         omitted.put("swept", r.swept().size() - sweptShown);
         ArrayNode findings = out.putArray("findings");
         for (ScanFinding f : r.worst(WORST_FINDINGS)) {
-            ObjectNode entry = VerdictJson.finding(JsonNodeFactory.instance.objectNode().put("function", f.functionArn()), f.finding());
+            ObjectNode entry = ScanReport.finding(f);
             if (!size.add(findings, entry, budget)) {
                 break;
             }
@@ -240,9 +232,5 @@ public final class OrgSweepReport {
             chars = grown;
             return true;
         }
-    }
-
-    private static String format(double rate) {
-        return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
     }
 }

@@ -76,16 +76,9 @@ public final class ScanReport {
                     .append(" function(s); raise the rate limit or shorten the schedule's scope\n");
         }
         t.append("Started:   ").append(r.startedAt()).append(", took ").append(r.duration().toMillis() / 1000.0)
-                .append(" s, ").append(r.requests()).append(" request(s) at most ").append(format(r.rateLimit()))
+                .append(" s, ").append(r.requests()).append(" request(s) at most ").append(rate(r.rateLimit()))
                 .append("/s, ").append(r.throttled()).append(" throttled and retried\n\n");
-        Map<RuleId, Integer> byRule = r.findingsByRule();
-        if (byRule.isEmpty()) {
-            t.append("No findings.\n");
-        } else {
-            t.append("Findings by rule:\n");
-            byRule.forEach((rule, count) -> t.append(String.format(Locale.ROOT, "  %-34s %-8s %6d%n", rule,
-                    rule.severity(), count)));
-        }
+        findingsByRule(t, r.findingsByRule());
         if (!r.exempted().isEmpty()) {
             t.append("Exempted (not counted): ").append(r.exempted().size()).append('\n');
         }
@@ -168,7 +161,26 @@ public final class ScanReport {
         VerdictJson.finding(node.put("function", f.functionArn()), f.finding());
     }
 
-    private static String format(double rate) {
+    /** A finding of a sweep summary: the function, then the finding as every verdict shows it. */
+    public static ObjectNode finding(ScanFinding f) {
+        ObjectNode node = JSON.createObjectNode();
+        finding(node, f);
+        return node;
+    }
+
+    /** A summary's table of findings by rule (rule, severity, count), or that there are none. */
+    public static void findingsByRule(StringBuilder t, Map<RuleId, Integer> byRule) {
+        if (byRule.isEmpty()) {
+            t.append("No findings.\n");
+        } else {
+            t.append("Findings by rule:\n");
+            byRule.forEach((rule, count) -> t.append(String.format(Locale.ROOT, "  %-34s %-8s %6d%n", rule,
+                    rule.severity(), count)));
+        }
+    }
+
+    /** A rate limit as a summary shows it: {@code 8}, {@code 2.5}. */
+    public static String rate(double rate) {
         return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
     }
 }
