@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.github.lambdaguardrail.guard.AwsClients;
 import io.github.lambdaguardrail.guard.ClientSettings;
 import io.github.lambdaguardrail.guard.EmfMetrics;
 import io.github.lambdaguardrail.guard.JsonLog;
@@ -31,12 +32,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Organisation mode end to end on moto ({@link OrgWorld}): a member's Lambda call, put on its default
@@ -239,6 +242,35 @@ class OrgModeMotoTest {
         }
     }
 
+    @Test
+    void aMemberRoleThatCannotBeAssumedIsAlertedAsNotActedOn() throws IOException {
+        WireMockServer sts = new WireMockServer(wireMockConfig().dynamicPort());
+        sts.start();
+        try {
+            sts.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(403).withHeader("Content-Type", "text/xml")
+                    .withBody("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not"
+                            + " authorized to perform: sts:AssumeRole</Message></Error><RequestId>r1</RequestId></ErrorResponse>")));
+            StsClient refusing = AwsClients.build(StsClient.builder(), org.settingsByCredentials(HOME)
+                    .withEndpoint(URI.create(sts.baseUrl())));
+            evaluate(org.forward(A, HOME, OrgEvents.addPermission(A, HOME, FUNCTION, publicGrant(A, HOME, FUNCTION, "refused"))));
+            assertEquals(List.of("ROLLBACK_QUEUED"), org.receiveAlerts(1).stream().map(DeliveredAlert::decision).toList());
+
+            // Access denied is no failure a retry cures: alerted at once, as the single-account guard does.
+            List<String> retry = remediate(org.receiveRemediations(10), org.settingsByCredentials(HOME), () -> refusing);
+            refusing.close();
+
+            assertEquals(List.of(), retry, "not delivered again");
+            DeliveredAlert alert = single(org.receiveAlerts(1));
+            assertEquals("NOTIFY", alert.decision(), "nothing was changed, and it says so");
+            assertEquals(List.of("PERMISSION_PUBLIC"), alert.ruleIds());
+            assertEquals("FAILED", alert.outcomes().get(0).path("status").asText());
+            assertTrue(alert.outcomes().get(0).path("detail").asText().contains("AccessDenied"), alert.outcomes().toString());
+            assertEquals(List.of("refused"), List.copyOf(statements(A, HOME, FUNCTION).keySet()));
+        } finally {
+            sts.stop();
+        }
+    }
+
     // ---- the functions as Lambda runs them ------------------------------------------------------
 
     /** The evaluator function invoked with {@code event}, as the central bus's rule invokes it; returns its result. */
@@ -267,12 +299,18 @@ class OrgModeMotoTest {
      * from {@code memberSettings} (no account header: the assumed role's credentials choose the account).
      */
     private List<String> remediate(List<Message> messages, ClientSettings memberSettings) throws IOException {
+        return remediate(messages, memberSettings, () -> org.sts(CENTRAL, HOME));
+    }
+
+    /** As {@link #remediate(List, ClientSettings)}, assuming the member role with {@code sts}. */
+    private List<String> remediate(List<Message> messages, ClientSettings memberSettings, Supplier<StsClient> sts)
+            throws IOException {
         if (messages.isEmpty()) {
             return List.of();
         }
         OrgConfig config = OrgConfig.remediator(Map.of("GUARDRAIL_MODE", "rollback",
                 "GUARDRAIL_TOPIC_ARN", org.alerts().arn(), "GUARDRAIL_STATE_TABLE", OrgWorld.STATE_TABLE));
-        MemberGuards guards = new MemberGuards(config, memberSettings, () -> org.sts(CENTRAL, HOME), () -> org.sns(CENTRAL, HOME),
+        MemberGuards guards = new MemberGuards(config, memberSettings, sts, () -> org.sns(CENTRAL, HOME),
                 () -> org.dynamo(CENTRAL, HOME), log);
         OrgRemediatorFunction function = new OrgRemediatorFunction(new OrgRemediator(guards,
                 new SnsNotifier(() -> org.sns(CENTRAL, HOME), config.guard().topicArn()), log), log, metrics("org-remediator"));
