@@ -1,7 +1,9 @@
 package io.github.lambdaguardrail.guard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -40,10 +42,17 @@ public final class SnsNotifier implements Notifier {
                 .message(message.toString()).messageAttributes(Map.of(
                         "severity", string(alert.severity().name()),
                         "ruleIds", MessageAttributeValue.builder().dataType("String.Array")
-                                .stringValue(JSON.valueToTree(alert.ruleIds()).toString()).build(),
+                                .stringValue(stringArray(alert.ruleIds())).build(),
                         "decision", string(alert.decision()),
                         "account", string(alert.account()),
                         "region", string(alert.region()))));
+    }
+
+    /** A JSON array of strings, built as a tree: valueToTree would load Jackson's bean serializers on a cold start. */
+    private static String stringArray(List<String> values) {
+        ArrayNode array = JSON.createArrayNode();
+        values.forEach(array::add);
+        return array.toString();
     }
 
     private static MessageAttributeValue string(String value) {
