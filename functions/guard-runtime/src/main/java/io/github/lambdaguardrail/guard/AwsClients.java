@@ -3,24 +3,18 @@ package io.github.lambdaguardrail.guard;
 import java.util.Optional;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.profiles.ProfileFile;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.securityhub.SecurityHubClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * The one factory of SDK clients, for the guards, the sweep, the command line and the tests:
- * the light URL-connection HTTP client, a retry strategy set explicitly and bounded timeouts,
- * as {@link ClientSettings} say. As an instance, the clients of a guard: each is built on its
- * first use (an event that needs no AWS call builds none), then kept for the container's life.
- * Thread-safe.
+ * The SDK clients of the guards, the sweep, the organisation functions, the command line and the
+ * tests: configured as every function's are ({@link SdkClients}), and a call that finds the state
+ * table or the topic missing names it ({@link MissingResourceNamed}). As an instance, the clients
+ * of a guard: each is built on its first use (an event that needs no AWS call builds none), then
+ * kept for the container's life. Thread-safe.
  */
 public final class AwsClients implements AutoCloseable {
 
@@ -61,7 +55,7 @@ public final class AwsClients implements AutoCloseable {
 
     /** The clients of a guard, sharing one HTTP client, each built on first use: Security Hub's too if {@code securityHub}. */
     public static AwsClients create(ClientSettings settings, boolean securityHub) {
-        Lazy<SdkHttpClient> http = Lazy.of(() -> http(settings).build());
+        Lazy<SdkHttpClient> http = Lazy.of(() -> SdkClients.httpClient(settings).build());
         return new AwsClients(
                 Lazy.of(() -> configure(LambdaClient.builder(), settings).httpClient(http.get()).build()),
                 Lazy.of(() -> configure(SnsClient.builder(), settings).httpClient(http.get()).build()),
@@ -136,38 +130,17 @@ public final class AwsClients implements AutoCloseable {
     /** Any service's client (tests build IAM and SQS clients this way), with an HTTP client of its own. */
     public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder,
                                                                                               ClientSettings settings) {
-        return configure(builder, settings).httpClientBuilder(http(settings)).build();
+        return SdkClients.build(builder, naming(settings));
     }
 
     private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder,
                                                                                                    ClientSettings settings) {
-        settings.region().ifPresent(builder::region);
-        settings.endpoint().ifPresent(builder::endpointOverride);
-        settings.credentials().ifPresent(builder::credentialsProvider);
-        return builder.overrideConfiguration(overrides(settings));
+        return SdkClients.configure(builder, naming(settings));
     }
 
-    private static UrlConnectionHttpClient.Builder http(ClientSettings settings) {
-        return UrlConnectionHttpClient.builder()
-                .connectionTimeout(ClientSettings.CONNECTION_TIMEOUT).socketTimeout(settings.socketTimeout());
-    }
-
-    private static ClientOverrideConfiguration overrides(ClientSettings settings) {
-        ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder()
-                .apiCallAttemptTimeout(settings.attemptTimeout())
-                .apiCallTimeout(settings.callTimeout());
-        settings.retries().ifPresentOrElse(r -> overrides.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .maxAttempts(r.maxAttempts())
-                        .backoffStrategy(BackoffStrategy.exponentialDelay(r.baseDelay(), r.maxDelay()))
-                        .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(r.throttlingBaseDelay(), r.maxDelay()))
-                        .build()),
-                () -> overrides.retryStrategy(RetryMode.STANDARD));
-        if (!settings.profileFile()) {
-            overrides.defaultProfileFile(ProfileFile.aggregator().build());
-        }
-        overrides.addExecutionInterceptor(new MissingResourceNamed());
-        settings.interceptors().forEach(overrides::addExecutionInterceptor);
-        return overrides.build();
+    /** {@code settings} with {@link MissingResourceNamed} after their interceptors (none of which changes an exception). */
+    private static ClientSettings naming(ClientSettings settings) {
+        return settings.withInterceptors(new MissingResourceNamed());
     }
 
     @Override
