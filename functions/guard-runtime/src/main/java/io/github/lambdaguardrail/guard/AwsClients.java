@@ -6,7 +6,6 @@ import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.securityhub.SecurityHubClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
@@ -21,47 +20,30 @@ public final class AwsClients implements AutoCloseable {
     private final Lazy<LambdaClient> lambda;
     private final Lazy<SnsClient> sns;
     private final Lazy<DynamoDbClient> dynamo;
-    /** Only for a guard that sends its findings to Security Hub ({@link GuardConfig#securityHub}). */
-    private final Optional<Lazy<SecurityHubClient>> securityHub;
     private final Optional<Lazy<SdkHttpClient>> http;
     private final Optional<FunctionCredentials> credentials;
 
     private AwsClients(Lazy<LambdaClient> lambda, Lazy<SnsClient> sns, Lazy<DynamoDbClient> dynamo,
-                       Optional<Lazy<SecurityHubClient>> securityHub, Optional<Lazy<SdkHttpClient>> http,
-                       Optional<FunctionCredentials> credentials) {
+                       Optional<Lazy<SdkHttpClient>> http, Optional<FunctionCredentials> credentials) {
         this.lambda = lambda;
         this.sns = sns;
         this.dynamo = dynamo;
-        this.securityHub = securityHub;
         this.http = http;
         this.credentials = credentials;
     }
 
     /** Clients built already (tests record or render their calls); closing closes them. */
-    public AwsClients(LambdaClient lambda, SnsClient sns, DynamoDbClient dynamo, Optional<SecurityHubClient> securityHub) {
-        this(Lazy.built(lambda), Lazy.built(sns), Lazy.built(dynamo), securityHub.map(Lazy::built), Optional.empty(),
-                Optional.empty());
-    }
-
-    /** Clients built already, of a guard that sends nothing to Security Hub. */
     public AwsClients(LambdaClient lambda, SnsClient sns, DynamoDbClient dynamo) {
-        this(lambda, sns, dynamo, Optional.empty());
+        this(Lazy.built(lambda), Lazy.built(sns), Lazy.built(dynamo), Optional.empty(), Optional.empty());
     }
 
     /** The clients of a guard, sharing one HTTP client, each built on first use. */
     public static AwsClients create(ClientSettings settings) {
-        return create(settings, false);
-    }
-
-    /** The clients of a guard, sharing one HTTP client, each built on first use: Security Hub's too if {@code securityHub}. */
-    public static AwsClients create(ClientSettings settings, boolean securityHub) {
         Lazy<SdkHttpClient> http = Lazy.of(() -> SdkClients.httpClient(settings).build());
         return new AwsClients(
                 Lazy.of(() -> configure(LambdaClient.builder(), settings).httpClient(http.get()).build()),
                 Lazy.of(() -> configure(SnsClient.builder(), settings).httpClient(http.get()).build()),
                 Lazy.of(() -> configure(DynamoDbClient.builder(), settings).httpClient(http.get()).build()),
-                securityHub ? Optional.of(Lazy.of(() -> configure(SecurityHubClient.builder(), settings)
-                        .httpClient(http.get()).build())) : Optional.empty(),
                 Optional.of(http),
                 settings.credentials().filter(FunctionCredentials.class::isInstance).map(FunctionCredentials.class::cast));
     }
@@ -78,16 +60,6 @@ public final class AwsClients implements AutoCloseable {
         return dynamo.get();
     }
 
-    /** Present only for a guard that sends its findings to Security Hub. */
-    public Optional<SecurityHubClient> securityHub() {
-        return securityHub.map(Lazy::get);
-    }
-
-    /** Whether a Security Hub client is set up (built or not). */
-    public boolean hasSecurityHub() {
-        return securityHub.isPresent();
-    }
-
     /**
      * Builds every client now, as a SnapStart snapshot should hold them ({@link GuardFunction#beforeCheckpoint}).
      */
@@ -95,12 +67,11 @@ public final class AwsClients implements AutoCloseable {
         lambda();
         sns();
         dynamo();
-        securityHub();
     }
 
     /** Whether any client was built: none is before an event needs one. */
     boolean anyBuilt() {
-        return lambda.isBuilt() || sns.isBuilt() || dynamo.isBuilt() || securityHub.filter(Lazy::isBuilt).isPresent();
+        return lambda.isBuilt() || sns.isBuilt() || dynamo.isBuilt();
     }
 
     /**
@@ -121,10 +92,6 @@ public final class AwsClients implements AutoCloseable {
 
     public static DynamoDbClient dynamo(ClientSettings settings) {
         return build(DynamoDbClient.builder(), settings);
-    }
-
-    public static SecurityHubClient securityHub(ClientSettings settings) {
-        return build(SecurityHubClient.builder(), settings);
     }
 
     /** Any service's client (tests build IAM and SQS clients this way), with an HTTP client of its own. */
@@ -148,7 +115,6 @@ public final class AwsClients implements AutoCloseable {
         lambda.ifBuilt(LambdaClient::close);
         sns.ifBuilt(SnsClient::close);
         dynamo.ifBuilt(DynamoDbClient::close);
-        securityHub.ifPresent(hub -> hub.ifBuilt(SecurityHubClient::close));
         http.ifPresent(client -> client.ifBuilt(SdkHttpClient::close));
         credentials.ifPresent(FunctionCredentials::close);
     }
