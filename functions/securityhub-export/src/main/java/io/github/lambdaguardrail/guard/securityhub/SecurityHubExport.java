@@ -52,7 +52,7 @@ final class SecurityHubExport {
             JsonNode event = JSON.readTree(payload);
             records = event == null ? JSON.missingNode() : event.path("Records");
         } catch (JsonProcessingException e) {
-            invalid("", "the payload is not JSON (line " + e.getLocation().getLineNr() + ")", report);
+            invalid("", "the payload is not JSON" + VerdictAlert.where(e), report);
             return;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

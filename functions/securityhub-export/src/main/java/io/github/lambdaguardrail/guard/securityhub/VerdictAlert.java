@@ -45,9 +45,9 @@ record VerdictAlert(String eventId, String eventName, String eventTime, String a
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
-    /** A function's ARN, qualified or not: the unqualified ARN, then {@code name[:qualifier]}. */
+    /** A function's ARN, qualified or not; group 1 is the unqualified ARN. */
     private static final Pattern FUNCTION_ARN =
-            Pattern.compile("(arn:aws[a-z-]*:lambda:[a-z0-9-]*:\\d*:function:([^:]+))(?::[^:]+)?");
+            Pattern.compile("(arn:aws[a-z-]*:lambda:[a-z0-9-]*:\\d*:function:[^:]+)(?::[^:]+)?");
     private static final int MAX_QUOTED = 64;
 
     VerdictAlert {
@@ -96,9 +96,7 @@ record VerdictAlert(String eventId, String eventName, String eventTime, String a
         try {
             document = JSON.readTree(message);
         } catch (JsonProcessingException e) {
-            // The location only: Jackson's message quotes the input.
-            throw new NotAVerdictAlert("not JSON (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")");
+            throw new NotAVerdictAlert("not JSON" + where(e));
         }
         if (document == null || !document.isObject()) {
             throw new NotAVerdictAlert("not a JSON object");
@@ -135,6 +133,15 @@ record VerdictAlert(String eventId, String eventName, String eventTime, String a
         return new VerdictAlert(eventId, text(document, "eventName"), text(document, "eventTime"), account, region,
                 function(text(document, "function")), text(document, "actor"), decision, optionalText(document, "note"),
                 read, done);
+    }
+
+    /**
+     * Where JSON could not be read, for a reason: the place only (Jackson's message quotes the
+     * input), or nothing when a limit of the parser (nesting, length) stopped it.
+     */
+    static String where(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr() + ")";
     }
 
     private static Optional<FunctionArn> function(String qualifiedArn) throws NotAVerdictAlert {

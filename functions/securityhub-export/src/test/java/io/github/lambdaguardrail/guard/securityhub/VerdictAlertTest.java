@@ -148,6 +148,14 @@ class VerdictAlertTest {
     }
 
     @Test
+    void messageNestedDeeperThanTheParserTakesIsRefusedAsNotJson() {
+        VerdictAlert.NotAVerdictAlert e = assertThrows(VerdictAlert.NotAVerdictAlert.class,
+                () -> read("[".repeat(5_000) + "]".repeat(5_000)));
+
+        assertTrue(e.getMessage().startsWith("not JSON"), e.getMessage());
+    }
+
+    @Test
     void messageThatIsJsonButNotAnObjectIsRefused() {
         for (String message : List.of("[]", "\"ROLLBACK\"", "42", "null")) {
             VerdictAlert.NotAVerdictAlert e = assertThrows(VerdictAlert.NotAVerdictAlert.class, () -> read(message));
