@@ -9,6 +9,8 @@ import io.github.lambdaguardrail.guard.org.OrgRemediatorHandler;
 import io.github.lambdaguardrail.guard.org.OrgSweepFunction;
 import io.github.lambdaguardrail.guard.org.OrgSweepHandler;
 import io.github.lambdaguardrail.guard.permissionguard.PermissionGuardHandler;
+import io.github.lambdaguardrail.guard.securityhub.SecurityHubExportFunction;
+import io.github.lambdaguardrail.guard.securityhub.SecurityHubExportHandler;
 import io.github.lambdaguardrail.guard.sweep.SweepFunction;
 import io.github.lambdaguardrail.guard.sweep.SweepHandler;
 import io.github.lambdaguardrail.guard.vpcguard.VpcGuardHandler;
@@ -42,6 +44,9 @@ enum LocalFunction {
         SweepFunction sweep = SweepFunction.fromEnvironment(env);
         return (input, output, context) -> sweep.handle(output, context);
     }),
+    /** With SecurityHub=true: Lambda's SNS event of an alert; it reads no GUARDRAIL_* variable. */
+    SECURITYHUB_EXPORT("securityhub-export", "SecurityHubExportFunction", SecurityHubExportHandler.class,
+            LocalContext.GLOBAL_TIMEOUT, true, env -> SecurityHubExportFunction.fromEnvironment(env)::handle),
     /** Organisation mode: an EventBridge event from the central bus. */
     ORG_EVALUATOR("org-evaluator", "OrgEvaluatorFunction", OrgEvaluatorHandler.class, LocalContext.GLOBAL_TIMEOUT, true,
             env -> OrgEvaluatorFunction.fromEnvironment(env)::handle),

@@ -125,7 +125,8 @@ class InvokeCommandTest {
 
             assertEquals(2, run.status());
             assertEquals(List.of("guardrail: unknown function 's3-guard' (one of VpcGuardFunction, vpc-guard,"
-                            + " PermissionGuardFunction, permission-guard, SweepFunction, sweep, OrgEvaluatorFunction, org-evaluator,"
+                            + " PermissionGuardFunction, permission-guard, SweepFunction, sweep, SecurityHubExportFunction,"
+                            + " securityhub-export, OrgEvaluatorFunction, org-evaluator,"
                             + " OrgRemediatorFunction, org-remediator, OrgSweepFunction, org-sweep)",
                     "Try 'guardrail invoke --help' for more information."), run.err().lines().toList());
         }

@@ -86,12 +86,18 @@ class LocalFunctionTest {
                 LocalFunction.byName(function.logicalId()).orElseThrow().timeout, function.logicalId());
     }
 
+    /** The functions that read the guards' configuration: all but the Security Hub exporter, whose alert says everything. */
+    static List<TemplateFunction> configuredFunctions() throws IOException {
+        return templateFunctions().stream().filter(f -> !f.logicalId().equals(LocalFunction.SECURITYHUB_EXPORT.logicalId))
+                .toList();
+    }
+
     /**
      * Run by its logical id, each function reaches its own cold start with its own env.json entry:
      * an invalid mode there is reported as that function's configuration error, before any AWS call.
      */
     @ParameterizedTest
-    @MethodSource("templateFunctions")
+    @MethodSource("configuredFunctions")
     void everyTemplateFunctionIsRunnableByItsLogicalId(TemplateFunction function) throws IOException {
         Path env = tmp.resolve("env.json");
         Files.writeString(env, "{\"" + function.logicalId() + "\": {\"GUARDRAIL_MODE\": \"sometimes\","
@@ -105,6 +111,26 @@ class LocalFunctionTest {
         assertTrue(run.err().startsWith("guardrail: " + shortName + ": configuration: GUARDRAIL_MODE: 'sometimes'"),
                 run.err());
         run.assertOneErrorLine();
+    }
+
+    /**
+     * The Security Hub exporter, run by its logical id with its env.json entry, starts whatever the
+     * guards' variables hold, and takes an event that is not an SNS alert as Lambda would: one
+     * invalid alert in its report and its log, nothing imported, no AWS call, exit 0 (no retry).
+     */
+    @Test
+    void securityHubExporterIsRunnableByItsLogicalIdAndReadsNoGuardVariable() throws IOException {
+        Path env = tmp.resolve("env.json");
+        Files.writeString(env, "{\"SecurityHubExportFunction\": {\"GUARDRAIL_MODE\": \"sometimes\","
+                + " \"AWS_REGION\": \"us-east-1\", \"AWS_ENDPOINT_URL\": \"http://127.0.0.1:9\"}}");
+
+        InvokeCommandTest.Run run = InvokeCommandTest.run("invoke", "SecurityHubExportFunction", "--event", NO_VPC,
+                "--env-vars", env);
+
+        assertEquals(0, run.status(), run.err());
+        assertEquals(1, run.result().path("invalidAlerts").asInt(), run.out());
+        assertEquals(0, run.result().path("findingsImported").asInt());
+        assertEquals(1, run.log("not a verdict's alert; nothing imported").size(), run.out());
     }
 
     @Test

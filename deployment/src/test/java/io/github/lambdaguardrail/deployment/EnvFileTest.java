@@ -75,7 +75,7 @@ class EnvFileTest {
                 }
             }
         }
-        assertEquals(6 * 4 + 1, checked, "topic, table, self roles and own resources, for each function, and the evaluator's queue");
+        assertEquals(7 * 4 + 1, checked, "topic, table, self roles and own resources, for each function, and the evaluator's queue");
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code GuardConcurrency} reserves that much concurrency for each guard and 1 for the sweep (one
- * sweep at a time); 0 reserves none on any function, so the stack deploys in accounts whose
+ * sweep at a time) and the Security Hub exporter (one import at a time); 0 reserves none on any function, so the stack deploys in accounts whose
  * concurrency quota (10 or 50 on new and sandbox accounts) leaves nothing to reserve.
  */
 class GuardConcurrencyTest {
@@ -45,6 +45,7 @@ class GuardConcurrencyTest {
             assertEquals(concurrency, String.valueOf(reserved(guard, concurrency)), guard);
         }
         assertEquals("1", String.valueOf(reserved("SweepFunction", concurrency)));
+        assertEquals("1", String.valueOf(reserved("SecurityHubExportFunction", concurrency)), "one import at a time");
     }
 
     @Test

@@ -41,7 +41,6 @@ class OrganisationAlarmsTest {
     /** Metrics a function publishes and a guard alarms, but that function can never raise: an alarm would only mislead. */
     private static final Map<String, String> NEVER_RAISED = Map.of(
             "org-remediator Heartbeats", "only the remediation queue invokes it: no schedule reaches it",
-            "org-remediator SecurityHubFailures", "its member guards are built without Security Hub",
             "org-remediator DeferredDuplicates", "a deferred message is a batch item failure, not an invocation error,"
                     + " so its Errors alarm has nothing to subtract");
 

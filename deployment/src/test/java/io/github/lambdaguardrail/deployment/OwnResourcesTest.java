@@ -34,10 +34,12 @@ class OwnResourcesTest {
     }
 
     @ParameterizedTest(name = "{0}: {1} functions, {2} rules")
-    @CsvSource({"single account, 3, 9", "organisation, 6, 12"})
+    @CsvSource({"single account, 3, 9", "organisation, 6, 12", "single account with Security Hub, 4, 9",
+            "organisation with Security Hub, 7, 12"})
     void ownResourcesListExactlyTheFunctionsKeyTopicsAndStateTableAndOneRulePrefixForEveryRule(String mode, int functions,
                                                                                                  int rules) {
-        Map<String, String> v = mode.equals("organisation") ? ORGANISATION : Template.EXAMPLE;
+        Map<String, String> v = new HashMap<>(mode.startsWith("organisation") ? ORGANISATION : Template.EXAMPLE);
+        v.put("SecurityHub", String.valueOf(mode.endsWith("with Security Hub")));
         String prefix = ":" + v.get("AWS::Region") + ":" + v.get("AWS::AccountId") + ":";
         String rulePrefix = "arn:aws:events" + prefix + "rule/" + v.get("AWS::StackName") + "-";
         List<String> expected = new ArrayList<>();
@@ -72,6 +74,17 @@ class OwnResourcesTest {
         List<String> organisation = new ArrayList<>(single);
         organisation.addAll(List.of("lambda-guardrail-org-evaluator", "lambda-guardrail-org-remediator", "lambda-guardrail-org-sweep"));
         assertEquals(organisation, functionNames(template, ORGANISATION));
+    }
+
+    @Test
+    void theSecurityHubExporterIsAnOwnFunctionOnlyWithTheOption() {
+        Map<String, String> on = new HashMap<>(Template.EXAMPLE);
+        on.put("SecurityHub", "true");
+        assertEquals(List.of("lambda-guardrail-vpc-guard", "lambda-guardrail-permission-guard", "lambda-guardrail-sweep",
+                "lambda-guardrail-securityhub-export"), functionNames(template, on));
+        String exporter = "arn:aws:lambda:us-east-1:111122223333:function:lambda-guardrail-securityhub-export";
+        assertTrue(List.of(ownResources(on).split(",")).contains(exporter));
+        assertFalse(List.of(ownResources(Template.EXAMPLE).split(",")).contains(exporter));
     }
 
     @Test
@@ -151,7 +164,7 @@ class OwnResourcesTest {
                 String key = switch ((String) event.get("Type")) {
                     case "EventBridgeRule" -> "RuleName";
                     case "Schedule" -> "Name";
-                    case "SQS" -> null; // a queue's event source mapping, no rule
+                    case "SQS", "SNS" -> null; // a queue's event source mapping, a topic's subscription: no rule
                     default -> throw new AssertionError(id + "/" + eventId + ": unexpected event type " + event.get("Type"));
                 };
                 if (key == null) {

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.lambdaguardrail.engine.Action;
 import io.github.lambdaguardrail.engine.WatchedApi;
 import io.github.lambdaguardrail.guard.GuardPermissions;
+import io.github.lambdaguardrail.guard.securityhub.SecurityHubExportFunction;
 import io.github.lambdaguardrail.guard.sweep.SweepFunction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,10 +25,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Each guard's role grants the IAM actions of every action its guard can plan
- * ({@link Action.Kind#permissions}), and the sweep's what it calls ({@link SweepFunction#IAM_ACTIONS}):
- * exactly what {@link GuardPermissions} derives, plus the few the platform needs on its behalf (and
- * {@link GuardPermissions#SECURITY_HUB} exactly when {@code SecurityHub} is true), and never an action
- * that could widen access or destroy a function; the sweep's role changes nothing at all.
+ * ({@link Action.Kind#permissions}), the sweep's what it calls ({@link SweepFunction#IAM_ACTIONS}) and
+ * the Security Hub exporter's what it calls ({@link SecurityHubExportFunction#IAM_ACTIONS}, only with
+ * {@code SecurityHub=true}): exactly what {@link GuardPermissions} derives, plus the few the platform
+ * needs on its behalf, and never an action that could widen access or destroy a function; the
+ * sweep's role changes nothing at all, and no guard's role grants anything of Security Hub.
  */
 class TemplatePermissionsTest {
 
@@ -75,24 +78,40 @@ class TemplatePermissionsTest {
         assertEquals(Map.of("Fn::GetAtt", List.of(role, "Arn")), template.properties(function).get("Role"));
         Set<String> expected = new TreeSet<>(GuardPermissions.forApis(watched(apis)));
         expected.addAll(PLATFORM_ACTIONS.keySet());
-        if (securityHub) {
-            expected.addAll(GuardPermissions.SECURITY_HUB);
-        }
         assertEquals(expected, grantedActions(role, securityHub(securityHub)));
     }
 
-    @ParameterizedTest
-    @CsvSource({"VpcGuardRole", "PermissionGuardRole"})
-    void securityHubGrantIsOnlyTheImportIntoTheAccountsDefaultProduct(String role) {
-        List<Map<String, Object>> added = new ArrayList<>(statements(role, securityHub(true)));
-        added.removeAll(statements(role, securityHub(false)));
-        Map<String, Object> statement = added.stream().reduce((a, b) -> {
-            throw new AssertionError("one statement: " + added);
-        }).orElseThrow();
+    @Test
+    void exporterRoleGrantsExactlyWhatTheExporterCallsPlusPlatformNeeds() {
+        assertEquals("SendsToSecurityHub", Template.at(template.resources(), "SecurityHubExportRole", "Condition"));
+        assertEquals(Map.of("Fn::GetAtt", List.of("SecurityHubExportRole", "Arn")),
+                template.properties("SecurityHubExportFunction").get("Role"));
+        Set<String> expected = new TreeSet<>(SecurityHubExportFunction.IAM_ACTIONS);
+        expected.addAll(PLATFORM_ACTIONS.keySet());
+        assertEquals(expected, grantedActions("SecurityHubExportRole"));
+    }
+
+    /** The import into this account's default product only: the one ARN Security Hub takes custom findings on. */
+    @Test
+    void securityHubGrantIsOnlyTheImportIntoTheAccountsDefaultProduct() {
+        List<Map<String, Object>> imports = statements("SecurityHubExportRole").stream()
+                .filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("securityhub:"))).toList();
+        assertEquals(1, imports.size(), imports.toString());
+        Map<String, Object> statement = imports.get(0);
         assertEquals("ImportSecurityHubFindings", statement.get("Sid"));
         assertEquals("securityhub:BatchImportFindings", statement.get("Action"));
         assertEquals("arn:aws:securityhub:us-east-1:111122223333:product/111122223333/default",
                 template.resolve(statement.get("Resource"), Template.EXAMPLE));
+    }
+
+    /** Its failure queue and key, and its own log group: the same resources the guards' platform grants name. */
+    @Test
+    void exporterPlatformGrantsNameTheFailureQueueTheAlertKeyAndItsLogGroup() {
+        Map<String, Object> resources = new LinkedHashMap<>();
+        statements("SecurityHubExportRole").forEach(s -> resources.put((String) s.get("Sid"), s.get("Resource")));
+        assertEquals(Map.of("Fn::GetAtt", List.of("InvocationFailureQueue", "Arn")), resources.get("ReportFailedInvocations"));
+        assertEquals(Map.of("Fn::GetAtt", List.of("AlertKey", "Arn")), resources.get("UseAlertKey"));
+        assertEquals(Map.of("Fn::Sub", "${SecurityHubExportLogGroup.Arn}"), resources.get("WriteLogs"));
     }
 
     @ParameterizedTest
@@ -126,7 +145,7 @@ class TemplatePermissionsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"VpcGuardRole", "PermissionGuardRole", "SweepRole"})
+    @CsvSource({"VpcGuardRole", "PermissionGuardRole", "SweepRole", "SecurityHubExportRole"})
     void roleNeverGrantsActionsThatWidenAccessOrDestroy(String role) {
         Set<String> granted = grantedActions(role);
         for (String forbidden : NEVER_GRANTED) {
@@ -136,7 +155,7 @@ class TemplatePermissionsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"VpcGuardRole", "PermissionGuardRole", "SweepRole"})
+    @CsvSource({"VpcGuardRole", "PermissionGuardRole", "SweepRole", "SecurityHubExportRole"})
     void everyStatementHasASidAndOnlyActionsWithoutResourceArnsUseAWildcardResource(String role) {
         for (Map<String, Object> statement : statements(role)) {
             assertTrue(statement.containsKey("Sid"), role + ": statement without Sid: " + statement);

@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * One alert: a subject under 100 characters, a text for people (email) and a JSON document for
- * machines (SQS, Lambda, HTTPS), plus the values SNS subscriptions can filter on.
+ * machines (SQS, Lambda, HTTPS; the Security Hub exporter reads nothing else), plus the values SNS
+ * subscriptions can filter on.
  *
  * <p>The {@code decision} says what the guard did, not what it planned: {@code ROLLBACK} only when
  * it changed something; {@code LEFT_ALONE} when a rollback was due and it changed nothing (the live
@@ -50,6 +51,12 @@ public record Alert(String subject, String text, ObjectNode document, Severity s
                 + " on " + target);
 
         ObjectNode document = VerdictJson.toJson(verdict);
+        // What a subscriber needs beyond the verdict's JSON form to place and file each finding
+        // (the Security Hub exporter: the resource of a finding without a function, its mode).
+        for (int i = 0; i < verdict.findings().size(); i++) {
+            Finding f = verdict.findings().get(i);
+            ((ObjectNode) document.path("findings").get(i)).put("subject", f.subject()).put("mode", f.mode().label());
+        }
         document.put("decision", decision);
         document.put("severity", severity.name());
         document.put("dryRun", dryRun);

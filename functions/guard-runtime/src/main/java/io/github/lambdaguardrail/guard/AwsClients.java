@@ -3,71 +3,47 @@ package io.github.lambdaguardrail.guard;
 import java.util.Optional;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.profiles.ProfileFile;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.securityhub.SecurityHubClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * The one factory of SDK clients, for the guards, the sweep, the command line and the tests:
- * the light URL-connection HTTP client, a retry strategy set explicitly and bounded timeouts,
- * as {@link ClientSettings} say. As an instance, the clients of a guard: each is built on its
- * first use (an event that needs no AWS call builds none), then kept for the container's life.
- * Thread-safe.
+ * The SDK clients of the guards, the sweep, the organisation functions, the command line and the
+ * tests: configured as every function's are ({@link SdkClients}), and a call that finds the state
+ * table or the topic missing names it ({@link MissingResourceNamed}). As an instance, the clients
+ * of a guard: each is built on its first use (an event that needs no AWS call builds none), then
+ * kept for the container's life. Thread-safe.
  */
 public final class AwsClients implements AutoCloseable {
 
     private final Lazy<LambdaClient> lambda;
     private final Lazy<SnsClient> sns;
     private final Lazy<DynamoDbClient> dynamo;
-    /** Only for a guard that sends its findings to Security Hub ({@link GuardConfig#securityHub}). */
-    private final Optional<Lazy<SecurityHubClient>> securityHub;
     private final Optional<Lazy<SdkHttpClient>> http;
     private final Optional<FunctionCredentials> credentials;
 
     private AwsClients(Lazy<LambdaClient> lambda, Lazy<SnsClient> sns, Lazy<DynamoDbClient> dynamo,
-                       Optional<Lazy<SecurityHubClient>> securityHub, Optional<Lazy<SdkHttpClient>> http,
-                       Optional<FunctionCredentials> credentials) {
+                       Optional<Lazy<SdkHttpClient>> http, Optional<FunctionCredentials> credentials) {
         this.lambda = lambda;
         this.sns = sns;
         this.dynamo = dynamo;
-        this.securityHub = securityHub;
         this.http = http;
         this.credentials = credentials;
     }
 
     /** Clients built already (tests record or render their calls); closing closes them. */
-    public AwsClients(LambdaClient lambda, SnsClient sns, DynamoDbClient dynamo, Optional<SecurityHubClient> securityHub) {
-        this(Lazy.built(lambda), Lazy.built(sns), Lazy.built(dynamo), securityHub.map(Lazy::built), Optional.empty(),
-                Optional.empty());
-    }
-
-    /** Clients built already, of a guard that sends nothing to Security Hub. */
     public AwsClients(LambdaClient lambda, SnsClient sns, DynamoDbClient dynamo) {
-        this(lambda, sns, dynamo, Optional.empty());
+        this(Lazy.built(lambda), Lazy.built(sns), Lazy.built(dynamo), Optional.empty(), Optional.empty());
     }
 
     /** The clients of a guard, sharing one HTTP client, each built on first use. */
     public static AwsClients create(ClientSettings settings) {
-        return create(settings, false);
-    }
-
-    /** The clients of a guard, sharing one HTTP client, each built on first use: Security Hub's too if {@code securityHub}. */
-    public static AwsClients create(ClientSettings settings, boolean securityHub) {
-        Lazy<SdkHttpClient> http = Lazy.of(() -> http(settings).build());
+        Lazy<SdkHttpClient> http = Lazy.of(() -> SdkClients.httpClient(settings).build());
         return new AwsClients(
                 Lazy.of(() -> configure(LambdaClient.builder(), settings).httpClient(http.get()).build()),
                 Lazy.of(() -> configure(SnsClient.builder(), settings).httpClient(http.get()).build()),
                 Lazy.of(() -> configure(DynamoDbClient.builder(), settings).httpClient(http.get()).build()),
-                securityHub ? Optional.of(Lazy.of(() -> configure(SecurityHubClient.builder(), settings)
-                        .httpClient(http.get()).build())) : Optional.empty(),
                 Optional.of(http),
                 settings.credentials().filter(FunctionCredentials.class::isInstance).map(FunctionCredentials.class::cast));
     }
@@ -84,16 +60,6 @@ public final class AwsClients implements AutoCloseable {
         return dynamo.get();
     }
 
-    /** Present only for a guard that sends its findings to Security Hub. */
-    public Optional<SecurityHubClient> securityHub() {
-        return securityHub.map(Lazy::get);
-    }
-
-    /** Whether a Security Hub client is set up (built or not). */
-    public boolean hasSecurityHub() {
-        return securityHub.isPresent();
-    }
-
     /**
      * Builds every client now, as a SnapStart snapshot should hold them ({@link GuardFunction#beforeCheckpoint}).
      */
@@ -101,12 +67,11 @@ public final class AwsClients implements AutoCloseable {
         lambda();
         sns();
         dynamo();
-        securityHub();
     }
 
     /** Whether any client was built: none is before an event needs one. */
     boolean anyBuilt() {
-        return lambda.isBuilt() || sns.isBuilt() || dynamo.isBuilt() || securityHub.filter(Lazy::isBuilt).isPresent();
+        return lambda.isBuilt() || sns.isBuilt() || dynamo.isBuilt();
     }
 
     /**
@@ -129,45 +94,20 @@ public final class AwsClients implements AutoCloseable {
         return build(DynamoDbClient.builder(), settings);
     }
 
-    public static SecurityHubClient securityHub(ClientSettings settings) {
-        return build(SecurityHubClient.builder(), settings);
-    }
-
     /** Any service's client (tests build IAM and SQS clients this way), with an HTTP client of its own. */
     public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder,
                                                                                               ClientSettings settings) {
-        return configure(builder, settings).httpClientBuilder(http(settings)).build();
+        return SdkClients.build(builder, naming(settings));
     }
 
     private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder,
                                                                                                    ClientSettings settings) {
-        settings.region().ifPresent(builder::region);
-        settings.endpoint().ifPresent(builder::endpointOverride);
-        settings.credentials().ifPresent(builder::credentialsProvider);
-        return builder.overrideConfiguration(overrides(settings));
+        return SdkClients.configure(builder, naming(settings));
     }
 
-    private static UrlConnectionHttpClient.Builder http(ClientSettings settings) {
-        return UrlConnectionHttpClient.builder()
-                .connectionTimeout(ClientSettings.CONNECTION_TIMEOUT).socketTimeout(settings.socketTimeout());
-    }
-
-    private static ClientOverrideConfiguration overrides(ClientSettings settings) {
-        ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder()
-                .apiCallAttemptTimeout(settings.attemptTimeout())
-                .apiCallTimeout(settings.callTimeout());
-        settings.retries().ifPresentOrElse(r -> overrides.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .maxAttempts(r.maxAttempts())
-                        .backoffStrategy(BackoffStrategy.exponentialDelay(r.baseDelay(), r.maxDelay()))
-                        .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(r.throttlingBaseDelay(), r.maxDelay()))
-                        .build()),
-                () -> overrides.retryStrategy(RetryMode.STANDARD));
-        if (!settings.profileFile()) {
-            overrides.defaultProfileFile(ProfileFile.aggregator().build());
-        }
-        overrides.addExecutionInterceptor(new MissingResourceNamed());
-        settings.interceptors().forEach(overrides::addExecutionInterceptor);
-        return overrides.build();
+    /** {@code settings} with {@link MissingResourceNamed} after their interceptors (none of which changes an exception). */
+    private static ClientSettings naming(ClientSettings settings) {
+        return settings.withInterceptors(new MissingResourceNamed());
     }
 
     @Override
@@ -175,7 +115,6 @@ public final class AwsClients implements AutoCloseable {
         lambda.ifBuilt(LambdaClient::close);
         sns.ifBuilt(SnsClient::close);
         dynamo.ifBuilt(DynamoDbClient::close);
-        securityHub.ifPresent(hub -> hub.ifBuilt(SecurityHubClient::close));
         http.ifPresent(client -> client.ifBuilt(SdkHttpClient::close));
         credentials.ifPresent(FunctionCredentials::close);
     }

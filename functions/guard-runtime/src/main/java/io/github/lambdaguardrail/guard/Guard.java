@@ -31,7 +31,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
@@ -49,9 +48,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
  *       later delivery sends it without acting again. (An invocation that dies between acting
  *       and alerting keeps nothing: the retry reads the live state again, finds the change
  *       undone and alerts that.)</li>
- *   <li>With {@link GuardConfig#securityHub}, the verdict's findings then go to Security Hub too,
- *       once per event; a failure there is logged and counted, never thrown.</li>
  * </ul>
+ * The alert's subscribers take it from there (with {@code SecurityHub=true}, the Security Hub exporter).
  * Thread-safe if its collaborators are.
  */
 public final class Guard {
@@ -74,8 +72,6 @@ public final class Guard {
     private final GuardrailEngine engine;
     private final Remediator remediator;
     private final Notifier notifier;
-    /** Present when the guard also sends its findings to Security Hub. */
-    private final Optional<SecurityHubFindings> securityHub;
     private final StateStore state;
     private final FunctionFactsSource facts;
     private final JsonLog log;
@@ -85,30 +81,20 @@ public final class Guard {
      *             {@link WatchedApi#tamper()} call that touches the guardrail itself
      */
     public Guard(GuardConfig config, List<WatchedApi> apis, Remediator remediator, Notifier notifier,
-                 Optional<SecurityHubFindings> securityHub, StateStore state, FunctionFactsSource facts, JsonLog log) {
+                 StateStore state, FunctionFactsSource facts, JsonLog log) {
         this.config = config;
         this.own = Set.copyOf(apis);
         this.engine = config.engine();
         this.remediator = remediator;
         this.notifier = notifier;
-        this.securityHub = securityHub;
         this.state = state;
         this.facts = facts;
         this.log = log;
     }
 
-    /**
-     * Wires a guard to the real AWS clients, each built when an event first needs it; with
-     * {@link GuardConfig#securityHub}, {@code aws} must have a Security Hub client
-     * ({@link AwsClients#create(ClientSettings, boolean)}).
-     */
+    /** Wires a guard to the real AWS clients, each built when an event first needs it. */
     public static Guard create(GuardConfig config, List<WatchedApi> apis, AwsClients aws, JsonLog log) {
-        if (config.securityHub() && !aws.hasSecurityHub()) {
-            throw new IllegalArgumentException(GuardConfig.SECURITY_HUB_VARIABLE + " is true but no Security Hub client was set up");
-        }
-        Optional<SecurityHubFindings> securityHub = config.securityHub()
-                ? Optional.of(new SecurityHubImporter(() -> aws.securityHub().orElseThrow())) : Optional.empty();
-        return create(config, apis, aws::lambda, aws::sns, aws::dynamo, securityHub, log);
+        return create(config, apis, aws::lambda, aws::sns, aws::dynamo, log);
     }
 
     /**
@@ -116,11 +102,10 @@ public final class Guard {
      * a member account's client) and keeps its state and sends its alerts through its own clients.
      */
     public static Guard create(GuardConfig config, List<WatchedApi> apis, Supplier<LambdaClient> lambda,
-                               Supplier<SnsClient> sns, Supplier<DynamoDbClient> dynamo,
-                               Optional<SecurityHubFindings> securityHub, JsonLog log) {
+                               Supplier<SnsClient> sns, Supplier<DynamoDbClient> dynamo, JsonLog log) {
         StateStore state = new DynamoDbStateStore(dynamo, config.stateTable());
         return new Guard(config, apis, new LambdaRemediator(lambda), new SnsNotifier(sns, config.topicArn()),
-                securityHub, state, new LambdaFunctionFacts(new FunctionReader(lambda), state), log);
+                state, new LambdaFunctionFacts(new FunctionReader(lambda), state), log);
     }
 
     /** Handles one invocation's payload (an EventBridge event; any CloudTrail form is accepted). */
@@ -229,10 +214,9 @@ public final class Guard {
         Held held = new Held(eventId, fresh.owner());
         boolean lastAttempt = fresh.attempt() >= MAX_ATTEMPTS;
         List<ActionOutcome> outcomes = new ArrayList<>();
-        Verdict verdict;
         Alert alert;
         try {
-            verdict = withFacts(first, withFacts, lastAttempt, outcomes);
+            Verdict verdict = withFacts(first, withFacts, lastAttempt, outcomes);
             logVerdict(verdict);
             count(verdict, report);
             if (verdict.decision() == Decision.ALLOW) {
@@ -247,42 +231,7 @@ public final class Guard {
             release(held, e);
             throw e;
         }
-        // SNS first: the alert is the primary channel, and Security Hub's latency or failure must not
-        // delay it. Security Hub gets the findings also when publishing fails, as the delivery that
-        // then sends the kept alert imports nothing: once per event, by the invocation that acted.
-        try {
-            send(held, alert, report);
-        } finally {
-            importToSecurityHub(verdict, outcomes, report);
-        }
-    }
-
-    /**
-     * Sends the verdict's findings to Security Hub, if the guard does. Never thrown, never retried:
-     * the alert has gone (or is kept for a later delivery) and nothing may be acted on again for
-     * it; a failure is logged with the finding ids and counted ({@code SecurityHubFailures}, alarmed).
-     */
-    private void importToSecurityHub(Verdict verdict, List<ActionOutcome> outcomes, GuardReport report) {
-        if (securityHub.isEmpty()) {
-            return;
-        }
-        try {
-            List<AwsSecurityFinding> findings = AsffFindings.of(verdict, outcomes, config.dryRun(), Instant.now());
-            List<SecurityHubFindings.Refused> refused = securityHub.get().importFindings(findings);
-            report.securityHubFindings += findings.size() - refused.size();
-            report.securityHubFailures += refused.size();
-            if (!refused.isEmpty()) {
-                log.error("Security Hub refused findings; the SNS alert is unaffected", f -> ids(f, verdict)
-                        .put("findingIds", String.join(",", refused.stream().map(SecurityHubFindings.Refused::id).toList()))
-                        .put("detail", String.join("; ", refused.stream().map(SecurityHubFindings.Refused::reason).toList())));
-            }
-        } catch (RuntimeException e) {
-            report.securityHubFailures += verdict.findings().size();
-            log.error("Security Hub import failed; the SNS alert is unaffected", f -> ids(f, verdict)
-                    .put("findingIds", String.join(",", verdict.findings().stream()
-                            .map(finding -> AsffFindings.id(verdict.header(), finding)).toList()))
-                    .put("error", e.getClass().getSimpleName()).put("detail", Failures.describe(e)));
-        }
+        send(held, alert, report);
     }
 
     /** An event this invocation claimed, and the owner token of its claim. */

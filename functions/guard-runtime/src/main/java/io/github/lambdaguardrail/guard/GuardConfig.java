@@ -20,24 +20,22 @@ import java.util.regex.Pattern;
  * @param stateTable   DynamoDB table for idempotency and known-good VPC configs ({@code GUARDRAIL_STATE_TABLE})
  * @param selfRoleArns the guard's own role ARNs: their changes are never acted on ({@code GUARDRAIL_SELF_ROLE_ARNS})
  * @param dryRun       evaluate and notify "would roll back", but change nothing ({@code GUARDRAIL_DRY_RUN})
- * @param securityHub  also send each finding to AWS Security Hub, in ASFF ({@code GUARDRAIL_SECURITY_HUB})
  * @param functionName the guard's own function ({@code AWS_LAMBDA_FUNCTION_NAME}, set by Lambda): it
  *                     never judges a change to itself, the other guard does
  * @param memberRoleName organisation mode: the role the guardrail acts through in each member account
  *                     ({@code GUARDRAIL_MEMBER_ROLE_NAME}); its changes there are the guardrail's own
  */
 public record GuardConfig(Policy policy, String topicArn, String stateTable, List<String> selfRoleArns, boolean dryRun,
-                          boolean securityHub, Optional<String> functionName, Optional<String> memberRoleName) {
+                          Optional<String> functionName, Optional<String> memberRoleName) {
 
     static final String TOPIC_ARN_VARIABLE = "GUARDRAIL_TOPIC_ARN";
     static final String STATE_TABLE_VARIABLE = "GUARDRAIL_STATE_TABLE";
     static final String SELF_ROLE_ARNS_VARIABLE = "GUARDRAIL_SELF_ROLE_ARNS";
     static final String DRY_RUN_VARIABLE = "GUARDRAIL_DRY_RUN";
-    static final String SECURITY_HUB_VARIABLE = "GUARDRAIL_SECURITY_HUB";
     public static final String MEMBER_ROLE_NAME_VARIABLE = "GUARDRAIL_MEMBER_ROLE_NAME";
     /** The guards' own variables, beside the policy's {@code GUARDRAIL_*} ones. */
     static final Set<String> VARIABLES = Set.of(TOPIC_ARN_VARIABLE, STATE_TABLE_VARIABLE, SELF_ROLE_ARNS_VARIABLE,
-            DRY_RUN_VARIABLE, SECURITY_HUB_VARIABLE, MEMBER_ROLE_NAME_VARIABLE, LocalRunCheck.ALLOW_REAL_AWS);
+            DRY_RUN_VARIABLE, MEMBER_ROLE_NAME_VARIABLE, LocalRunCheck.ALLOW_REAL_AWS);
 
     private static final Pattern TOPIC_ARN = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.-]{1,256}");
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
@@ -85,8 +83,7 @@ public record GuardConfig(Policy policy, String topicArn, String stateTable, Lis
         if (memberRole.filter(name -> !ROLE_NAME.matcher(name).matches()).isPresent()) {
             throw new PolicyException(MEMBER_ROLE_NAME_VARIABLE, "'" + memberRole.get() + "' is not an IAM role name");
         }
-        return new GuardConfig(policy, topic, table, selfRoles, flag(env, DRY_RUN_VARIABLE), flag(env, SECURITY_HUB_VARIABLE),
-                function, memberRole);
+        return new GuardConfig(policy, topic, table, selfRoles, flag(env, DRY_RUN_VARIABLE), function, memberRole);
     }
 
     /** A {@code true}/{@code false} variable; unset or empty is false. */

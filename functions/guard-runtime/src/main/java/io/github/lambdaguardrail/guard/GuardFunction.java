@@ -52,7 +52,7 @@ public final class GuardFunction implements Resource {
         JsonLog log = new JsonLog(System.out);
         GuardConfig config = GuardConfig.fromEnvironment(env);
         LocalRunCheck.check(config, env, System.getProperty(LocalRunCheck.ENDPOINT_PROPERTY));
-        AwsClients aws = AwsClients.create(ClientSettings.forEnvironment(env), config.securityHub());
+        AwsClients aws = AwsClients.create(ClientSettings.forEnvironment(env));
         GuardFunction function = new GuardFunction(Guard.create(config, apis, aws, log), aws, log,
                 EmfMetrics.fromEnvironment(env, System.out));
         // The global context keeps a weak reference: the handler holding this function keeps it registered.

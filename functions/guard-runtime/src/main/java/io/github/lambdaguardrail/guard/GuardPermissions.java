@@ -24,12 +24,6 @@ public final class GuardPermissions {
             "lambda:GetFunction", "lambda:ListTags",
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
 
-    /**
-     * A guard that sends its findings to Security Hub ({@link GuardConfig#securityHub}), on top of
-     * {@link #forApis}: the template grants it exactly when its {@code SecurityHub} parameter is true.
-     */
-    public static final Set<String> SECURITY_HUB = Set.of("securityhub:BatchImportFindings");
-
     private GuardPermissions() {
     }
 

@@ -26,8 +26,6 @@ public final class GuardReport {
     int actionFailures;
     int notifications;
     int notificationFailures;
-    int securityHubFindings;
-    int securityHubFailures;
     int heartbeats;
 
     public int records() {
@@ -86,16 +84,6 @@ public final class GuardReport {
         return notificationFailures;
     }
 
-    /** Findings Security Hub took (with {@code GUARDRAIL_SECURITY_HUB}). */
-    public int securityHubFindings() {
-        return securityHubFindings;
-    }
-
-    /** Findings that did not reach Security Hub: refused, or the call failed. The SNS alert went regardless. */
-    public int securityHubFailures() {
-        return securityHubFailures;
-    }
-
     /** Scheduled heartbeats received: proof that the guard still runs. */
     public int heartbeats() {
         return heartbeats;
@@ -109,7 +97,6 @@ public final class GuardReport {
         counts.put("Skips", skipped + duplicates);
         counts.put("InvalidEvents", invalid);
         counts.put("NotificationFailures", notificationFailures);
-        counts.put("SecurityHubFailures", securityHubFailures);
         counts.put("Exempted", exempted);
         counts.put("Tampers", tampers);
         counts.put("ActionFailures", actionFailures);
@@ -125,8 +112,7 @@ public final class GuardReport {
                 .put("duplicates", duplicates).put("deferred", deferred).put("findings", findings)
                 .put("exempted", exempted).put("tampers", tampers).put("rollbacks", rollbacks)
                 .put("actionFailures", actionFailures).put("notifications", notifications)
-                .put("notificationFailures", notificationFailures).put("securityHubFindings", securityHubFindings)
-                .put("securityHubFailures", securityHubFailures).put("heartbeats", heartbeats);
+                .put("notificationFailures", notificationFailures).put("heartbeats", heartbeats);
         return json;
     }
 

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationR
  * renders them ({@link SdkJson}), with {@code code} and {@code environment} emptied as CloudTrail
  * does.
  */
-final class CloudTrailEvents {
+public final class CloudTrailEvents {
 
     /** The repository's {@code events/} folder. */
     static final Path EVENTS = eventsFolder();
@@ -37,7 +37,7 @@ final class CloudTrailEvents {
     }
 
     /** {@code AddPermission20150331v2}: the statement is the one moto returned. */
-    static ObjectNode addPermission(AddPermissionRequest request, AddPermissionResponse response) {
+    public static ObjectNode addPermission(AddPermissionRequest request, AddPermissionResponse response) {
         ObjectNode event = template("addpermission-public-principal.json");
         ObjectNode detail = (ObjectNode) event.get("detail");
         detail.set("requestParameters", SdkJson.toCloudTrail(request));
@@ -92,11 +92,11 @@ final class CloudTrailEvents {
         return copy;
     }
 
-    static String eventId(ObjectNode event) {
+    public static String eventId(ObjectNode event) {
         return event.get("detail").get("eventID").asText();
     }
 
-    static byte[] bytes(ObjectNode event) {
+    public static byte[] bytes(ObjectNode event) {
         return event.toString().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -13,15 +13,19 @@ import java.util.Map;
  * delivery off) with the subject, the message attributes operators filter on, and the message,
  * which for {@code MessageStructure=json} is the topic message's {@code "sqs"} entry, the JSON
  * document.
+ *
+ * @param envelope the SNS notification as the queue received it, whole (what a Lambda subscriber's
+ *                 event record carries as {@code Sns}, with that entry's message)
  */
-public record DeliveredAlert(String subject, JsonNode document, Map<String, String> attributes) {
+public record DeliveredAlert(String subject, JsonNode document, Map<String, String> attributes, JsonNode envelope) {
 
     public static DeliveredAlert fromSqsBody(String body) {
         JsonNode envelope = read(body);
         Map<String, String> attributes = new LinkedHashMap<>();
         envelope.path("MessageAttributes").properties()
                 .forEach(e -> attributes.put(e.getKey(), e.getValue().path("Value").asText()));
-        return new DeliveredAlert(envelope.path("Subject").asText(), read(envelope.path("Message").asText()), attributes);
+        return new DeliveredAlert(envelope.path("Subject").asText(), read(envelope.path("Message").asText()), attributes,
+                envelope);
     }
 
     public String decision() {

@@ -152,7 +152,7 @@ public final class MotoAccount {
     }
 
     /** The permission guard in rollback mode. */
-    Guard permissionGuard() {
+    public Guard permissionGuard() {
         return guard(WatchedApi.resourcePolicy(), Map.of("GUARDRAIL_MODE", "rollback"));
     }
 
@@ -165,7 +165,7 @@ public final class MotoAccount {
      * A guard configured as its function is, from environment variables: this account's topic,
      * table and guard role, plus {@code variables} (mode, dry run, policy settings).
      */
-    Guard guard(List<WatchedApi> apis, Map<String, String> variables) {
+    public Guard guard(List<WatchedApi> apis, Map<String, String> variables) {
         guardApis.addAll(apis);
         return Guard.create(GuardConfig.fromEnvironment(environment(variables)), apis, guardClients, log);
     }
@@ -189,7 +189,7 @@ public final class MotoAccount {
         return env;
     }
 
-    static GuardReport deliver(Guard guard, ObjectNode event) {
+    public static GuardReport deliver(Guard guard, ObjectNode event) {
         return guard.handle(new ByteArrayInputStream(CloudTrailEvents.bytes(event)));
     }
 

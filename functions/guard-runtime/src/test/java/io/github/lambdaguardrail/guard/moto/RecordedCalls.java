@@ -17,10 +17,10 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  * RemovePermission or the email text of an SNS Publish. A hook may run before each call, to change
  * the world between the guard's read and its write. Thread-safe.
  */
-final class RecordedCalls implements ExecutionInterceptor {
+public final class RecordedCalls implements ExecutionInterceptor {
 
     /** One finished call. */
-    record Call(SdkRequest request, Optional<SdkResponse> response, Optional<Throwable> failure) {
+    public record Call(SdkRequest request, Optional<SdkResponse> response, Optional<Throwable> failure) {
     }
 
     private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -47,7 +47,7 @@ final class RecordedCalls implements ExecutionInterceptor {
     }
 
     /** The guard's calls of one request type, in order, successful or not. */
-    <T extends SdkRequest> List<T> requests(Class<T> type) {
+    public <T extends SdkRequest> List<T> requests(Class<T> type) {
         List<T> out = new ArrayList<>();
         for (Call call : calls) {
             if (type.isInstance(call.request())) {
@@ -58,7 +58,7 @@ final class RecordedCalls implements ExecutionInterceptor {
     }
 
     /** The guard's calls of one request type with their outcome. */
-    List<Call> calls(Class<? extends SdkRequest> type) {
+    public List<Call> calls(Class<? extends SdkRequest> type) {
         return calls.stream().filter(c -> type.isInstance(c.request())).toList();
     }
 
@@ -66,7 +66,7 @@ final class RecordedCalls implements ExecutionInterceptor {
      * The IAM actions behind the calls made, e.g. {@code lambda:RemovePermission} for a
      * {@code software.amazon.awssdk.services.lambda.model.RemovePermissionRequest}.
      */
-    java.util.Set<String> iamActions() {
+    public java.util.Set<String> iamActions() {
         java.util.Set<String> actions = new java.util.TreeSet<>();
         for (Call call : calls) {
             Class<?> type = call.request().getClass();

@@ -9,7 +9,6 @@ import io.github.lambdaguardrail.guard.sweep.RateLimiter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -72,7 +71,7 @@ public final class MemberGuards implements AutoCloseable {
         MemberClients.MemberLambda lambda = clients.open(account, region, SESSION_NAME, UnaryOperator.identity(),
                 new RateLimitInterceptor(new RateLimiter(config.memberCallsPerSecond())));
         log.info("member opened", f -> f.put("account", account).put("region", region).put("role", lambda.roleArn()));
-        Guard guard = Guard.create(config.guard(), APIS, lambda::lambda, sns, dynamo, Optional.empty(), log);
+        Guard guard = Guard.create(config.guard(), APIS, lambda::lambda, sns, dynamo, log);
         return new Member(guard, lambda);
     }
 

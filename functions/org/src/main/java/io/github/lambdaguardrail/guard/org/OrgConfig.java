@@ -68,10 +68,6 @@ public record OrgConfig(GuardConfig guard, Optional<String> queueUrl, int maxRec
         Set<String> variables = new HashSet<>(VARIABLES);
         variables.addAll(functionVariables);
         GuardConfig guard = GuardConfig.fromEnvironment(withDefaults, variables);
-        if (guard.securityHub()) {
-            // A member's findings belong in that account's Security Hub (or its administrator's), not the central one.
-            throw new PolicyException("GUARDRAIL_SECURITY_HUB", "is not supported in organisation mode");
-        }
         Optional<String> queue = Optional.ofNullable(env.get(QUEUE_URL_VARIABLE)).map(String::trim).filter(s -> !s.isEmpty());
         if (queue.filter(url -> !QUEUE_URL.matcher(url).matches()).isPresent()) {
             throw new PolicyException(QUEUE_URL_VARIABLE, "'" + queue.get() + "' is not the URL of a FIFO queue");

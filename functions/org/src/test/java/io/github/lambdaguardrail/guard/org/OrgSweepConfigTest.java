@@ -44,7 +44,7 @@ class OrgSweepConfigTest {
             "GUARDRAIL_MEMBER_ROLES_STACK_SET | roles;rm -rf   | is not a StackSet name",
             "GUARDRAIL_SWEEP_RATE_LIMIT | 16                   | above a member's 15",
             "GUARDRAIL_SWEEP_RATE_LIMIT | fast                 | is not a number",
-            "GUARDRAIL_SECURITY_HUB | true                     | not supported in organisation mode"})
+            "GUARDRAIL_SECURITY_HUB | true                     | unknown variable"})
     void rejectsWhatItCannotSweepNamingTheVariable(String variable, String value, String problem) {
         String message = assertThrows(PolicyException.class, () -> OrgSweepConfig.fromEnvironment(env(variable, value))).getMessage();
         assertTrue(message.contains(variable) && message.contains(problem), message);

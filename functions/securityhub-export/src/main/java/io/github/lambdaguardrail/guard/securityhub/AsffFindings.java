@@ -1,12 +1,11 @@
-package io.github.lambdaguardrail.guard;
+package io.github.lambdaguardrail.guard.securityhub;
 
 import io.github.lambdaguardrail.engine.Action;
-import io.github.lambdaguardrail.engine.Finding;
-import io.github.lambdaguardrail.engine.FunctionRef;
 import io.github.lambdaguardrail.engine.Origin;
-import io.github.lambdaguardrail.engine.RecordHeader;
 import io.github.lambdaguardrail.engine.RuleId;
-import io.github.lambdaguardrail.engine.Verdict;
+import io.github.lambdaguardrail.guard.securityhub.VerdictAlert.AlertFinding;
+import io.github.lambdaguardrail.guard.securityhub.VerdictAlert.FunctionArn;
+import io.github.lambdaguardrail.guard.securityhub.VerdictAlert.Outcome;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -24,12 +23,13 @@ import software.amazon.awssdk.services.securityhub.model.SeverityLabel;
 import software.amazon.awssdk.services.securityhub.model.WorkflowStatus;
 
 /**
- * A verdict's findings in the AWS Security Finding Format (ASFF), one per finding, as the guard
- * sends them to Security Hub once it has acted.
+ * A verdict alert's findings in the AWS Security Finding Format (ASFF), one per finding, as the
+ * exporter sends them to Security Hub. The alert is sent once the guard has acted, and says what
+ * it did.
  *
  * <p>Security Hub takes a finding's {@code Workflow} (and {@code Note}) only when it creates the
  * finding: a later {@code BatchImportFindings} cannot change them, and {@code BatchUpdateFindings}
- * is the customers' API. So the guard imports each finding once, after acting, when what it did is
+ * is the customers' API. So each finding is imported from the alert, when what the guard did is
  * known: {@code RESOLVED} and {@code PASSED} when its rollback undid the change (the statement
  * removed, the VPC config restored), {@code SUPPRESSED} for an exempted finding, else {@code NEW}
  * and {@code FAILED} (notify only, a quarantine, which leaves the function outside its VPC, a dry
@@ -49,52 +49,53 @@ final class AsffFindings {
     /** The kinds of rollback that undo the change itself; a quarantine only stops the function. */
     private static final List<String> UNDOING = List.of(Action.Kind.REMOVE_PERMISSION.name(),
             Action.Kind.RESTORE_VPC_CONFIG.name());
+    /** The status of an outcome that changed the function. */
+    private static final String DONE = "DONE";
 
     private AsffFindings() {
     }
 
     /**
-     * The findings of {@code verdict}, exempted ones too, after the guard acted.
+     * The findings of {@code alert}, exempted ones too.
      *
-     * @param outcomes what the guard did about the verdict, as in its alert
-     * @param now      the import time ({@code UpdatedAt})
+     * @param now the import time ({@code UpdatedAt})
      */
-    static List<AwsSecurityFinding> of(Verdict verdict, List<ActionOutcome> outcomes, boolean dryRun, Instant now) {
-        String decision = Alert.decision(verdict, outcomes, dryRun);
+    static List<AwsSecurityFinding> of(VerdictAlert alert, Instant now) {
+        String decision = alert.decision();
+        List<Outcome> outcomes = alert.outcomes();
         boolean undone = decision.equals("ROLLBACK") && outcomes.stream()
-                .anyMatch(o -> o.status() == ActionOutcome.Status.DONE && UNDOING.contains(o.type()));
-        RecordHeader header = verdict.header();
-        String partition = partition(header.region());
-        String productArn = "arn:" + partition + ":securityhub:" + header.region() + ":" + header.account() + ":product/"
-                + header.account() + "/default";
-        String createdAt = observedAt(header.eventTime(), now);
+                .anyMatch(o -> o.status().equals(DONE) && UNDOING.contains(o.type()));
+        String partition = partition(alert.region());
+        String productArn = "arn:" + partition + ":securityhub:" + alert.region() + ":" + alert.account() + ":product/"
+                + alert.account() + "/default";
+        String createdAt = observedAt(alert.eventTime(), now);
         List<AwsSecurityFinding> findings = new ArrayList<>();
-        for (Finding f : verdict.findings()) {
+        for (AlertFinding f : alert.findings()) {
             // The rollback undoes the event's change, and with it every violation the change introduced.
             boolean resolved = undone && f.origin() == Origin.INTRODUCED;
-            boolean suppressed = !resolved && f.isExempted();
+            boolean suppressed = !resolved && f.exemption().isPresent();
             String findingDecision = suppressed ? "EXEMPTED" : decision;
             AwsSecurityFinding.Builder b = AwsSecurityFinding.builder()
                     .schemaVersion(SCHEMA_VERSION)
-                    .id(id(header, f))
+                    .id(id(alert.eventId(), f.ruleId()))
                     .productArn(productArn)
                     .productName(PRODUCT_NAME)
                     .generatorId(f.ruleId().name())
-                    .awsAccountId(header.account())
+                    .awsAccountId(alert.account())
                     .types(TYPE)
                     .createdAt(createdAt)
                     .firstObservedAt(createdAt)
                     .updatedAt(now.toString())
                     .severity(s -> s.label(label(f)))
-                    .title(cut(f.ruleId().name() + " on " + target(verdict, f) + ": " + f.ruleId().description(), MAX_TITLE))
-                    .description(cut(description(verdict, f), MAX_DESCRIPTION))
-                    .resources(resource(verdict.function(), f, partition, header.region()))
+                    .title(cut(f.ruleId().name() + " on " + target(alert, f) + ": " + f.ruleId().description(), MAX_TITLE))
+                    .description(cut(description(alert, f), MAX_DESCRIPTION))
+                    .resources(resource(alert.function(), f, partition, alert.region()))
                     .compliance(c -> c.status(resolved ? ComplianceStatus.PASSED : ComplianceStatus.FAILED))
                     .workflow(w -> w.status(resolved ? WorkflowStatus.RESOLVED
                             : suppressed ? WorkflowStatus.SUPPRESSED : WorkflowStatus.NEW))
                     .recordState(RecordState.ACTIVE)
                     .remediation(r -> r.recommendation(t -> t.text(recommendation(f, findingDecision, resolved, outcomes))))
-                    .productFields(productFields(verdict, f, findingDecision, outcomes));
+                    .productFields(productFields(alert, f, findingDecision));
             if (suppressed) {
                 b.note(n -> n.text(cut("Exempted: " + f.exemption().orElseThrow(), MAX_TEXT))
                         .updatedBy(PRODUCT_NAME).updatedAt(now.toString()));
@@ -105,11 +106,11 @@ final class AsffFindings {
     }
 
     /** A finding's {@code Id}: the CloudTrail event and the rule, the same on every import of the event. */
-    static String id(RecordHeader header, Finding f) {
-        return header.eventId() + "/" + f.ruleId().name();
+    static String id(String eventId, RuleId rule) {
+        return eventId + "/" + rule.name();
     }
 
-    private static SeverityLabel label(Finding f) {
+    private static SeverityLabel label(AlertFinding f) {
         return switch (f.severity()) {
             case LOW -> SeverityLabel.LOW;
             case MEDIUM -> SeverityLabel.MEDIUM;
@@ -133,26 +134,26 @@ final class AsffFindings {
         }
     }
 
-    private static String target(Verdict verdict, Finding f) {
-        return verdict.function().map(fn -> fn.name() + fn.qualifier().map(q -> ":" + q).orElse("")).orElse(f.subject());
+    private static String target(VerdictAlert alert, AlertFinding f) {
+        return alert.function().map(FunctionArn::target).orElse(f.subject());
     }
 
     /** The function, by its unqualified ARN as AWS Config and Security Hub's own controls name it; else the resource the finding names. */
-    private static Resource resource(Optional<FunctionRef> function, Finding f, String partition, String region) {
+    private static Resource resource(Optional<FunctionArn> function, AlertFinding f, String partition, String region) {
         return Resource.builder().type(function.isPresent() ? "AwsLambdaFunction" : "Other")
-                .id(function.map(FunctionRef::arn).orElse(f.subject())).partition(partition).region(region).build();
+                .id(function.map(FunctionArn::arn).orElse(f.subject())).partition(partition).region(region).build();
     }
 
-    private static String description(Verdict verdict, Finding f) {
+    private static String description(VerdictAlert alert, AlertFinding f) {
         StringBuilder d = new StringBuilder(f.message());
         if (f.origin() == Origin.PRE_EXISTING) {
             d.append(" (pre-existing: reported, never rolled back)");
         }
         f.exemption().ifPresent(e -> d.append(" (exempted: ").append(e).append(')'));
-        d.append(". ").append(verdict.header().eventName()).append(" by ").append(verdict.header().actor().arn())
-                .append(" at ").append(verdict.header().eventTime()).append(" (CloudTrail event ")
-                .append(verdict.header().eventId()).append(").");
-        verdict.note().ifPresent(n -> d.append(' ').append(n).append('.'));
+        d.append(". ").append(alert.eventName()).append(" by ").append(alert.actor())
+                .append(" at ").append(alert.eventTime()).append(" (CloudTrail event ")
+                .append(alert.eventId()).append(").");
+        alert.note().ifPresent(n -> d.append(' ').append(n).append('.'));
         return d.toString();
     }
 
@@ -160,10 +161,10 @@ final class AsffFindings {
      * What to do, from what the guard did and the rule's own advice. The undo commands go in only
      * whole (a cut command would run something else); they are always in the product fields.
      */
-    private static String recommendation(Finding f, String decision, boolean resolved, List<ActionOutcome> outcomes) {
+    private static String recommendation(AlertFinding f, String decision, boolean resolved, List<Outcome> outcomes) {
         if (resolved) {
             String done = "The guard undid the change.";
-            List<String> undo = outcomes.stream().flatMap(o -> o.undoCommands().stream()).toList();
+            List<String> undo = outcomes.stream().flatMap(o -> o.undo().stream()).toList();
             if (undo.isEmpty()) {
                 return done;
             }
@@ -203,24 +204,24 @@ final class AsffFindings {
     }
 
     /** The alert's identifiers and outcomes, for filters and automation: keys {@code guardrail/...}, values bounded. */
-    private static Map<String, String> productFields(Verdict verdict, Finding f, String decision, List<ActionOutcome> outcomes) {
+    private static Map<String, String> productFields(VerdictAlert alert, AlertFinding f, String decision) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("guardrail/decision", decision);
         fields.put("guardrail/ruleId", f.ruleId().name());
         fields.put("guardrail/origin", f.origin().name());
         fields.put("guardrail/mode", f.mode().label());
-        fields.put("guardrail/eventId", verdict.header().eventId());
-        fields.put("guardrail/eventName", verdict.header().eventName());
-        fields.put("guardrail/actor", verdict.header().actor().arn());
-        verdict.function().ifPresent(fn -> fields.put("guardrail/function", fn.qualifiedArn()));
+        fields.put("guardrail/eventId", alert.eventId());
+        fields.put("guardrail/eventName", alert.eventName());
+        fields.put("guardrail/actor", alert.actor());
+        alert.function().ifPresent(fn -> fields.put("guardrail/function", fn.qualifiedArn()));
         f.exemption().ifPresent(e -> fields.put("guardrail/exemption", e));
-        verdict.note().ifPresent(n -> fields.put("guardrail/note", n));
+        alert.note().ifPresent(n -> fields.put("guardrail/note", n));
         int i = 0;
-        for (ActionOutcome o : outcomes) {
+        for (Outcome o : alert.outcomes()) {
             i++;
             fields.put("guardrail/outcome/" + i, o.type() + " " + o.status() + ": " + o.detail());
             int u = 0;
-            for (String command : o.undoCommands()) {
+            for (String command : o.undo()) {
                 u++;
                 // Whole or not at all: a cut command would run something else.
                 fields.put("guardrail/undo/" + i + "/" + u, command.length() <= MAX_PRODUCT_FIELD ? command

@@ -15,9 +15,6 @@ public final class Failures {
     }
 
     public static boolean isTransient(Throwable e) {
-        if (e instanceof EventInProgressException) {
-            return true;
-        }
         if (e instanceof SdkClientException) {
             return true;
         }

@@ -1,14 +1,14 @@
-package io.github.lambdaguardrail.guard;
+package io.github.lambdaguardrail.guard.securityhub;
 
 import java.util.List;
 import software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding;
 
 /**
- * Sends findings to AWS Security Hub, in ASFF ({@link AsffFindings}). A second channel beside the
- * {@link Notifier}, never instead of it. IAM: {@code securityhub:BatchImportFindings} on the
- * account's default product ARN.
+ * Sends findings to AWS Security Hub, in ASFF ({@link AsffFindings}): the exporter's second channel
+ * for the alerts the SNS topic has already delivered, never instead of it. IAM:
+ * {@code securityhub:BatchImportFindings} on the account's default product ARN.
  */
-public interface SecurityHubFindings {
+interface SecurityHubFindings {
 
     /**
      * Imports the findings (created, or updated by their {@code Id}).

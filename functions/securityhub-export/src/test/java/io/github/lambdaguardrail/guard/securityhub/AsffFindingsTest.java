@@ -1,4 +1,4 @@
-package io.github.lambdaguardrail.guard;
+package io.github.lambdaguardrail.guard.securityhub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +18,9 @@ import io.github.lambdaguardrail.engine.RecordHeader;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.Severity;
 import io.github.lambdaguardrail.engine.Verdict;
+import io.github.lambdaguardrail.guard.ActionOutcome;
+import io.github.lambdaguardrail.guard.Alert;
+import io.github.lambdaguardrail.guard.GuardConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,9 +44,11 @@ import software.amazon.awssdk.services.securityhub.model.SeverityLabel;
 import software.amazon.awssdk.services.securityhub.model.WorkflowStatus;
 
 /**
- * The ASFF a guard sends to Security Hub, from the verdicts of the sample events (the engine's, as
- * the guard gets them) and what the guard did: every required field, RESOLVED and PASSED only when
- * the rollback undid the change, exempted findings suppressed and marked, ASFF's length limits.
+ * The ASFF the exporter sends to Security Hub, from the alert documents of the verdicts of the
+ * sample events (the engine's, as the guard gets them) and what the guard did, each built as the
+ * guard publishes it ({@code Alert.of(...).document()}) and read back as the exporter reads an SNS
+ * message: every required field, RESOLVED and PASSED only when the rollback undid the change,
+ * exempted findings suppressed and marked, ASFF's length limits.
  */
 class AsffFindingsTest {
 
@@ -80,6 +85,16 @@ class AsffFindingsTest {
         return new ActionOutcome("REMOVE_PERMISSION", ActionOutcome.Status.DONE, "removed statement 'allow-anyone'", List.of(UNDO));
     }
 
+    /** The findings of the alert the guard publishes for {@code verdict} and what it did, read as the exporter reads it. */
+    private static List<AwsSecurityFinding> findings(Verdict verdict, List<ActionOutcome> outcomes, boolean dryRun, Instant now) {
+        String message = Alert.of(verdict, outcomes, dryRun).document().toString();
+        try {
+            return AsffFindings.of(VerdictAlert.read(message), now);
+        } catch (VerdictAlert.NotAVerdictAlert e) {
+            throw new AssertionError("the guard's alert is not read as a verdict's: " + e.getMessage(), e);
+        }
+    }
+
     private static AwsSecurityFinding single(List<AwsSecurityFinding> findings) {
         assertEquals(1, findings.size(), findings.toString());
         return findings.get(0);
@@ -90,7 +105,7 @@ class AsffFindingsTest {
         Verdict verdict = publicPermissionRolledBack();
         assertEquals(Decision.ROLLBACK, verdict.decision());
 
-        AwsSecurityFinding f = single(AsffFindings.of(verdict, List.of(removed()), false, NOW));
+        AwsSecurityFinding f = single(findings(verdict, List.of(removed()), false, NOW));
 
         assertEquals("2018-10-08", f.schemaVersion());
         assertEquals("91aa3f26-c4a7-4f2a-a88e-4e537fdcfa8c/PERMISSION_PUBLIC", f.id());
@@ -121,8 +136,8 @@ class AsffFindingsTest {
     @Test
     void idIsTheEventAndTheRuleSoARepeatedImportUpdatesTheFinding() {
         Verdict verdict = publicPermissionRolledBack();
-        AwsSecurityFinding first = single(AsffFindings.of(verdict, List.of(removed()), false, NOW));
-        AwsSecurityFinding again = single(AsffFindings.of(verdict, List.of(removed()), false, NOW.plusSeconds(60)));
+        AwsSecurityFinding first = single(findings(verdict, List.of(removed()), false, NOW));
+        AwsSecurityFinding again = single(findings(verdict, List.of(removed()), false, NOW.plusSeconds(60)));
         assertEquals(first.id(), again.id());
         assertEquals(first.createdAt(), again.createdAt());
     }
@@ -132,7 +147,7 @@ class AsffFindingsTest {
         Verdict verdict = verdict("addpermission-public-principal.json", "GUARDRAIL_MODE", "notify");
         assertEquals(Decision.NOTIFY, verdict.decision());
 
-        AwsSecurityFinding f = single(AsffFindings.of(verdict, List.of(), false, NOW));
+        AwsSecurityFinding f = single(findings(verdict, List.of(), false, NOW));
 
         assertEquals(WorkflowStatus.NEW, f.workflow().status());
         assertEquals(ComplianceStatus.FAILED, f.compliance().status());
@@ -151,7 +166,7 @@ class AsffFindingsTest {
     void rollbackThatChangedNothingLeavesTheFindingNewAndFailed(ActionOutcome.Status status, String decision, String says) {
         ActionOutcome outcome = ActionOutcome.of("REMOVE_PERMISSION", status, "detail");
 
-        AwsSecurityFinding f = single(AsffFindings.of(publicPermissionRolledBack(), List.of(outcome), status == ActionOutcome.Status.DRY_RUN, NOW));
+        AwsSecurityFinding f = single(findings(publicPermissionRolledBack(), List.of(outcome), status == ActionOutcome.Status.DRY_RUN, NOW));
 
         assertEquals(WorkflowStatus.NEW, f.workflow().status());
         assertEquals(ComplianceStatus.FAILED, f.compliance().status());
@@ -166,7 +181,7 @@ class AsffFindingsTest {
         ActionOutcome quarantined = new ActionOutcome("QUARANTINE", ActionOutcome.Status.DONE, "reserved concurrency 0",
                 List.of("aws lambda delete-function-concurrency --function-name x", "aws lambda untag-resource --resource x"));
 
-        AwsSecurityFinding f = single(AsffFindings.of(verdict, List.of(quarantined), false, NOW));
+        AwsSecurityFinding f = single(findings(verdict, List.of(quarantined), false, NOW));
 
         assertEquals("LAMBDA_NOT_IN_VPC", f.generatorId());
         assertEquals(SeverityLabel.MEDIUM, f.severity().label());
@@ -183,7 +198,7 @@ class AsffFindingsTest {
                 "GUARDRAIL_EXEMPT_FUNCTION_PATTERNS", "invoice-*");
         assertEquals(Decision.EXEMPTED, verdict.decision());
 
-        AwsSecurityFinding f = single(AsffFindings.of(verdict, List.of(), false, NOW));
+        AwsSecurityFinding f = single(findings(verdict, List.of(), false, NOW));
 
         assertEquals(WorkflowStatus.SUPPRESSED, f.workflow().status());
         assertEquals(ComplianceStatus.FAILED, f.compliance().status(), "the violation stands");
@@ -200,7 +215,7 @@ class AsffFindingsTest {
         Verdict verdict = verdict("updatefunctionconfiguration-memory-only-no-vpc.json", "GUARDRAIL_MODE", "rollback");
         assertEquals(Decision.NOTIFY, verdict.decision());
 
-        AwsSecurityFinding f = single(AsffFindings.of(verdict, List.of(), false, NOW));
+        AwsSecurityFinding f = single(findings(verdict, List.of(), false, NOW));
 
         assertEquals("PRE_EXISTING", f.productFields().get("guardrail/origin"));
         assertEquals(WorkflowStatus.NEW, f.workflow().status());
@@ -211,7 +226,7 @@ class AsffFindingsTest {
     @ParameterizedTest
     @EnumSource(Severity.class)
     void severityLabelIsTheFindingsSeverity(Severity severity) {
-        AwsSecurityFinding f = single(AsffFindings.of(synthetic(severity, "m", "fn"), List.of(), false, NOW));
+        AwsSecurityFinding f = single(findings(synthetic(severity, "m", "fn"), List.of(), false, NOW));
         assertEquals(severity.name(), f.severity().label().toString());
     }
 
@@ -224,7 +239,7 @@ class AsffFindingsTest {
                 Origin.INTRODUCED, Mode.NOTIFY, Optional.empty());
         Verdict verdict = new Verdict(header, Decision.NOTIFY, Optional.empty(), Optional.empty(), List.of(tamper), List.of(), List.of());
 
-        AwsSecurityFinding f = single(AsffFindings.of(verdict, List.of(), false, NOW));
+        AwsSecurityFinding f = single(findings(verdict, List.of(), false, NOW));
 
         assertEquals(List.of(Resource.builder().type("Other").id(topic).partition("aws-us-gov").region("us-gov-west-1").build()),
                 f.resources());
@@ -238,7 +253,7 @@ class AsffFindingsTest {
         RecordHeader h = base.header();
         Verdict verdict = new Verdict(new RecordHeader(h.eventId(), h.eventName(), "yesterday", h.account(), h.region(), h.actor()),
                 base.decision(), base.note(), base.function(), base.findings(), base.results(), base.actions());
-        assertEquals(NOW.toString(), single(AsffFindings.of(verdict, List.of(), false, NOW)).createdAt());
+        assertEquals(NOW.toString(), single(findings(verdict, List.of(), false, NOW)).createdAt());
     }
 
     @Test
@@ -251,7 +266,7 @@ class AsffFindingsTest {
         ActionOutcome done = new ActionOutcome("REMOVE_PERMISSION", ActionOutcome.Status.DONE, "d".repeat(5000),
                 List.of(longCommand));
 
-        AwsSecurityFinding f = single(AsffFindings.of(verdict, List.of(done), false, NOW));
+        AwsSecurityFinding f = single(findings(verdict, List.of(done), false, NOW));
 
         assertEquals(WorkflowStatus.RESOLVED, f.workflow().status());
         assertEquals(256, f.title().length());

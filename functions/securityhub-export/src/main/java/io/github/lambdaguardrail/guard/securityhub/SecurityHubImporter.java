@@ -1,4 +1,4 @@
-package io.github.lambdaguardrail.guard;
+package io.github.lambdaguardrail.guard.securityhub;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,14 +11,15 @@ import software.amazon.awssdk.services.securityhub.model.BatchImportFindingsResp
 
 /**
  * {@link SecurityHubFindings} on Security Hub's {@code BatchImportFindings}: one request per
- * verdict (a verdict has at most one finding per rule, far below the 100 a request takes).
+ * alert (a verdict has at most one finding per rule, far below the 100 a request takes).
  * Thread-safe.
  */
-public final class SecurityHubImporter implements SecurityHubFindings {
+final class SecurityHubImporter implements SecurityHubFindings {
 
     private final Supplier<SecurityHubClient> securityHub;
 
-    public SecurityHubImporter(Supplier<SecurityHubClient> securityHub) {
+    /** @param securityHub called on the first import: an alert that is not a verdict's builds no client */
+    SecurityHubImporter(Supplier<SecurityHubClient> securityHub) {
         this.securityHub = securityHub;
     }
 

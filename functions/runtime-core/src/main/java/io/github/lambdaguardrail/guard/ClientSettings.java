@@ -11,7 +11,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * How {@link AwsClients} builds an SDK client: where it goes, how long it waits and how it
+ * How {@link SdkClients} builds an SDK client: where it goes, how long it waits and how it
  * retries. Whatever is left empty comes from the SDK's standard chain ({@code AWS_REGION},
  * {@code AWS_ENDPOINT_URL}, the default credentials chain). Immutable.
  *
@@ -35,14 +35,14 @@ public record ClientSettings(Optional<Region> region, Optional<URI> endpoint, Op
     public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
 
     /**
-     * The guards' clients: the SDK's chains, standard retries, 5 s per attempt and 20 s per call,
+     * The functions' clients: the SDK's chains, standard retries, 5 s per attempt and 20 s per call,
      * so a hung call fails well within the function's timeout.
      */
     public static final ClientSettings DEFAULT = new ClientSettings(Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(20), List.of(), true);
 
     /**
-     * A guard's clients in {@code env}: in Lambda (and {@code sam local}, which sets
+     * A function's clients in {@code env}: in Lambda (and {@code sam local}, which sets
      * {@code AWS_LAMBDA_FUNCTION_NAME} too) {@link #DEFAULT} with the region of {@code AWS_REGION}, the
      * credentials a function has ({@link FunctionCredentials}) and no profile file, so that building
      * a client looks nothing up that Lambda never has; elsewhere ({@code ./guardrail invoke}) the

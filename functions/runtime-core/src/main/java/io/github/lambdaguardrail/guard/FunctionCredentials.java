@@ -16,7 +16,7 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * would look for them. {@link #renew} drops what was resolved, for a SnapStart restore: a snapshot
  * must not hand every restored environment the credentials cached at its checkpoint. Thread-safe.
  */
-final class FunctionCredentials implements AwsCredentialsProvider, SdkAutoCloseable {
+public final class FunctionCredentials implements AwsCredentialsProvider, SdkAutoCloseable {
 
     /** Built on the first call that needs credentials: a compliant event makes none. */
     private volatile Lazy<AwsCredentialsProviderChain> chain = Lazy.of(FunctionCredentials::chain);
@@ -33,7 +33,7 @@ final class FunctionCredentials implements AwsCredentialsProvider, SdkAutoClosea
     }
 
     /** Forgets the provider and credentials resolved so far: the next call resolves them afresh. */
-    void renew() {
+    public void renew() {
         Lazy<AwsCredentialsProviderChain> old = chain;
         chain = Lazy.of(FunctionCredentials::chain);
         old.ifBuilt(AwsCredentialsProviderChain::close);

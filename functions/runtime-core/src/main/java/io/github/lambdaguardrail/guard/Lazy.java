@@ -23,7 +23,7 @@ public final class Lazy<T> implements Supplier<T> {
     }
 
     /** A value that is already built. */
-    static <T> Lazy<T> built(T value) {
+    public static <T> Lazy<T> built(T value) {
         Lazy<T> lazy = new Lazy<>(() -> value);
         lazy.value = Objects.requireNonNull(value);
         return lazy;
