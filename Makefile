@@ -66,8 +66,8 @@ sam-local-test: venv
 cold-start: venv
 	tools/cold-start
 
-## package-check: each function's shaded jar (org.jar too) at most 10 MB, and run against moto on every path
-## that loads classes (rollbacks, Security Hub, the sweep, missing table/topic, connection errors, the
+## package-check: each function's deployment package (as sam deploy zips it; org.jar's too) at most 10 MB, and its
+## jar run against moto on every path that loads classes (rollbacks, the Security Hub exporter, the sweep, missing table/topic, connection errors, the
 ## organisation evaluator, remediator and sweep): no missing class
 package-check: venv
 	tools/package-check

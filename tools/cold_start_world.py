@@ -1,6 +1,6 @@
 """The moto world of the harnesses (tools/cold-start, cds-evaluate, package-check): one state table, one
-topic (with a queue subscribed, as an e-mail subscriber would be), a function role and Security Hub
-enabled (for runs with GUARDRAIL_SECURITY_HUB=true); per event a fresh function in the state the event
+topic (with a queue named as the topic subscribed, as an e-mail subscriber would be), a function role and
+Security Hub enabled (for package-check's run of the Security Hub exporter); per event a fresh function in the state the event
 recorded, and the EventBridge event CloudTrail would produce for it, written to WORK/<kind>-<i>.json:
 
   permission-guard-violating-<i>   AddPermission of Principal "*" (the public sample event)

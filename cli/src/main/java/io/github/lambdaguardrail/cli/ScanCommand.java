@@ -1,11 +1,11 @@
 package io.github.lambdaguardrail.cli;
 
 import io.github.lambdaguardrail.engine.Policy;
-import io.github.lambdaguardrail.guard.JsonLog;
 import io.github.lambdaguardrail.guard.sweep.ScanReport;
 import io.github.lambdaguardrail.guard.sweep.ScanResult;
 import io.github.lambdaguardrail.guard.sweep.ScanSettings;
 import io.github.lambdaguardrail.guard.sweep.Sweep;
+import io.github.lambdaguardrail.runtime.JsonLog;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;

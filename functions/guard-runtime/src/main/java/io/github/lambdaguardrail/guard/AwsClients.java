@@ -1,5 +1,9 @@
 package io.github.lambdaguardrail.guard;
 
+import io.github.lambdaguardrail.runtime.ClientSettings;
+import io.github.lambdaguardrail.runtime.FunctionCredentials;
+import io.github.lambdaguardrail.runtime.Lazy;
+import io.github.lambdaguardrail.runtime.SdkClients;
 import java.util.Optional;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;

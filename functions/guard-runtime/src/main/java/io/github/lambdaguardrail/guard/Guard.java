@@ -17,6 +17,8 @@ import io.github.lambdaguardrail.engine.Verdict;
 import io.github.lambdaguardrail.engine.VerdictJson;
 import io.github.lambdaguardrail.engine.VpcConfig;
 import io.github.lambdaguardrail.engine.WatchedApi;
+import io.github.lambdaguardrail.runtime.Failures;
+import io.github.lambdaguardrail.runtime.JsonLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -2,6 +2,10 @@ package io.github.lambdaguardrail.guard;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import io.github.lambdaguardrail.engine.WatchedApi;
+import io.github.lambdaguardrail.runtime.ClientSettings;
+import io.github.lambdaguardrail.runtime.EmfMetrics;
+import io.github.lambdaguardrail.runtime.Failures;
+import io.github.lambdaguardrail.runtime.JsonLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

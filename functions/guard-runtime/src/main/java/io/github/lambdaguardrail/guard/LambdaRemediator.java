@@ -9,6 +9,7 @@ import io.github.lambdaguardrail.engine.PolicyStatement;
 import io.github.lambdaguardrail.engine.ResourcePolicy;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.VpcConfig;
+import io.github.lambdaguardrail.runtime.Failures;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.lambdaguardrail.guard.AwsClients;
-import io.github.lambdaguardrail.guard.ClientSettings;
+import io.github.lambdaguardrail.runtime.ClientSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -3,7 +3,7 @@ package io.github.lambdaguardrail.guard.moto;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.lambdaguardrail.guard.AwsClients;
-import io.github.lambdaguardrail.guard.ClientSettings;
+import io.github.lambdaguardrail.runtime.ClientSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

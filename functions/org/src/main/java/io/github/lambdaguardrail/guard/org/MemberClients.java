@@ -1,8 +1,8 @@
 package io.github.lambdaguardrail.guard.org;
 
 import io.github.lambdaguardrail.guard.AwsClients;
-import io.github.lambdaguardrail.guard.ClientSettings;
 import io.github.lambdaguardrail.guard.sweep.RateLimitInterceptor;
+import io.github.lambdaguardrail.runtime.ClientSettings;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.regions.PartitionMetadata;

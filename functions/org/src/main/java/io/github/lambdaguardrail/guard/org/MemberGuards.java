@@ -1,11 +1,11 @@
 package io.github.lambdaguardrail.guard.org;
 
 import io.github.lambdaguardrail.engine.WatchedApi;
-import io.github.lambdaguardrail.guard.ClientSettings;
 import io.github.lambdaguardrail.guard.Guard;
-import io.github.lambdaguardrail.guard.JsonLog;
 import io.github.lambdaguardrail.guard.sweep.RateLimitInterceptor;
 import io.github.lambdaguardrail.guard.sweep.RateLimiter;
+import io.github.lambdaguardrail.runtime.ClientSettings;
+import io.github.lambdaguardrail.runtime.JsonLog;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

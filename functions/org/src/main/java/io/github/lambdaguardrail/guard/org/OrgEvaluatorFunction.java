@@ -2,12 +2,12 @@ package io.github.lambdaguardrail.guard.org;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import io.github.lambdaguardrail.guard.AwsClients;
-import io.github.lambdaguardrail.guard.ClientSettings;
-import io.github.lambdaguardrail.guard.EmfMetrics;
-import io.github.lambdaguardrail.guard.JsonLog;
-import io.github.lambdaguardrail.guard.Lazy;
 import io.github.lambdaguardrail.guard.LocalRunCheck;
 import io.github.lambdaguardrail.guard.SnsNotifier;
+import io.github.lambdaguardrail.runtime.ClientSettings;
+import io.github.lambdaguardrail.runtime.EmfMetrics;
+import io.github.lambdaguardrail.runtime.JsonLog;
+import io.github.lambdaguardrail.runtime.Lazy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,7 +1,6 @@
 package io.github.lambdaguardrail.guard.org;
 
 import io.github.lambdaguardrail.engine.GuardrailEngine;
-import io.github.lambdaguardrail.guard.JsonLog;
 import io.github.lambdaguardrail.guard.StateStore;
 import io.github.lambdaguardrail.guard.org.MemberAccounts.Member;
 import io.github.lambdaguardrail.guard.org.OrgSweepResult.NotSwept;
@@ -15,6 +14,7 @@ import io.github.lambdaguardrail.guard.sweep.ScanReport;
 import io.github.lambdaguardrail.guard.sweep.ScanResult;
 import io.github.lambdaguardrail.guard.sweep.ScanSettings;
 import io.github.lambdaguardrail.guard.sweep.SdkFunctionInventory;
+import io.github.lambdaguardrail.runtime.JsonLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

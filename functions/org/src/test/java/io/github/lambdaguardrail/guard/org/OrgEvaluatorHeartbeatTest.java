@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lambdaguardrail.guard.Alert;
-import io.github.lambdaguardrail.guard.JsonLog;
+import io.github.lambdaguardrail.runtime.JsonLog;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lambdaguardrail.guard.Alert;
 import io.github.lambdaguardrail.guard.GuardConfig;
-import io.github.lambdaguardrail.guard.JsonLog;
+import io.github.lambdaguardrail.runtime.JsonLog;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

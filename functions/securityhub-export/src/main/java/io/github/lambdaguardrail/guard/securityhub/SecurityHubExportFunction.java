@@ -1,11 +1,11 @@
 package io.github.lambdaguardrail.guard.securityhub;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import io.github.lambdaguardrail.guard.ClientSettings;
-import io.github.lambdaguardrail.guard.EmfMetrics;
-import io.github.lambdaguardrail.guard.JsonLog;
-import io.github.lambdaguardrail.guard.Lazy;
-import io.github.lambdaguardrail.guard.SdkClients;
+import io.github.lambdaguardrail.runtime.ClientSettings;
+import io.github.lambdaguardrail.runtime.EmfMetrics;
+import io.github.lambdaguardrail.runtime.JsonLog;
+import io.github.lambdaguardrail.runtime.Lazy;
+import io.github.lambdaguardrail.runtime.SdkClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

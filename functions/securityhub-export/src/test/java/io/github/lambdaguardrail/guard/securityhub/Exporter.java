@@ -1,10 +1,10 @@
 package io.github.lambdaguardrail.guard.securityhub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.lambdaguardrail.guard.ClientSettings;
-import io.github.lambdaguardrail.guard.EmfMetrics;
-import io.github.lambdaguardrail.guard.JsonLog;
-import io.github.lambdaguardrail.guard.SdkClients;
+import io.github.lambdaguardrail.runtime.ClientSettings;
+import io.github.lambdaguardrail.runtime.EmfMetrics;
+import io.github.lambdaguardrail.runtime.JsonLog;
+import io.github.lambdaguardrail.runtime.SdkClients;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.github.lambdaguardrail.guard.ClientSettings;
+import io.github.lambdaguardrail.runtime.ClientSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package io.github.lambdaguardrail.guard.sweep;
 
-import io.github.lambdaguardrail.guard.ClientSettings;
+import io.github.lambdaguardrail.runtime.ClientSettings;
 import java.time.Duration;
 
 /**

@@ -1,4 +1,4 @@
-package io.github.lambdaguardrail.guard;
+package io.github.lambdaguardrail.runtime;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.ObjectMapper;

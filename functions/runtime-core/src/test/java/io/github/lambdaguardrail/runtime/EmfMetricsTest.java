@@ -1,4 +1,4 @@
-package io.github.lambdaguardrail.guard;
+package io.github.lambdaguardrail.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.github.lambdaguardrail.guard;
+package io.github.lambdaguardrail.runtime;
 
 import java.util.Objects;
 import java.util.function.Consumer;

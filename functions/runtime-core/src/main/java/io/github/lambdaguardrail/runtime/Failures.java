@@ -1,4 +1,4 @@
-package io.github.lambdaguardrail.guard;
+package io.github.lambdaguardrail.runtime;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
