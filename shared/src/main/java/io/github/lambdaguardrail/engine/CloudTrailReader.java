@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.lambdaguardrail.engine.internal.Json;
 import io.github.lambdaguardrail.engine.internal.RecordParser;
 import java.io.IOException;
 import java.io.InputStream;
@@ -238,7 +237,7 @@ public final class CloudTrailReader {
                 switch (token) {
                     case START_ARRAY -> array();
                     case START_OBJECT -> object();
-                    default -> built(parser.readValueAsTree());
+                    default -> built(Json.value(parser));
                 }
             }
         }
@@ -249,7 +248,7 @@ public final class CloudTrailReader {
                 if (token == null) {
                     throw new UnreadableInputException(count, "input ends inside an array", null);
                 }
-                built(parser.readValueAsTree());
+                built(Json.value(parser));
             }
         }
 
@@ -270,7 +269,7 @@ public final class CloudTrailReader {
                     logFile = true;
                     lookedUpEvents();
                 } else {
-                    single.set(field, parser.readValueAsTree());
+                    single.set(field, Json.value(parser));
                 }
             }
             if (parser.currentToken() != JsonToken.END_OBJECT) {
@@ -292,7 +291,7 @@ public final class CloudTrailReader {
                 if (token == null) {
                     throw new UnreadableInputException(count, "input ends inside the Events array", null);
                 }
-                JsonNode event = parser.readValueAsTree();
+                JsonNode event = Json.value(parser);
                 JsonNode text = event.get("CloudTrailEvent");
                 if (text == null || !text.isTextual()) {
                     invalid("an element of Events has no CloudTrailEvent string (aws cloudtrail lookup-events output has one)");

@@ -2,7 +2,6 @@ package io.github.lambdaguardrail.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 
 /**
@@ -21,12 +20,10 @@ public sealed interface LivePolicy {
      */
     record Found(String document, String revisionId) implements LivePolicy {
 
-        private static final ObjectMapper JSON = new ObjectMapper();
-
         /** Whether the document is a policy: a document that is not cannot show a statement is gone. */
         public boolean readable() {
             try {
-                JsonNode node = JSON.readTree(document);
+                JsonNode node = Json.read(document);
                 return node != null && node.isObject() && node.has("Statement");
             } catch (JsonProcessingException e) {
                 return false;

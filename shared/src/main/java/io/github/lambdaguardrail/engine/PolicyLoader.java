@@ -2,7 +2,6 @@ package io.github.lambdaguardrail.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.lambdaguardrail.engine.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

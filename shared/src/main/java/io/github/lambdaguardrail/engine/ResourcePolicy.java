@@ -1,7 +1,6 @@
 package io.github.lambdaguardrail.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.github.lambdaguardrail.engine.internal.Json;
 import io.github.lambdaguardrail.engine.internal.StatementFacts;
 import io.github.lambdaguardrail.engine.internal.StatementParser;
 import java.util.List;

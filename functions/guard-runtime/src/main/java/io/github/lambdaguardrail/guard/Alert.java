@@ -2,11 +2,11 @@ package io.github.lambdaguardrail.guard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lambdaguardrail.engine.Decision;
 import io.github.lambdaguardrail.engine.Finding;
+import io.github.lambdaguardrail.engine.Json;
 import io.github.lambdaguardrail.engine.Origin;
 import io.github.lambdaguardrail.engine.Severity;
 import io.github.lambdaguardrail.engine.Verdict;
@@ -32,7 +32,6 @@ public record Alert(String subject, String text, ObjectNode document, Severity s
                     String decision, String account, String region) {
 
     static final int MAX_SUBJECT = 99;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public Alert {
         ruleIds = List.copyOf(ruleIds);
@@ -81,7 +80,7 @@ public record Alert(String subject, String text, ObjectNode document, Severity s
     public static Alert invalid(String reason, Map<String, String> seen) {
         String name = seen.getOrDefault("eventName", "?");
         String target = firstOf(seen, "functionName", "resource", "resourceArn", "name", "rule", "keyId", "topicArn");
-        ObjectNode document = JSON.createObjectNode();
+        ObjectNode document = Json.object();
         document.put("decision", "INVALID");
         document.put("severity", Severity.HIGH.name());
         document.put("reason", reason);
@@ -186,19 +185,19 @@ public record Alert(String subject, String text, ObjectNode document, Severity s
 
     /** The alert as one JSON document, to keep it until it is sent. */
     public String toJson() {
-        ObjectNode json = JSON.createObjectNode();
+        ObjectNode json = Json.object();
         json.put("subject", subject).put("text", text).put("severity", severity.name()).put("decision", decision)
                 .put("account", account).put("region", region);
         json.set("document", document);
         ArrayNode ids = json.putArray("ruleIds");
         ruleIds.forEach(ids::add);
-        return json.toString();
+        return Json.write(json);
     }
 
     /** The alert kept by {@link #toJson()}. */
     public static Alert fromJson(String json) {
         try {
-            JsonNode node = JSON.readTree(json);
+            JsonNode node = Json.read(json);
             List<String> ids = new ArrayList<>();
             node.path("ruleIds").forEach(id -> ids.add(id.asText()));
             return new Alert(node.path("subject").asText(), node.path("text").asText(),

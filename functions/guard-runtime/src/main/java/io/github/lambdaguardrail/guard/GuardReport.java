@@ -1,7 +1,7 @@
 package io.github.lambdaguardrail.guard;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,7 +11,6 @@ import java.util.Map;
  */
 public final class GuardReport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     int records;
     int evaluated;
@@ -107,7 +106,7 @@ public final class GuardReport {
 
     /** The counts as one JSON object: the function's result and the last log line of an invocation. */
     public ObjectNode toJson() {
-        ObjectNode json = JSON.createObjectNode();
+        ObjectNode json = Json.object();
         json.put("records", records).put("evaluated", evaluated).put("skipped", skipped).put("invalid", invalid)
                 .put("duplicates", duplicates).put("deferred", deferred).put("findings", findings)
                 .put("exempted", exempted).put("tampers", tampers).put("rollbacks", rollbacks)
@@ -118,6 +117,6 @@ public final class GuardReport {
 
     @Override
     public String toString() {
-        return toJson().toString();
+        return Json.write(toJson());
     }
 }

@@ -1,8 +1,8 @@
 package io.github.lambdaguardrail.guard;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -16,7 +16,6 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
  */
 public final class SnsNotifier implements Notifier {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Supplier<SnsClient> sns;
     private final String topicArn;
@@ -29,8 +28,8 @@ public final class SnsNotifier implements Notifier {
 
     @Override
     public void publish(Alert alert) {
-        String document = alert.document().toString();
-        ObjectNode message = JSON.createObjectNode();
+        String document = Json.write(alert.document());
+        ObjectNode message = Json.object();
         message.put("default", alert.text());
         message.put("email", alert.text());
         message.put("email-json", document);
@@ -39,7 +38,7 @@ public final class SnsNotifier implements Notifier {
         message.put("http", document);
         message.put("https", document);
         sns.get().publish(b -> b.topicArn(topicArn).subject(alert.subject()).messageStructure("json")
-                .message(message.toString()).messageAttributes(Map.of(
+                .message(Json.write(message)).messageAttributes(Map.of(
                         "severity", string(alert.severity().name()),
                         "ruleIds", MessageAttributeValue.builder().dataType("String.Array")
                                 .stringValue(stringArray(alert.ruleIds())).build(),
@@ -50,9 +49,9 @@ public final class SnsNotifier implements Notifier {
 
     /** A JSON array of strings, built as a tree: valueToTree would load Jackson's bean serializers on a cold start. */
     private static String stringArray(List<String> values) {
-        ArrayNode array = JSON.createArrayNode();
+        ArrayNode array = Json.array();
         values.forEach(array::add);
-        return array.toString();
+        return Json.write(array);
     }
 
     private static MessageAttributeValue string(String value) {

@@ -2,8 +2,8 @@ package io.github.lambdaguardrail.guard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lambdaguardrail.engine.FunctionRef;
+import io.github.lambdaguardrail.engine.Json;
 import io.github.lambdaguardrail.engine.VpcConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 /** The exact AWS CLI commands that undo each of the guard's actions, for alerts and tags. */
 final class UndoCommands {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The principals add-permission writes back as given: an account's root, a role or a user. */
     private static final Pattern IAM_PRINCIPAL = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:(root|role/.+|user/.+)");
     private static final Pattern SERVICE_PRINCIPAL = Pattern.compile("[a-z0-9.-]+\\.(amazonaws\\.com(\\.cn)?|amazon\\.com)");
@@ -54,7 +53,7 @@ final class UndoCommands {
     static Undo addPermission(FunctionRef function, String statementJson) {
         JsonNode s;
         try {
-            s = JSON.readTree(statementJson);
+            s = Json.read(statementJson);
         } catch (JsonProcessingException e) {
             return new Undo.None("the statement is not JSON");
         }

@@ -1,8 +1,8 @@
 package io.github.lambdaguardrail.runtime;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.Json;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
@@ -44,8 +44,7 @@ public final class EmfMetrics {
 
     /** Writes one line holding {@code counts}, in their order, as {@code Count} metrics. */
     public void publish(Map<String, ? extends Number> counts) {
-        // A tree and its toString(): no ObjectMapper of its own to build on the cold path.
-        ObjectNode line = JsonNodeFactory.instance.objectNode();
+        ObjectNode line = Json.object();
         ObjectNode directive = line.putObject("_aws").put("Timestamp", clock.millis())
                 .putArray("CloudWatchMetrics").addObject().put("Namespace", namespace);
         directive.putArray("Dimensions").addArray().add("Service");
@@ -56,7 +55,7 @@ public final class EmfMetrics {
             line.put(name, count.longValue());
         });
         synchronized (out) {
-            out.println(line);
+            out.println(Json.write(line));
         }
     }
 }

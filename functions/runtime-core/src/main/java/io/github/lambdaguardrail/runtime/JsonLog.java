@@ -1,8 +1,8 @@
 package io.github.lambdaguardrail.runtime;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.Json;
 import io.github.lambdaguardrail.engine.ParsedRecord;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -15,7 +15,6 @@ import java.util.function.Consumer;
  */
 public final class JsonLog {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream out;
 
@@ -60,13 +59,13 @@ public final class JsonLog {
     }
 
     private void write(String level, String message, Consumer<ObjectNode> fields) {
-        ObjectNode line = JSON.createObjectNode();
+        ObjectNode line = Json.object();
         line.put("timestamp", Instant.now().toString());
         line.put("level", level);
         line.put("message", message);
         fields.accept(line);
         synchronized (out) {
-            out.println(line);
+            out.println(Json.write(line));
         }
     }
 }

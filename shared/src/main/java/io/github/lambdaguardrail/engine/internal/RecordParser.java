@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.lambdaguardrail.engine.Actor;
 import io.github.lambdaguardrail.engine.CloudTrailReader;
 import io.github.lambdaguardrail.engine.Condition;
+import io.github.lambdaguardrail.engine.Json;
 import io.github.lambdaguardrail.engine.FunctionRef;
 import io.github.lambdaguardrail.engine.LambdaChange;
 import io.github.lambdaguardrail.engine.LambdaEvent;
@@ -273,7 +274,7 @@ public final class RecordParser {
             return StatementParser.parse(recorded, statementId);
         }
         return new PolicyStatement.Unparseable(statementId, "responseElements.statement is neither a string nor an object",
-                bounded(recorded.toString()));
+                bounded(Json.write(recorded)));
     }
 
     private static LambdaChange.ResourcePolicyReplaced resourcePolicyReplaced(RecordHeader header, JsonNode request) {

@@ -3,6 +3,7 @@ package io.github.lambdaguardrail.engine.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.lambdaguardrail.engine.Condition;
+import io.github.lambdaguardrail.engine.Json;
 import io.github.lambdaguardrail.engine.PolicyStatement;
 import io.github.lambdaguardrail.engine.Principal;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ public final class StatementParser {
 
     /** Parses a statement already read as JSON; its text is the node's, for comparison with the live policy. */
     public static PolicyStatement parse(JsonNode node, String fallbackSid) {
-        return parse(node, fallbackSid, node.toString());
+        return parse(node, fallbackSid, Json.write(node));
     }
 
     /** Parses every statement of a policy document ({@code {"Statement": [...]}} or one object). */
@@ -92,7 +93,7 @@ public final class StatementParser {
         }
         List<PolicyStatement> out = new ArrayList<>();
         for (JsonNode s : statements.isArray() ? statements : List.of(statements)) {
-            out.add(parse(s, "", s.toString()));
+            out.add(parse(s, "", Json.write(s)));
         }
         return out;
     }

@@ -6,7 +6,7 @@ import io.github.lambdaguardrail.engine.Mode;
 import io.github.lambdaguardrail.engine.Policy;
 import io.github.lambdaguardrail.engine.PolicyException;
 import io.github.lambdaguardrail.engine.RuleId;
-import io.github.lambdaguardrail.engine.internal.Json;
+import io.github.lambdaguardrail.engine.Json;
 import io.github.lambdaguardrail.engine.prevent.ScpReport.Coverage;
 import io.github.lambdaguardrail.engine.prevent.ScpReport.DetectiveOnly;
 import io.github.lambdaguardrail.engine.prevent.ScpReport.Expressed;
@@ -90,7 +90,7 @@ public final class ScpGenerator {
             scp.put("Version", "2012-10-17");
             ArrayNode list = scp.putArray("Statement");
             statements.forEach(list::add);
-            return new ScpReport(scp.toString(), expressible, detectiveOnly, warnings);
+            return new ScpReport(Json.write(scp), expressible, detectiveOnly, warnings);
         }
 
         // ---- the policy's sections ---------------------------------------------------------------

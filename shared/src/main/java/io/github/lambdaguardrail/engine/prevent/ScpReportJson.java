@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lambdaguardrail.engine.RuleId;
-import io.github.lambdaguardrail.engine.internal.Json;
+import io.github.lambdaguardrail.engine.Json;
 
 /**
  * The JSON form of an {@link ScpReport}: {@code scp} (the document as an object), {@code expressible},

@@ -1,8 +1,8 @@
 package io.github.lambdaguardrail.guard.org;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.Json;
 import io.github.lambdaguardrail.guard.AwsClients;
 import io.github.lambdaguardrail.guard.Guard;
 import io.github.lambdaguardrail.guard.GuardReport;
@@ -70,9 +70,9 @@ public final class OrgRemediatorFunction {
             log.invocationDone(context, report.toJson());
             metrics.publish(report.metrics());
         }
-        ObjectNode result = JsonNodeFactory.instance.objectNode();
+        ObjectNode result = Json.object();
         var failures = result.putArray("batchItemFailures");
         retry.forEach(id -> failures.addObject().put("itemIdentifier", id));
-        output.write(result.toString().getBytes(StandardCharsets.UTF_8));
+        output.write(Json.write(result).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,7 +1,7 @@
 package io.github.lambdaguardrail.guard.org;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -58,7 +58,7 @@ public final class OrgReport {
     }
 
     public ObjectNode toJson() {
-        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        ObjectNode json = Json.object();
         json.put("records", records).put("evaluated", evaluated).put("skipped", skipped).put("invalid", invalid)
                 .put("findings", findings).put("exempted", exempted).put("tampers", tampers).put("queued", queued)
                 .put("queueFailures", queueFailures).put("notifications", notifications)
@@ -68,6 +68,6 @@ public final class OrgReport {
 
     @Override
     public String toString() {
-        return toJson().toString();
+        return Json.write(toJson());
     }
 }

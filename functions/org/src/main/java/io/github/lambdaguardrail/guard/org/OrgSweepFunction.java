@@ -2,6 +2,7 @@ package io.github.lambdaguardrail.guard.org;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
+import io.github.lambdaguardrail.engine.Json;
 import io.github.lambdaguardrail.guard.AwsClients;
 import io.github.lambdaguardrail.guard.DynamoDbStateStore;
 import io.github.lambdaguardrail.guard.LocalRunCheck;
@@ -95,7 +96,7 @@ public final class OrgSweepFunction {
         Optional<Instant> deadline = context == null ? Optional.empty()
                 : Optional.of(clock.instant().plusMillis(context.getRemainingTimeInMillis()).minus(RESERVE));
         OrgSweepResult result = run(deadline);
-        output.write(OrgSweepReport.toJson(result, account, region, OrgSweepReport.JSON_BUDGET).toString()
+        output.write(Json.write(OrgSweepReport.toJson(result, account, region, OrgSweepReport.JSON_BUDGET))
                 .getBytes(StandardCharsets.UTF_8));
     }
 

@@ -2,8 +2,8 @@ package io.github.lambdaguardrail.guard.org;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.Json;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.Severity;
 import io.github.lambdaguardrail.guard.Alert;
@@ -140,7 +140,7 @@ public final class OrgSweepReport {
 
     /** The summary for machines, at most about {@code budget} characters (serialised). */
     public static ObjectNode toJson(OrgSweepResult r, String account, String region, int budget) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ObjectNode out = Json.object();
         out.put("decision", ScanReport.DECISION);
         out.put("scope", "ORGANIZATION");
         out.put("account", account);
@@ -173,11 +173,11 @@ public final class OrgSweepReport {
         out.put("exemptedCount", r.exempted());
         out.put("errorCount", r.errors());
 
-        Size size = new Size(out.toString().length());
+        Size size = new Size(Json.write(out).length());
         ArrayNode notSwept = out.putArray("notSwept");
         int notSweptShown = 0;
         for (NotSwept n : r.notSwept()) {
-            ObjectNode entry = JsonNodeFactory.instance.objectNode().put("account", n.account()).put("region", n.region())
+            ObjectNode entry = Json.object().put("account", n.account()).put("region", n.region())
                     .put("reason", n.reason().name()).put("detail", n.detail());
             if (!size.add(notSwept, entry, budget / 2)) {
                 break;
@@ -188,7 +188,7 @@ public final class OrgSweepReport {
         int sweptShown = 0;
         for (Swept s : r.swept().stream().sorted(NOTEWORTHY_FIRST).toList()) {
             ScanResult x = s.result();
-            ObjectNode entry = JsonNodeFactory.instance.objectNode().put("account", s.account()).put("region", s.region())
+            ObjectNode entry = Json.object().put("account", s.account()).put("region", s.region())
                     .put("functions", x.functionsListed()).put("findings", x.findings().size())
                     .put("severity", x.severity().map(Severity::name).orElse("NONE")).put("errors", x.errors().size())
                     .put("complete", x.complete());
@@ -224,7 +224,7 @@ public final class OrgSweepReport {
 
         /** Adds {@code entry} to {@code list} if the document stays within {@code limit} characters. */
         boolean add(ArrayNode list, JsonNode entry, int limit) {
-            int grown = chars + entry.toString().length() + 1;
+            int grown = chars + Json.write(entry).length() + 1;
             if (grown > limit) {
                 return false;
             }

@@ -2,7 +2,7 @@ package io.github.lambdaguardrail.guard.org;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.lambdaguardrail.engine.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -18,7 +18,6 @@ public record QueuedEvent(String messageId, String groupId, String body) {
 
     /** Lambda's largest synchronous payload: an SQS batch never exceeds it. */
     static final int MAX_BATCH_BYTES = 6 * 1024 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Reads an SQS event ({@code {"Records": [...]}}). Throws {@link IllegalArgumentException},
@@ -32,7 +31,7 @@ public record QueuedEvent(String messageId, String groupId, String body) {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(bytes);
+            root = Json.read(bytes, 0, bytes.length);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("SQS event: not JSON (" + e.getOriginalMessage() + ")");
         }

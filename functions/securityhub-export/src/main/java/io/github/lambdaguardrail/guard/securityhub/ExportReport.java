@@ -1,7 +1,7 @@
 package io.github.lambdaguardrail.guard.securityhub;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -50,12 +50,12 @@ public final class ExportReport {
 
     /** The counts as one JSON object: the function's result and the last log line of an invocation. */
     public ObjectNode toJson() {
-        return JsonNodeFactory.instance.objectNode().put("messages", messages).put("findingsImported", findingsImported)
+        return Json.object().put("messages", messages).put("findingsImported", findingsImported)
                 .put("securityHubFailures", securityHubFailures).put("invalidAlerts", invalidAlerts);
     }
 
     @Override
     public String toString() {
-        return toJson().toString();
+        return Json.write(toJson());
     }
 }

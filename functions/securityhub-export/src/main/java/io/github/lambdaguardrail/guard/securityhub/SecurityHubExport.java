@@ -2,8 +2,8 @@ package io.github.lambdaguardrail.guard.securityhub;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.Json;
 import io.github.lambdaguardrail.runtime.Failures;
 import io.github.lambdaguardrail.runtime.JsonLog;
 import java.io.IOException;
@@ -33,7 +33,6 @@ import software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding;
  */
 final class SecurityHubExport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SecurityHubFindings securityHub;
     private final JsonLog log;
@@ -49,8 +48,8 @@ final class SecurityHubExport {
     void handle(InputStream payload, ExportReport report) {
         JsonNode records;
         try {
-            JsonNode event = JSON.readTree(payload);
-            records = event == null ? JSON.missingNode() : event.path("Records");
+            JsonNode event = Json.read(payload);
+            records = event.path("Records");
         } catch (JsonProcessingException e) {
             invalid("", "the payload is not JSON" + VerdictAlert.where(e), report);
             return;

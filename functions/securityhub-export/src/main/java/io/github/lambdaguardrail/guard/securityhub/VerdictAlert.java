@@ -2,7 +2,7 @@ package io.github.lambdaguardrail.guard.securityhub;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.lambdaguardrail.engine.Json;
 import io.github.lambdaguardrail.engine.Mode;
 import io.github.lambdaguardrail.engine.Origin;
 import io.github.lambdaguardrail.engine.RuleId;
@@ -42,7 +42,6 @@ record VerdictAlert(String eventId, String eventName, String eventTime, String a
     /** {@code BatchImportFindings} takes at most 100 findings; the exporter makes one call per alert. */
     static final int MAX_FINDINGS = 100;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     /** A function's ARN, qualified or not; group 1 is the unqualified ARN. */
@@ -94,7 +93,7 @@ record VerdictAlert(String eventId, String eventName, String eventTime, String a
         }
         JsonNode document;
         try {
-            document = JSON.readTree(message);
+            document = Json.read(message);
         } catch (JsonProcessingException e) {
             throw new NotAVerdictAlert("not JSON" + where(e));
         }

@@ -1,8 +1,8 @@
 package io.github.lambdaguardrail.guard.sweep;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.Json;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.Severity;
 import io.github.lambdaguardrail.engine.VerdictJson;
@@ -27,7 +27,6 @@ public final class ScanReport {
     /** Errors shown in an SNS summary. */
     public static final int SUMMARY_ERRORS = 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ScanReport() {
     }
@@ -108,7 +107,7 @@ public final class ScanReport {
 
     /** The result as JSON; at most {@code maxFindings} findings and {@code maxErrors} errors are listed. */
     public static ObjectNode toJson(ScanResult r, int maxFindings, int maxErrors) {
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = Json.object();
         out.put("decision", DECISION);
         out.put("account", r.account());
         out.put("region", r.region());
@@ -163,7 +162,7 @@ public final class ScanReport {
 
     /** A finding of a sweep summary: the function, then the finding as every verdict shows it. */
     public static ObjectNode finding(ScanFinding f) {
-        ObjectNode node = JSON.createObjectNode();
+        ObjectNode node = Json.object();
         finding(node, f);
         return node;
     }

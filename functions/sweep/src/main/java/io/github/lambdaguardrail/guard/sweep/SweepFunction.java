@@ -2,6 +2,7 @@ package io.github.lambdaguardrail.guard.sweep;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
+import io.github.lambdaguardrail.engine.Json;
 import io.github.lambdaguardrail.guard.AwsClients;
 import io.github.lambdaguardrail.guard.DynamoDbStateStore;
 import io.github.lambdaguardrail.guard.Notifier;
@@ -91,7 +92,7 @@ public final class SweepFunction {
                 : Optional.of(clock.instant().plusMillis(context.getRemainingTimeInMillis()).minus(RESERVE));
         ScanResult result = run(deadline);
         publishMetrics(result);
-        output.write(ScanReport.toJson(result, 0, 0).toString().getBytes(StandardCharsets.UTF_8));
+        output.write(Json.write(ScanReport.toJson(result, 0, 0)).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Scans, logs the summary and publishes it once. */
