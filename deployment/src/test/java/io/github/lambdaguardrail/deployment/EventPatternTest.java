@@ -6,12 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lambdaguardrail.engine.CloudTrailReader;
+import io.github.lambdaguardrail.engine.Finding;
+import io.github.lambdaguardrail.engine.FunctionFacts;
+import io.github.lambdaguardrail.engine.GuardrailEngine;
+import io.github.lambdaguardrail.engine.Policy;
+import io.github.lambdaguardrail.engine.PolicyLoader;
+import io.github.lambdaguardrail.engine.RuleId;
+import io.github.lambdaguardrail.engine.Verdict;
 import io.github.lambdaguardrail.engine.WatchedApi;
 import io.github.lambdaguardrail.engine.WatchedApi.Service;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +30,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.event.ruler.Machine;
 
@@ -28,9 +38,11 @@ import software.amazon.event.ruler.Machine;
  * The guards' EventBridge patterns, read from template.yaml and resolved for the example stack
  * ({@link Template#EXAMPLE}), match exactly the events the engine's {@link WatchedApi} data says
  * each guard handles, and none of the others. Each guard has its main rule (the changes it judges
- * on every function) and two tamper rules that both guards share: every {@link WatchedApi#tamper()}
- * call that names one of the guardrail's own resources reaches both guards, the same call on an
- * ordinary resource reaches neither tamper rule.
+ * on every function) and four tamper rules that both guards share: every {@link WatchedApi#tamper()}
+ * call that names one of the guardrail's own resources (any of the seven functions a stack can
+ * have) reaches both guards, the same call on an ordinary resource reaches no tamper rule. The
+ * engine, given the template's {@code GUARDRAIL_OWN_RESOURCES}, then alerts the calls on the
+ * functions the stack has.
  */
 class EventPatternTest {
 
@@ -44,12 +56,22 @@ class EventPatternTest {
     private static final Map<String, String> MAIN_RULE = Map.of(
             "VpcGuardFunction", "FunctionConfigurationChanged",
             "PermissionGuardFunction", "ResourcePolicyChanged");
-    /** Lambda tamper calls naming the function by {@code functionName}. */
+    /** Lambda tamper calls naming a guard or the sweep by {@code functionName}. */
     private static final String TAMPER_FUNCTION_RULE = "GuardrailFunctionChanged";
-    /** The other tamper calls: resource policies by {@code resourceArn}, rules, key, topics. */
+    /** The same calls naming a function only some stacks have (Security Hub, organisation mode). */
+    private static final String TAMPER_OPTIONAL_FUNCTION_RULE = "GuardrailOptionalFunctionChanged";
+    /** Lambda tamper calls naming any of the functions by {@code resourceArn}: resource policies. */
+    private static final String TAMPER_POLICY_RULE = "GuardrailFunctionPolicyChanged";
+    /** The other tamper calls: rules, key, topics. */
     private static final String TAMPER_RULE = "GuardrailChanged";
+    private static final List<String> TAMPER_RULES = List.of(TAMPER_FUNCTION_RULE, TAMPER_OPTIONAL_FUNCTION_RULE,
+            TAMPER_POLICY_RULE, TAMPER_RULE);
     private static final String HEARTBEAT = "Heartbeat";
-    private static final List<String> FUNCTIONS = List.of(STACK + "-vpc-guard", STACK + "-permission-guard", STACK + "-sweep");
+    private static final List<String> CORE_FUNCTIONS = List.of(STACK + "-vpc-guard", STACK + "-permission-guard", STACK + "-sweep");
+    /** The exporter (SecurityHub=true) and organisation mode's three: in GUARDRAIL_OWN_RESOURCES only when they exist. */
+    private static final List<String> OPTIONAL_FUNCTIONS = List.of(STACK + "-securityhub-export", STACK + "-org-evaluator",
+            STACK + "-org-remediator", STACK + "-org-sweep");
+    private static final List<String> FUNCTIONS = Stream.concat(CORE_FUNCTIONS.stream(), OPTIONAL_FUNCTIONS.stream()).toList();
     private static final String KEY_ID = Template.EXAMPLE.get("AlertKey");
     private static final String KEY_ARN = Template.EXAMPLE.get("AlertKey.Arn");
     private static final List<String> TOPICS = List.of(Template.EXAMPLE.get("AlertTopic"), Template.EXAMPLE.get("AlarmTopic"));
@@ -66,8 +88,10 @@ class EventPatternTest {
         machine = Machine.builder().build();
         for (String function : GUARDS.keySet()) {
             Map<String, Object> events = Template.at(template.properties(function), "Events");
-            assertEquals(List.of(MAIN_RULE.get(function), TAMPER_FUNCTION_RULE, TAMPER_RULE, HEARTBEAT),
-                    List.copyOf(events.keySet()), function + ": main rule, two tamper rules, heartbeat");
+            List<String> expected = new ArrayList<>(List.of(MAIN_RULE.get(function)));
+            expected.addAll(TAMPER_RULES);
+            expected.add(HEARTBEAT);
+            assertEquals(expected, List.copyOf(events.keySet()), function + ": main rule, four tamper rules, heartbeat");
             for (Map.Entry<String, Object> e : events.entrySet()) {
                 Map<String, Object> event = (Map<String, Object>) e.getValue();
                 if ("EventBridgeRule".equals(event.get("Type"))) {
@@ -154,10 +178,10 @@ class EventPatternTest {
     void everyTamperCallNamingAGuardrailResourceReachesBothGuards() throws Exception {
         int checked = 0;
         for (WatchedApi api : WatchedApi.tamper()) {
-            String rule = tamperRule(api);
             for (String suffix : suffixes(api)) {
                 for (Target target : guardrailTargets(api)) {
                     JsonNode event = call(api, api.baseName() + suffix, target.field(), target.value());
+                    String rule = tamperRule(api, target.value());
                     List<String> matched = matches(event);
                     String what = api.baseName() + suffix + " " + target;
                     assertTrue(matched.containsAll(List.of("PermissionGuardFunction/" + rule, "VpcGuardFunction/" + rule)),
@@ -167,7 +191,7 @@ class EventPatternTest {
                 }
             }
         }
-        assertTrue(checked > 200, "checked " + checked);
+        assertTrue(checked > 500, "checked " + checked);
     }
 
     @Test
@@ -191,7 +215,7 @@ class EventPatternTest {
                 "CreateAlias20150331", "DeleteFunctionUrlConfig20211031",
                 "PutFunctionCodeSigningConfig20200422", "DeleteFunctionCodeSigningConfig20200422",
                 "PutProvisionedConcurrencyConfig20190930", "PutRuntimeManagementConfig20221005", "DeleteFunctionX");
-        for (String function : List.of("data-scraper", STACK + "-vpc-guard", STACK + "-sweep")) {
+        for (String function : List.of("data-scraper", STACK + "-vpc-guard", STACK + "-sweep", STACK + "-org-remediator")) {
             for (String name : unwatched) {
                 assertEquals(List.of(), matches(call(Service.LAMBDA, name, "functionName", function)), name + " on " + function);
             }
@@ -200,6 +224,8 @@ class EventPatternTest {
             assertEquals(List.of(), matches(call(Service.LAMBDA, name, "functionName", "data-scraper")), name);
             assertEquals(2, matches(call(Service.LAMBDA, name, "functionName", STACK + "-vpc-guard")).size(),
                     name + " of a guard's alias (SnapStart's version) is a tamper, seen by both guards");
+            assertEquals(2, matches(call(Service.LAMBDA, name, "functionName", STACK + "-securityhub-export")).size(),
+                    name + " of the exporter's alias, seen by both guards");
         }
         assertEquals(List.of("PermissionGuardFunction/ResourcePolicyChanged"),
                 matches(call(Service.LAMBDA, "CreateFunctionUrlConfig20211031", "functionName", "data-scraper")),
@@ -266,9 +292,48 @@ class EventPatternTest {
         }
     }
 
+    /**
+     * Routing is half of it: given the template's {@code GUARDRAIL_OWN_RESOURCES} for the stack, the
+     * engine alerts a routed call on a function only when the stack has that function, and a
+     * look-alike is neither routed nor alerted.
+     */
+    @ParameterizedTest(name = "{0} in a stack {1}: tampered {2}")
+    @CsvSource({
+            "securityhub-export, with Security Hub, true",
+            "securityhub-export, in organisation mode, false",
+            "org-remediator, in organisation mode, true",
+            "org-evaluator, in organisation mode, true",
+            "org-sweep, in organisation mode, true",
+            "org-remediator, with Security Hub, false",
+            "sweep, in organisation mode, true",
+            "org-sweepx, in organisation mode, false",
+            "securityhub-export-copy, with Security Hub, false"})
+    void codeReplacedOnAFunctionTheStackHasIsATamperSeenByBothGuards(String function, String stack, boolean tampered)
+            throws Exception {
+        Map<String, String> values = new HashMap<>(stack.equals("in organisation mode") ? OwnResourcesTest.ORGANISATION : Template.EXAMPLE);
+        values.put("SecurityHub", String.valueOf(stack.equals("with Security Hub")));
+        String name = STACK + "-" + function;
+        String text = Files.readString(Template.ROOT.resolve("events/guardrail/tamper-updatefunctioncode-guard.json"))
+                .replace(STACK + "-permission-guard", name);
+        JsonNode event = JSON.readTree(text);
+        assertEquals(name, event.at("/detail/requestParameters/functionName").asText());
+
+        List<String> routed = FUNCTIONS.contains(name)
+                ? GUARDS.keySet().stream().map(fn -> fn + "/" + tamperRule(WatchedApi.UPDATE_FUNCTION_CODE, name)).sorted().toList()
+                : List.of();
+        assertEquals(routed, matches(event), name);
+
+        Policy policy = PolicyLoader.fromEnvironment(
+                Map.of("GUARDRAIL_OWN_RESOURCES", OwnResourcesTest.ownResources(template, values)), Set.of());
+        Verdict verdict = new GuardrailEngine(policy, Set.of()).evaluate(CloudTrailReader.parse(event), FunctionFacts.NONE)
+                .orElseThrow();
+        List<RuleId> findings = verdict.activeFindings().stream().map(Finding::ruleId).toList();
+        assertEquals(tampered ? List.of(RuleId.GUARDRAIL_TAMPERED) : List.of(), findings, name + " " + stack + ": " + verdict);
+    }
+
     @Test
     void bothGuardsShareTheSameTamperPatterns() {
-        for (String rule : List.of(TAMPER_FUNCTION_RULE, TAMPER_RULE)) {
+        for (String rule : TAMPER_RULES) {
             assertEquals(Template.<Object>at(template.properties("VpcGuardFunction"), "Events", rule, "Properties", "Pattern"),
                     Template.at(template.properties("PermissionGuardFunction"), "Events", rule, "Properties", "Pattern"), rule);
         }
@@ -338,7 +403,9 @@ class EventPatternTest {
         List<Target> targets = new ArrayList<>();
         switch (api.service()) {
             case LAMBDA -> {
-                for (String fn : List.of("invoice-renderer", STACK + "-vpc-guard-copy", "my-" + STACK + "-sweep", STACK + "-sweeper")) {
+                for (String fn : List.of("invoice-renderer", STACK + "-vpc-guard-copy", "my-" + STACK + "-sweep", STACK + "-sweeper",
+                        STACK + "-org-sweepx", "x" + STACK + "-org-sweep", STACK + "-securityhub-export-copy", STACK + "-org",
+                        STACK + "-org-remediator2", "my-" + STACK + "-org-evaluator")) {
                     String arn = "arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:" + fn;
                     List<String> forms = usesResourceArn(api) ? List.of(arn, arn + ":live")
                             : List.of(fn, fn + ":live", arn, arn + ":live", ACCOUNT + ":function:" + fn);
@@ -385,8 +452,15 @@ class EventPatternTest {
         return MAIN_RULE.values().stream().anyMatch(main -> rule.endsWith("/" + main));
     }
 
-    private static String tamperRule(WatchedApi api) {
-        return api.service() == Service.LAMBDA && !usesResourceArn(api) ? TAMPER_FUNCTION_RULE : TAMPER_RULE;
+    /** The tamper rule that routes a call of {@code api} on the guardrail resource {@code reference} names. */
+    private static String tamperRule(WatchedApi api, String reference) {
+        if (api.service() != Service.LAMBDA) {
+            return TAMPER_RULE;
+        }
+        if (usesResourceArn(api)) {
+            return TAMPER_POLICY_RULE;
+        }
+        return CORE_FUNCTIONS.contains(functionName(reference)) ? TAMPER_FUNCTION_RULE : TAMPER_OPTIONAL_FUNCTION_RULE;
     }
 
     /**
@@ -411,8 +485,10 @@ class EventPatternTest {
                 rules.add(fn + "/" + MAIN_RULE.get(fn));
             }
         });
-        if (WatchedApi.tamper().contains(api) && namesGuardrailResource(api, detail.path("requestParameters"))) {
-            GUARDS.keySet().forEach(fn -> rules.add(fn + "/" + tamperRule(api)));
+        JsonNode request = detail.path("requestParameters");
+        if (WatchedApi.tamper().contains(api) && namesGuardrailResource(api, request)) {
+            String rule = tamperRule(api, api.service() == Service.LAMBDA ? request.path(lambdaField(api)).asText() : "");
+            GUARDS.keySet().forEach(fn -> rules.add(fn + "/" + rule));
         }
         return List.copyOf(rules);
     }

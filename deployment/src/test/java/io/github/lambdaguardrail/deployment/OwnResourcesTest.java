@@ -34,8 +34,8 @@ class OwnResourcesTest {
     }
 
     @ParameterizedTest(name = "{0}: {1} functions, {2} rules")
-    @CsvSource({"single account, 3, 9", "organisation, 6, 12", "single account with Security Hub, 4, 9",
-            "organisation with Security Hub, 7, 12"})
+    @CsvSource({"single account, 3, 13", "organisation, 6, 16", "single account with Security Hub, 4, 13",
+            "organisation with Security Hub, 7, 16"})
     void ownResourcesListExactlyTheFunctionsKeyTopicsAndStateTableAndOneRulePrefixForEveryRule(String mode, int functions,
                                                                                                  int rules) {
         Map<String, String> v = new HashMap<>(mode.startsWith("organisation") ? ORGANISATION : Template.EXAMPLE);
@@ -49,7 +49,7 @@ class OwnResourcesTest {
         expected.add(rulePrefix + "*");
         expected.addAll(List.of(v.get("AlertKey.Arn"), v.get("AlertTopic"), v.get("AlarmTopic"), v.get("StateTable.Arn")));
 
-        String own = ownResources(v);
+        String own = ownResources(template, v);
         List<String> listed = List.of(own.split(","));
         assertEquals(new TreeSet<>(expected), new TreeSet<>(listed));
         assertEquals(listed.size(), Set.copyOf(listed).size(), "listed once each: " + listed);
@@ -83,8 +83,8 @@ class OwnResourcesTest {
         assertEquals(List.of("lambda-guardrail-vpc-guard", "lambda-guardrail-permission-guard", "lambda-guardrail-sweep",
                 "lambda-guardrail-securityhub-export"), functionNames(template, on));
         String exporter = "arn:aws:lambda:us-east-1:111122223333:function:lambda-guardrail-securityhub-export";
-        assertTrue(List.of(ownResources(on).split(",")).contains(exporter));
-        assertFalse(List.of(ownResources(Template.EXAMPLE).split(",")).contains(exporter));
+        assertTrue(List.of(ownResources(template, on).split(",")).contains(exporter));
+        assertFalse(List.of(ownResources(template, Template.EXAMPLE).split(",")).contains(exporter));
     }
 
     @Test
@@ -106,7 +106,8 @@ class OwnResourcesTest {
                 "the guardrail's own functions are exempt by exact ARN, never by a stack-name glob");
     }
 
-    private static String ownResources(Map<String, String> values) {
+    /** {@code GUARDRAIL_OWN_RESOURCES} as {@code values} resolve it. */
+    static String ownResources(Template template, Map<String, String> values) {
         Object own = Template.at(template.root(), "Globals", "Function", "Environment", "Variables", "GUARDRAIL_OWN_RESOURCES");
         assertNotNull(own, "GUARDRAIL_OWN_RESOURCES is set for every function");
         return (String) template.resolve(own, values);

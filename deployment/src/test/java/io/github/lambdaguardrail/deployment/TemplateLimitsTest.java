@@ -80,7 +80,8 @@ class TemplateLimitsTest {
                 }
             }
         }
-        assertTrue(checked == 7, "two guards with three pattern rules each, and the central bus's rule: " + checked);
+        assertTrue(checked == 11, "two guards with five pattern rules each (the main rule, four tamper rules), and the central bus's rule: "
+                + checked);
     }
 
     @ParameterizedTest(name = "{0} functions, {1} bytes")
