@@ -7,6 +7,7 @@ import io.github.lambdaguardrail.engine.Decision;
 import io.github.lambdaguardrail.engine.FunctionFacts;
 import io.github.lambdaguardrail.engine.FunctionRef;
 import io.github.lambdaguardrail.engine.GuardrailEngine;
+import io.github.lambdaguardrail.engine.Json;
 import io.github.lambdaguardrail.engine.LambdaChange;
 import io.github.lambdaguardrail.engine.LambdaEvent;
 import io.github.lambdaguardrail.engine.LiveFunction;
@@ -329,7 +330,7 @@ public final class Guard {
     private static ActionOutcome wouldDo(Action action) {
         return ActionOutcome.of(action.type(), ActionOutcome.Status.DRY_RUN,
                 "dry run: would " + action.type().toLowerCase(Locale.ROOT).replace('_', ' ')
-                        + " " + VerdictJson.toJson(action));
+                        + " " + Json.write(VerdictJson.toJson(action)));
     }
 
     /**
