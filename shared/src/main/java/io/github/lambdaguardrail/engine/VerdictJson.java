@@ -42,13 +42,17 @@ public final class VerdictJson {
 
     /**
      * The one JSON form of a finding, written into {@code out} after what it holds already:
-     * {@code ruleId}, {@code severity}, {@code message}, {@code origin} and, if exempted, {@code exemption}.
+     * {@code ruleId}, {@code severity}, {@code message}, {@code subject} (what it is about: the
+     * function, statement or guardrail resource), {@code origin}, {@code mode} (its rule's) and, if
+     * exempted, {@code exemption}.
      */
     public static ObjectNode finding(ObjectNode out, Finding f) {
         out.put("ruleId", f.ruleId().name());
         out.put("severity", f.severity().name());
         out.put("message", f.message());
+        out.put("subject", f.subject());
         out.put("origin", f.origin().name());
+        out.put("mode", f.mode().label());
         f.exemption().ifPresent(e -> out.put("exemption", e));
         return out;
     }

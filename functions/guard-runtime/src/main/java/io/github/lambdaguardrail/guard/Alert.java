@@ -50,12 +50,6 @@ public record Alert(String subject, String text, ObjectNode document, Severity s
                 + " on " + target);
 
         ObjectNode document = VerdictJson.toJson(verdict);
-        // What a subscriber needs beyond the verdict's JSON form to place and file each finding
-        // (the Security Hub exporter: the resource of a finding without a function, its mode).
-        for (int i = 0; i < verdict.findings().size(); i++) {
-            Finding f = verdict.findings().get(i);
-            ((ObjectNode) document.path("findings").get(i)).put("subject", f.subject()).put("mode", f.mode().label());
-        }
         document.put("decision", decision);
         document.put("severity", severity.name());
         document.put("dryRun", dryRun);

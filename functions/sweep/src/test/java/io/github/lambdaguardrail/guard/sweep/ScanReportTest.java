@@ -93,9 +93,11 @@ class ScanReportTest {
     void findingsAreRenderedAsEveryVerdictRendersThemWithTheirFunction() {
         JsonNode doc = ScanReport.toJson(result(List.of(finding("api:live", RuleId.PERMISSION_PUBLIC)), List.of(), 0));
         assertEquals("{\"function\":\"" + ARN + "api:live\",\"ruleId\":\"PERMISSION_PUBLIC\",\"severity\":\"CRITICAL\","
-                + "\"message\":\"statement 'x': because\",\"origin\":\"PRE_EXISTING\"}", doc.get("findings").get(0).toString());
+                + "\"message\":\"statement 'x': because\",\"subject\":\"statement 'x'\",\"origin\":\"PRE_EXISTING\","
+                + "\"mode\":\"notify\"}", doc.get("findings").get(0).toString());
         assertEquals("{\"function\":\"" + ARN + "legacy\",\"ruleId\":\"LAMBDA_NOT_IN_VPC\",\"severity\":\"MEDIUM\","
-                + "\"message\":\"vpcConfig: not in a VPC\",\"origin\":\"PRE_EXISTING\",\"exemption\":\"tag guardrail:exempt=*\"}",
+                + "\"message\":\"vpcConfig: not in a VPC\",\"subject\":\"vpcConfig\",\"origin\":\"PRE_EXISTING\","
+                + "\"mode\":\"notify\",\"exemption\":\"tag guardrail:exempt=*\"}",
                 doc.get("exempted").get(0).toString());
     }
 
