@@ -23,14 +23,17 @@ java-tests: venv
 	tools/moto-start
 	trap 'tools/moto-stop' EXIT; $(MVN) install -Dmoto.endpoint=http://127.0.0.1:$(MOTO_PORT)
 
-## template-checks: the real tools on template.yaml: cfn-lint, sam validate --lint, checkov, sam build, and
-## our own pre-deploy check (./guardrail check); cfn-lint and checkov on the member templates in org/
+## template-checks: the real tools on template.yaml: cfn-lint, sam validate --lint, checkov, sam build (each
+## function's artifact: one jar with its handler, every class it refers to in it), and our own pre-deploy check
+## (./guardrail check); cfn-lint and checkov on the member templates in org/
 template-checks: venv
 	tools/venv scan
 	.venv/bin/cfn-lint template.yaml
 	.venv/bin/sam validate --lint --region us-east-1
 	BC_SKIP_MAPPING=TRUE .venv-scan/bin/checkov --file template.yaml --framework cloudformation --quiet --compact --skip-download
 	.venv/bin/sam build
+	.venv/bin/python tools/sam_build_check.py
+	tools/jar-closure .aws-sam/build/*/lib/*.jar
 	./guardrail check template.yaml
 	.venv/bin/cfn-lint org/*.yaml
 	BC_SKIP_MAPPING=TRUE .venv-scan/bin/checkov --file org/member-roles.yaml --file org/member-forwarder.yaml --framework cloudformation --quiet --compact --skip-download
@@ -66,7 +69,7 @@ sam-local-test: venv
 cold-start: venv
 	tools/cold-start
 
-## package-check: each function's deployment package (as sam deploy zips it; org.jar's too) at most 10 MB, and its
+## package-check: each function's deployment package (as sam deploy zips it) at most 10 MB, and its
 ## jar run against moto on every path that loads classes (rollbacks, the Security Hub exporter, the sweep, missing table/topic, connection errors, the
 ## organisation evaluator, remediator and sweep): no missing class
 package-check: venv

@@ -7,9 +7,11 @@ $(error no JDK >= 21: see tools/java-home's message above)
 endif
 export JAVA_HOME
 
-# The function's deployment package: the module's shaded jar, in the artifact's lib/.
+# The function's deployment package: its shaded jar (the module's, unless a build target sets JAR to
+# another of the module's jars), in the artifact's lib/.
+JAR ?= $(MODULE)
 .PHONY: package
 package:
 	mvn -B -q -f "$(ROOT)/pom.xml" -pl functions/$(MODULE) -am -DskipTests package
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
-	cp "$(ROOT)/functions/$(MODULE)/target/$(MODULE).jar" "$(ARTIFACTS_DIR)/lib/"
+	cp "$(ROOT)/functions/$(MODULE)/target/$(JAR).jar" "$(ARTIFACTS_DIR)/lib/"

@@ -1,6 +1,7 @@
 """The organisation runs of tools/package-check: their moto world, and the checks after each run of
-org.jar. moto's own account 123456789012 is both the central account and the one member: its STS
-gives an assumed role credentials of the role ARN's account, and the role need not exist.
+an organisation function's jar. moto's own account 123456789012 is both the central account and the
+one member: its STS gives an assumed role credentials of the role ARN's account, and the role need
+not exist.
 
   world ENDPOINT REGION ACCOUNT SUFFIX WORK   the alert topic (an SQS queue subscribed), the FIFO
         remediation queue, a SELF_MANAGED roles StackSet with one instance in ACCOUNT, and in the
