@@ -1,10 +1,12 @@
-"""Checks what `sam build` made: each function's artifact holds one jar, in lib/, with its handler's class.
+"""Checks what `sam build` made: each function's artifact holds one jar, in lib/, with its handler's class,
+every entry stored (functions/packaging/StoredJar.java) and the manifest first.
 
 Usage: sam_build_check.py [BUILD_DIR]   (default .aws-sam/build; run with the project's .venv, which has SAM CLI)
 
 `sam build` runs each function's Makefile target (BuildMethod: makefile), and a target that copied
 another function's jar would deploy a function whose handler class is missing: Lambda would fail its
-every invocation. Prints one line per function; exits 1 on the first artifact that is wrong.
+every invocation; a compressed entry would mean a jar SAM's deflate cannot compress across classes.
+Prints one line per function; exits 1 on the first artifact that is wrong.
 """
 import os
 import sys
@@ -30,6 +32,12 @@ def check(build_dir):
         with zipfile.ZipFile(os.path.join(lib, jars[0])) as jar:
             if handler_class not in jar.namelist():
                 return f"{name}: lib/{jars[0]} has no {handler_class}"
+            jar.read(handler_class)  # checks its CRC
+            compressed = [entry.filename for entry in jar.infolist() if entry.compress_type != zipfile.ZIP_STORED]
+            if compressed:
+                return f"{name}: lib/{jars[0]}: {len(compressed)} entries compressed, e.g. {compressed[0]}"
+            if "META-INF/MANIFEST.MF" not in jar.namelist()[:2]:
+                return f"{name}: lib/{jars[0]}: the manifest is not among its first two entries"
         print(f"sam-build-check: {name}: lib/{jars[0]} holds {handler_class}")
     return None
 
