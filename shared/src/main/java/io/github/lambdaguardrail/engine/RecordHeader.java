@@ -13,9 +13,6 @@ public record RecordHeader(String eventId, String eventName, String eventTime, S
                            Actor actor) {
 
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
-    /** Possessive, and regions are short: a hostile 10 KB region must not overflow the stack. */
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(?:-[a-z]++)++-\\d");
-    private static final int MAX_REGION = 32;
 
     /**
      * Whether the account id and region are well formed. Published samples anonymise them (9 or
@@ -23,6 +20,6 @@ public record RecordHeader(String eventId, String eventName, String eventTime, S
      * rollback for them.
      */
     public boolean isActionable() {
-        return ACCOUNT_ID.matcher(account).matches() && region.length() <= MAX_REGION && REGION.matcher(region).matches();
+        return ACCOUNT_ID.matcher(account).matches() && RegionName.isWellFormed(region);
     }
 }

@@ -1,6 +1,7 @@
 package io.github.lambdaguardrail.guard.org;
 
 import io.github.lambdaguardrail.engine.PolicyException;
+import io.github.lambdaguardrail.engine.RegionName;
 import io.github.lambdaguardrail.guard.sweep.SweepConfig;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +26,6 @@ public record OrgSweepConfig(OrgConfig org, List<String> regions, String rolesSt
     public static final String REGIONS_VARIABLE = "GUARDRAIL_GOVERNED_REGIONS";
     public static final String STACK_SET_VARIABLE = "GUARDRAIL_MEMBER_ROLES_STACK_SET";
     /** As the template's GovernedRegions parameter: commercial, GovCloud and China regions alike. */
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
     /** CloudFormation's StackSet names: a letter, then letters, digits and hyphens, at most 128. */
     private static final Pattern STACK_SET = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
     /** More would not fit one run: every region of every member is swept within one invocation. */
@@ -43,7 +43,7 @@ public record OrgSweepConfig(OrgConfig org, List<String> regions, String rolesSt
             throw new PolicyException(REGIONS_VARIABLE, "is required (the regions to sweep in every member, comma-separated)");
         }
         for (String region : regions) {
-            if (!REGION.matcher(region).matches()) {
+            if (!RegionName.isWellFormed(region)) {
                 throw new PolicyException(REGIONS_VARIABLE, "'" + region + "' is not a region name such as eu-west-1");
             }
         }

@@ -51,6 +51,14 @@ class OrgSweepConfigTest {
     }
 
     @Test
+    void aRegionOfManyPartsIsRefusedNotAStackOverflow() {
+        String region = "aa" + "-a".repeat(100_000) + "-1";
+        String message = assertThrows(PolicyException.class,
+                () -> OrgSweepConfig.fromEnvironment(env(OrgSweepConfig.REGIONS_VARIABLE, region))).getMessage();
+        assertTrue(message.contains("is not a region name"), message.substring(0, 200));
+    }
+
+    @Test
     void anUnknownGuardrailVariableIsRejectedAsForEveryFunction() {
         assertThrows(PolicyException.class, () -> OrgSweepConfig.fromEnvironment(env("GUARDRAIL_GOVERNED_REGION", "eu-west-1")));
     }

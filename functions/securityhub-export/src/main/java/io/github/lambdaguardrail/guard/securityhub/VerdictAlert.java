@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.lambdaguardrail.engine.Json;
 import io.github.lambdaguardrail.engine.Mode;
 import io.github.lambdaguardrail.engine.Origin;
+import io.github.lambdaguardrail.engine.RegionName;
 import io.github.lambdaguardrail.engine.RuleId;
 import io.github.lambdaguardrail.engine.Severity;
 import java.util.ArrayList;
@@ -43,7 +44,6 @@ record VerdictAlert(String eventId, String eventName, String eventTime, String a
     static final int MAX_FINDINGS = 100;
 
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     /** A function's ARN, qualified or not; group 1 is the unqualified ARN. */
     private static final Pattern FUNCTION_ARN =
             Pattern.compile("(arn:aws[a-z-]*:lambda:[a-z0-9-]*:\\d*:function:[^:]+)(?::[^:]+)?");
@@ -113,7 +113,7 @@ record VerdictAlert(String eventId, String eventName, String eventTime, String a
             throw new NotAVerdictAlert("account " + quoted(account) + " is not a 12-digit account id");
         }
         String region = text(document, "region");
-        if (!REGION.matcher(region).matches()) {
+        if (!RegionName.isWellFormed(region)) {
             throw new NotAVerdictAlert("region " + quoted(region) + " is not a region");
         }
         JsonNode findings = array(document, "findings");

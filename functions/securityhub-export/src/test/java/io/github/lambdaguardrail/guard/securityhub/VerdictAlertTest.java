@@ -92,6 +92,8 @@ class VerdictAlertTest {
                 hostile("event name a number", d -> d.put("eventName", 7), "eventName is not a string"),
                 hostile("account not 12 digits", d -> d.put("account", "1111-2222-3333"), "account '1111-2222-3333' is not"),
                 hostile("region not a region", d -> d.put("region", "us-east-1:evil"), "region 'us-east-1:evil' is not a region"),
+                hostile("a region of 200,000 characters in 100,000 parts", d -> d.put("region", "aa" + "-a".repeat(100_000) + "-1"),
+                        "region 'aa" + "-a".repeat(31) + "...' is not a region"),
                 hostile("function not a function ARN", d -> d.put("function", "arn:aws:sns:us-east-1:111122223333:t"),
                         "function 'arn:aws:sns:us-east-1:111122223333:t' is not a function ARN"),
                 hostile("findings missing", d -> d.remove("findings"), "findings is missing"),
