@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -47,7 +46,7 @@ class EnvFileTest {
         Map<String, Map<String, Object>> functions = template.resourcesOfType("AWS::Serverless::Function");
         assertEquals(functions.keySet(), envFile.keySet(), "one entry per function, by logical id");
         for (Map.Entry<String, Map<String, String>> entry : envFile.entrySet()) {
-            Set<String> declared = declared(functions.get(entry.getKey())).keySet();
+            Set<String> declared = template.environment(functions.get(entry.getKey())).keySet();
             for (String variable : entry.getValue().keySet()) {
                 assertTrue(declared.contains(variable) || CLI_ONLY.contains(variable), entry.getKey() + "." + variable
                         + ": not declared by the template, so sam local invoke would drop it");
@@ -65,7 +64,7 @@ class EnvFileTest {
         Map<String, Map<String, Object>> functions = template.resourcesOfType("AWS::Serverless::Function");
         int checked = 0;
         for (Map.Entry<String, Map<String, String>> entry : envFile.entrySet()) {
-            for (Map.Entry<String, Object> variable : declared(functions.get(entry.getKey())).entrySet()) {
+            for (Map.Entry<String, Object> variable : template.environment(functions.get(entry.getKey())).entrySet()) {
                 try {
                     template.resolve(variable.getValue(), pseudoParameters);
                 } catch (IllegalArgumentException fromResources) {
@@ -84,7 +83,7 @@ class EnvFileTest {
         for (Map.Entry<String, Map<String, String>> entry : envFile.entrySet()) {
             Map<String, String> variables = entry.getValue();
             String options = variables.get("JAVA_TOOL_OPTIONS");
-            String templates = (String) declared(functions.get(entry.getKey())).get("JAVA_TOOL_OPTIONS");
+            String templates = (String) template.environment(functions.get(entry.getKey())).get("JAVA_TOOL_OPTIONS");
             assertTrue(options != null && options.startsWith(templates + " "), entry.getKey() + ": " + options);
             Map<String, String> properties = Arrays.stream(options.split("\\s+")).filter(o -> o.startsWith("-D"))
                     .map(o -> o.substring(2).split("=", 2))
@@ -102,15 +101,5 @@ class EnvFileTest {
                 }
             });
         }
-    }
-
-    private static Map<String, Object> declared(Map<String, Object> function) {
-        Map<String, Object> variables = new LinkedHashMap<>(
-                Template.at(template.root(), "Globals", "Function", "Environment", "Variables"));
-        Map<String, Object> own = Template.at(function, "Properties", "Environment", "Variables");
-        if (own != null) {
-            variables.putAll(own);
-        }
-        return variables;
     }
 }

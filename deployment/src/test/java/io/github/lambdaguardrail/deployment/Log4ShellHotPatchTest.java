@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,14 +24,8 @@ class Log4ShellHotPatchTest {
         Template template = Template.load();
         Map<String, Map<String, Object>> functions = template.resourcesOfType("AWS::Serverless::Function");
         for (Map.Entry<String, Map<String, Object>> fn : functions.entrySet()) {
-            Map<String, Object> variables = new LinkedHashMap<>(
-                    Template.at(template.root(), "Globals", "Function", "Environment", "Variables"));
-            Map<String, Object> own = Template.at(fn.getValue(), "Properties", "Environment", "Variables");
-            if (own != null) {
-                variables.putAll(own);
-            }
             // Lambda reads the string "true"; YAML's unquoted true would reach CloudFormation as a boolean.
-            assertEquals("true", variables.get(SWITCH), fn.getKey() + "." + SWITCH);
+            assertEquals("true", template.environment(fn.getValue()).get(SWITCH), fn.getKey() + "." + SWITCH);
         }
         assertEquals(7, functions.size(), "the guards, the sweep, the three organisation functions and the exporter");
     }

@@ -59,6 +59,16 @@ final class Template {
         return (Map<String, Object>) ((Map<String, Object>) resources().get(logicalId)).get("Properties");
     }
 
+    /** A function's environment variables as it is deployed with them: the Globals', its own on top. */
+    Map<String, Object> environment(Map<String, Object> function) {
+        Map<String, Object> variables = new LinkedHashMap<>(at(root, "Globals", "Function", "Environment", "Variables"));
+        Map<String, Object> own = at(function, "Properties", "Environment", "Variables");
+        if (own != null) {
+            variables.putAll(own);
+        }
+        return variables;
+    }
+
     /** The resources of one type that {@code values} create (their condition holds, or they have none), by logical id, in template order. */
     Map<String, Map<String, Object>> resourcesOfType(String type, Map<String, String> values) {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,13 +89,10 @@ class TemplateLimitsTest {
         boolean organisation = functionCount == 6;
         assertEquals(ROOM_FOR_PARAMETERS, room);
         Map<String, String> values = organisation ? longest(LONGEST_STACK_NAME) : longestSingleAccount(LONGEST_STACK_NAME);
-        Map<String, Object> global = Template.at(template.root(), "Globals", "Function", "Environment", "Variables");
         Map<String, Map<String, Object>> functions = template.resourcesOfType("AWS::Serverless::Function", values);
         assertEquals(functionCount, functions.size(), functions.keySet().toString());
         for (Map.Entry<String, Map<String, Object>> fn : functions.entrySet()) {
-            Map<String, Object> variables = new LinkedHashMap<>(global);
-            variables.putAll(Template.at(fn.getValue(), "Properties", "Environment", "Variables"));
-            int size = JSON.writeValueAsString(template.resolve(variables, values)).length();
+            int size = JSON.writeValueAsString(template.resolve(template.environment(fn.getValue()), values)).length();
             // The comma-separated parameter lists (allowed VPCs, subnets, groups, accounts, exempt
             // patterns...) take the rest: keep at least ROOM_FOR_PARAMETERS for them.
             assertTrue(size <= ENVIRONMENT_LIMIT - room, fn.getKey() + ": " + size + " bytes of "
