@@ -116,11 +116,7 @@ class AlarmsTest {
             "permission-guard, ActionFailures", "vpc-guard, NotificationFailures", "permission-guard, NotificationFailures"})
     void eachGuardAlarmsOnTheFirstFailureItCounts(String service, String metric) {
         Map<String, Object> p = guardrailMetricAlarm(metric, service).orElseThrow(() -> new AssertionError(service + " " + metric));
-        assertEquals("Sum", p.get("Statistic"));
-        assertEquals(300, p.get("Period"));
-        assertEquals(0, p.get("Threshold"));
-        assertEquals("GreaterThanThreshold", p.get("ComparisonOperator"));
-        assertEquals("notBreaching", p.get("TreatMissingData"));
+        FailureAlarms.assertPagesOnTheFirstFailure(p, service + " " + metric);
     }
 
     @Test

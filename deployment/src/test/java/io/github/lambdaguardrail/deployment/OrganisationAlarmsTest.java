@@ -143,13 +143,7 @@ class OrganisationAlarmsTest {
         assertEquals(1, found.size());
         Map<String, Object> p = Template.at(found.get(0), "Properties");
         assertEquals("IsOrganization", found.get(0).get("Condition"));
-        assertEquals("Sum", p.get("Statistic"));
-        assertEquals(300, p.get("Period"));
-        assertEquals(1, p.get("EvaluationPeriods"));
-        assertEquals(0, p.get("Threshold"));
-        assertEquals("GreaterThanThreshold", p.get("ComparisonOperator"));
-        assertEquals("notBreaching", p.get("TreatMissingData"));
-        assertEquals(List.of(ALARM_TOPIC), p.get("AlarmActions"));
+        FailureAlarms.assertPagesOnTheFirstFailure(p, "QueueFailures");
     }
 
     @Test

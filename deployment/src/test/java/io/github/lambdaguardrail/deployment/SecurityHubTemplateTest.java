@@ -172,13 +172,7 @@ class SecurityHubTemplateTest {
             assertEquals(CONDITION, alarm.get("Condition"));
             Map<String, Object> p = Template.at(alarm, "Properties");
             assertEquals("LambdaGuardrail", p.get("Namespace"));
-            assertEquals("Sum", p.get("Statistic"));
-            assertEquals(300, p.get("Period"));
-            assertEquals(1, p.get("EvaluationPeriods"));
-            assertEquals(0, p.get("Threshold"));
-            assertEquals("GreaterThanThreshold", p.get("ComparisonOperator"));
-            assertEquals("notBreaching", p.get("TreatMissingData"));
-            assertEquals(List.of(Map.of("Ref", "AlarmTopic")), p.get("AlarmActions"));
+            FailureAlarms.assertPagesOnTheFirstFailure(p, metric);
         }
         assertEquals(List.of(), alarms("SecurityHubFindings", SERVICE), "imports that worked page no one");
         for (String guard : List.of("vpc-guard", "permission-guard")) {
