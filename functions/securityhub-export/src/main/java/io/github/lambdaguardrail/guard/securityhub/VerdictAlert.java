@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -206,11 +207,7 @@ record VerdictAlert(String eventId, String eventName, String eventTime, String a
 
     /** The text of {@code field} of {@code node}, which is at {@code at} in the document. */
     private static String text(JsonNode node, String at, String field) throws NotAVerdictAlert {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual()) {
-            throw new NotAVerdictAlert(path(at, field) + (value == null ? " is missing" : " is not a string"));
-        }
-        return value.asText();
+        return field(node, at, field, JsonNode::isTextual, "a string").asText();
     }
 
     private static Optional<String> optionalText(JsonNode document, String field) throws NotAVerdictAlert {
@@ -226,9 +223,15 @@ record VerdictAlert(String eventId, String eventName, String eventTime, String a
     }
 
     private static JsonNode array(JsonNode node, String at, String field) throws NotAVerdictAlert {
+        return field(node, at, field, JsonNode::isArray, "an array");
+    }
+
+    /** {@code field} of {@code node}, which is at {@code at} in the document, when it is of the {@code kind} {@code is} takes. */
+    private static JsonNode field(JsonNode node, String at, String field, Predicate<JsonNode> is, String kind)
+            throws NotAVerdictAlert {
         JsonNode value = node.get(field);
-        if (value == null || !value.isArray()) {
-            throw new NotAVerdictAlert(path(at, field) + (value == null ? " is missing" : " is not an array"));
+        if (value == null || !is.test(value)) {
+            throw new NotAVerdictAlert(path(at, field) + (value == null ? " is missing" : " is not " + kind));
         }
         return value;
     }
