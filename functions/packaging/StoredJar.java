@@ -25,7 +25,8 @@ import java.util.zip.ZipOutputStream;
  * find them through its central directory; {@code JarInputStream} alone wants the manifest first.
  *
  * <p>Run by the functions' build (functions/pom.xml) with the JDK running Maven:
- * {@code java StoredJar.java <shaded.jar> <package.jar>}.
+ * {@code java StoredJar.java <shaded.jar> <package.jar> [<shaded.jar> <package.jar>...]} (a module that
+ * makes several packages rewrites them in one run, compiling this once).
  */
 public final class StoredJar {
 
@@ -33,11 +34,13 @@ public final class StoredJar {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: java StoredJar.java <shaded.jar> <package.jar>");
+        if (args.length == 0 || args.length % 2 != 0) {
+            System.err.println("usage: java StoredJar.java <shaded.jar> <package.jar> [<shaded.jar> <package.jar>...]");
             System.exit(2);
         }
-        rewrite(Path.of(args[0]), Path.of(args[1]));
+        for (int i = 0; i < args.length; i += 2) {
+            rewrite(Path.of(args[i]), Path.of(args[i + 1]));
+        }
     }
 
     static void rewrite(Path shaded, Path packaged) throws IOException {
