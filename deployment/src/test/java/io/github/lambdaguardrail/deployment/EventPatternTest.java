@@ -297,21 +297,24 @@ class EventPatternTest {
             "tamper-updatefunctionconfiguration-guard-mode", "tamper-deletefunction-sweep", "tamper-removepermission-guard",
             "tamper-putfunctionconcurrency-guard-zero", "tamper-deletealias-guard");
 
-    /** Function, the stack it is judged in, and whether that stack has it (so that the call is a tamper). */
-    private static final List<String[]> TAMPER_TARGETS = List.of(
-            new String[] {"securityhub-export", "with Security Hub", "true"},
-            new String[] {"securityhub-export", "in organisation mode", "false"},
-            new String[] {"org-remediator", "in organisation mode", "true"},
-            new String[] {"org-evaluator", "in organisation mode", "true"},
-            new String[] {"org-sweep", "in organisation mode", "true"},
-            new String[] {"org-remediator", "with Security Hub", "false"},
-            new String[] {"sweep", "in organisation mode", "true"},
-            new String[] {"org-sweepx", "in organisation mode", "false"},
-            new String[] {"securityhub-export-copy", "with Security Hub", "false"});
+    /** A function, the stack it is judged in, and whether that stack has it (so that a call on it is a tamper). */
+    private record TamperTarget(String function, String stack, boolean tampered) {
+    }
+
+    private static final List<TamperTarget> TAMPER_TARGETS = List.of(
+            new TamperTarget("securityhub-export", "with Security Hub", true),
+            new TamperTarget("securityhub-export", "in organisation mode", false),
+            new TamperTarget("org-remediator", "in organisation mode", true),
+            new TamperTarget("org-evaluator", "in organisation mode", true),
+            new TamperTarget("org-sweep", "in organisation mode", true),
+            new TamperTarget("org-remediator", "with Security Hub", false),
+            new TamperTarget("sweep", "in organisation mode", true),
+            new TamperTarget("org-sweepx", "in organisation mode", false),
+            new TamperTarget("securityhub-export-copy", "with Security Hub", false));
 
     static Stream<Arguments> tamperCallsOnFunctions() {
         return FUNCTION_TAMPER_SAMPLES.stream().flatMap(sample -> TAMPER_TARGETS.stream()
-                .map(t -> Arguments.of(sample, t[0], t[1], Boolean.parseBoolean(t[2]))));
+                .map(t -> Arguments.of(sample, t.function(), t.stack(), t.tampered())));
     }
 
     /**
